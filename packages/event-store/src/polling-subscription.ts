@@ -1,0 +1,74 @@
+import type { SubscribeOptions, Subscription, SubscriptionHandler } from './event-store';
+import type { RecordedEvent } from './types';
+
+export interface PageAfter {
+  events: RecordedEvent[];
+  /** Position read up to: the last event's, or the head's when the page ended before `limit`. */
+  checkpoint: number;
+}
+
+export interface PollingSource {
+  /** Events after `after` that pass the subscription's filter, at most `limit` of them. */
+  pageAfter(after: number, limit: number): Promise<PageAfter>;
+  /** Calls `wake` whenever this process appends; returns the unsubscribe function. */
+  onAppend(wake: () => void): () => void;
+  /** How often to look for events appended by other processes. */
+  pollIntervalMs: number;
+}
+
+/**
+ * Catch-up-then-live subscription for stores that can be read by position: adapters supply paging and
+ * an append signal, this loop supplies ordering, back-pressure and stop semantics.
+ */
+export const pollingSubscription = (
+  source: PollingSource,
+  { from, batchSize = 1000 }: SubscribeOptions,
+  handler: SubscriptionHandler,
+): Subscription => {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let signalled = false;
+  const unsubscribe = source.onAppend(() => {
+    signalled = true;
+    wake?.();
+  });
+  const idle = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (signalled || stopped) return resolve();
+      const timer = setTimeout(done, source.pollIntervalMs);
+      function done(): void {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  const run = async (): Promise<void> => {
+    let position = from === 'start' ? 0 : from;
+    try {
+      while (!stopped) {
+        signalled = false;
+        const page = await source.pageAfter(position, batchSize);
+        if (stopped) break;
+        if (page.events.length > 0 || page.checkpoint > position) {
+          await handler(page.events, page.checkpoint);
+          position = page.checkpoint;
+        }
+        if (page.events.length < batchSize) await idle();
+      }
+    } finally {
+      unsubscribe();
+    }
+  };
+  const done = run();
+  done.catch(() => undefined); // observed through `done`; never an unhandled rejection
+  return {
+    done,
+    async stop() {
+      stopped = true;
+      wake?.();
+      await done.catch(() => undefined);
+    },
+  };
+};
