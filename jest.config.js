@@ -27,7 +27,13 @@ const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: 
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,packages}/*/src/**/*.unit.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,packages}/*/src/**/*.int.spec.ts'] },
+    {
+      ...common,
+      displayName: 'int',
+      testMatch: ['<rootDir>/{apps,packages}/*/src/**/*.int.spec.ts'],
+      globalSetup: '<rootDir>/packages/testing/src/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/packages/testing/src/jest-global-teardown.ts',
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/*/src/**/*.e2e.spec.ts'] },
   ],
   testTimeout: 60000,

@@ -1,0 +1,3 @@
+export * from './document-store';
+export * from './projection';
+export * from './projection-runner';

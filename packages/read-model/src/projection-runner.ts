@@ -1,0 +1,133 @@
+import type { EventStore, RecordedEvent, Subscription } from '@wharf/event-store';
+import type { Document, DocumentStore, DocumentWrite, StoredDocument } from './document-store';
+import { collectionOf, type Projection } from './projection';
+
+export class ReadModelLaggingError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly wanted: number,
+    readonly reached: number,
+  ) {
+    super(`Projection ${projection} reached position ${reached}, not ${wanted}, in time`);
+    this.name = 'ReadModelLaggingError';
+  }
+}
+
+export interface ProjectionRunnerOptions {
+  /** Called when a batch fails; the runner then restarts from its checkpoint after `retryDelayMs`. */
+  onError?: (error: unknown, projection: string) => void;
+  retryDelayMs?: number;
+  batchSize?: number;
+}
+
+interface Waiter {
+  position: number;
+  resolve: () => void;
+}
+
+/**
+ * Catches a projection up from the event store and keeps it live. Documents and checkpoint are committed
+ * together per batch. `waitFor(position)` is the read-your-writes rule: it resolves once the projection has
+ * applied everything up to that position.
+ */
+export class ProjectionRunner<D extends Document = Document> {
+  readonly collection: string;
+  private position = 0;
+  private subscription: Subscription | undefined;
+  private stopped = true;
+  private waiters: Waiter[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly documents: DocumentStore,
+    private readonly projection: Projection<D>,
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.collection = collectionOf(projection);
+  }
+
+  get checkpoint(): number {
+    return this.position;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const indexes = this.projection.indexes;
+    await this.documents.ensureCollection(this.collection, indexes ? { indexes } : {});
+    await this.subscribeFromCheckpoint();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  /** Resolves when everything up to `position` is applied; rejects with ReadModelLaggingError after `timeoutMs`. */
+  waitFor(position: number, timeoutMs = 5000): Promise<void> {
+    if (this.position >= position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new ReadModelLaggingError(this.collection, position, this.position));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private async subscribeFromCheckpoint(): Promise<void> {
+    const stored = await this.documents.readCheckpoint(this.collection);
+    this.advance(stored ?? 0);
+    const subscription = this.events.subscribe(
+      {
+        from: stored ?? 'start',
+        filter: { streamPrefixes: this.projection.streamPrefixes },
+        ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
+      },
+      (batch, checkpoint) => this.apply(batch, checkpoint),
+    );
+    this.subscription = subscription;
+    subscription.done.catch((error: unknown) => {
+      if (this.stopped || this.subscription !== subscription) return;
+      this.options.onError?.(error, this.collection);
+      this.retryTimer = setTimeout(() => {
+        if (!this.stopped) void this.subscribeFromCheckpoint().catch((e: unknown) => this.options.onError?.(e, this.collection));
+      }, this.options.retryDelayMs ?? 1000);
+    });
+  }
+
+  private async apply(batch: readonly RecordedEvent[], checkpoint: number): Promise<void> {
+    const current = new Map<string, StoredDocument<D> | null>();
+    const writes = new Map<string, DocumentWrite>();
+    for (const event of batch) {
+      for (const id of this.projection.documentIds(event)) {
+        if (!current.has(id)) current.set(id, await this.documents.readStored<D>(this.collection, id));
+        const stored = current.get(id) ?? null;
+        if (stored && stored.position >= event.position) continue;
+        const doc = this.projection.evolve(stored?.doc ?? null, event);
+        current.set(id, { doc, position: event.position });
+        writes.set(id, { collection: this.collection, id, position: event.position, doc });
+      }
+    }
+    await this.documents.commit([...writes.values()], { name: this.collection, position: checkpoint });
+    this.advance(checkpoint);
+  }
+
+  private advance(position: number): void {
+    if (position <= this.position) return;
+    this.position = position;
+    const ready = this.waiters.filter((w) => w.position <= position);
+    this.waiters = this.waiters.filter((w) => w.position > position);
+    for (const waiter of ready) waiter.resolve();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './servers';
+export * from './nats-server';
+export * from './ports';
