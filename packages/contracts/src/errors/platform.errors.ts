@@ -1,6 +1,7 @@
 export const platformErrors = {
   'PLATFORM.INTERNAL': { status: 500, message: 'Internal error' },
   'PLATFORM.VALIDATION_FAILED': { status: 400, message: 'The request is not valid' },
+  'PLATFORM.INVALID_FILTER': { status: 400, message: 'The filter is not valid' },
   'PLATFORM.CONCURRENCY_CONFLICT': { status: 409, message: 'The resource was changed concurrently; retry the request' },
   'PLATFORM.UNAVAILABLE': { status: 503, message: 'A service needed for this request is not available' },
   'PLATFORM.TIMEOUT': { status: 504, message: 'A service did not answer in time' },

@@ -1,0 +1,71 @@
+import { DomainError } from '@wharf/contracts';
+import type { Principal } from '@wharf/contracts/identity';
+import type { Command, Decider, Event } from '@wharf/event-store';
+import { namespaceAuth } from './namespace-auth';
+import { isValidNamespaceName } from './namespace-name';
+
+export type NamespaceCreated = Event<
+  'NamespaceCreated',
+  { id: number; name: string; accountId: string; creatorId: string; creatorName: string; createdAt: string }
+>;
+export type NamespaceDeleted = Event<'NamespaceDeleted', { id: number; name: string; accountId: string; deletedAt: string }>;
+export type NamespaceEvent = NamespaceCreated | NamespaceDeleted;
+
+export type CreateNamespace = Command<'CreateNamespace', { id: number; name: string; actor: Principal }>;
+export type DeleteNamespace = Command<'DeleteNamespace', { name: string; actor: Principal }>;
+export type NamespaceCommand = CreateNamespace | DeleteNamespace;
+
+export type NamespaceState =
+  | { status: 'absent' }
+  | { status: 'active'; id: number; name: string; accountId: string; creatorId: string };
+
+export const initialState = (): NamespaceState => ({ status: 'absent' });
+
+export const evolve = (state: NamespaceState, event: NamespaceEvent): NamespaceState => {
+  switch (event.type) {
+    case 'NamespaceCreated': {
+      const { id, name, accountId, creatorId } = event.data;
+      return { status: 'active', id, name, accountId, creatorId };
+    }
+    case 'NamespaceDeleted':
+      return { status: 'absent' };
+    default:
+      return state;
+  }
+};
+
+export const decide = (command: NamespaceCommand, state: NamespaceState): NamespaceEvent[] => {
+  switch (command.type) {
+    case 'CreateNamespace': {
+      const { id, name, actor } = command.data;
+      if (!isValidNamespaceName(name)) throw new DomainError('CATALOG.INVALID_NAMESPACE_NAME', { name });
+      if (state.status === 'active') throw new DomainError('CATALOG.NAMESPACE_ALREADY_EXISTS', { name });
+      return [
+        {
+          type: 'NamespaceCreated',
+          data: {
+            id,
+            name,
+            accountId: actor.accountId,
+            creatorId: actor.userId,
+            creatorName: actor.userName,
+            createdAt: command.metadata.now,
+          },
+        },
+      ];
+    }
+    case 'DeleteNamespace': {
+      const { name, actor } = command.data;
+      if (state.status !== 'active') throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
+      if (actor.accountId !== state.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
+      if (namespaceAuth(actor, state) !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name });
+      return [{ type: 'NamespaceDeleted', data: { id: state.id, name, accountId: state.accountId, deletedAt: command.metadata.now } }];
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`Unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+};
+
+export const namespaceDecider: Decider<NamespaceState, NamespaceCommand, NamespaceEvent> = { decide, evolve, initialState };

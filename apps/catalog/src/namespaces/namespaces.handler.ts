@@ -1,0 +1,86 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, type RpcReply } from '@wharf/contracts';
+import { CatalogRpc, CatalogStreams, type VisibleNamespace } from '@wharf/contracts/catalog';
+import type { Principal } from '@wharf/contracts/identity';
+import { handleCommand, type EventStore } from '@wharf/event-store';
+import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import type { Filter } from '@wharf/read-model';
+import { SchemaPipe } from '@wharf/transport';
+import { namespaceAuth } from './namespace-auth';
+import { isValidNamespaceName } from './namespace-name';
+import { namespaceDecider } from './namespace.decider';
+import { reserveNamespaceNumber } from './namespace-numbers';
+import { namespacesProjection, type NamespaceDocument } from './namespaces.projection';
+
+const { createNamespace, listNamespaces, getNamespace, deleteNamespace } = CatalogRpc;
+
+const visible = (actor: Principal, doc: NamespaceDocument): VisibleNamespace | null => {
+  const auth = namespaceAuth(actor, doc);
+  if (auth === null) return null;
+  const { number, name, accountId, creatorId, creatorName, createdAt } = doc;
+  return { id: number, name, accountId, creatorId, creatorName, createdAt, auth };
+};
+
+@Controller()
+export class NamespacesHandler {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionHost,
+  ) {}
+
+  private get namespaces() {
+    return this.projections.collection(namespacesProjection);
+  }
+
+  @MessagePattern(createNamespace.subject)
+  async create(@Payload(new SchemaPipe(createNamespace.request)) { actor, name }: typeof createNamespace.request._output) {
+    // Checked before a number is reserved, so invalid names do not use up ids; the decider checks again.
+    if (!isValidNamespaceName(name)) throw new DomainError('CATALOG.INVALID_NAMESPACE_NAME', { name });
+    const now = this.clock.now().toISOString();
+    const id = await reserveNamespaceNumber(this.events, name, now);
+    const { position } = await handleCommand(this.events, CatalogStreams.namespace + name, namespaceDecider, {
+      type: 'CreateNamespace',
+      data: { id, name, actor },
+      metadata: { now, actor: { accountId: actor.accountId, userId: actor.userId } },
+    });
+    await this.projections.waitFor(namespacesProjection, position);
+    return { namespace: await this.visibleOrThrow(actor, name) } satisfies RpcReply<typeof createNamespace>;
+  }
+
+  @MessagePattern(listNamespaces.subject)
+  async list(@Payload(new SchemaPipe(listNamespaces.request)) { actor, name, nameContains }: typeof listNamespaces.request._output) {
+    const where: Filter[] = [{ field: 'accountId', op: 'eq', value: actor.accountId }];
+    if (name !== undefined) where.push({ field: 'name', op: 'eq', value: name });
+    if (nameContains) where.push({ field: 'name', op: 'contains', value: nameContains });
+    const docs = await this.namespaces.find({ where, sort: [{ field: 'number', direction: 'asc' }] });
+    const namespaces = docs.map((doc) => visible(actor, doc)).filter((ns): ns is VisibleNamespace => ns !== null);
+    return { namespaces } satisfies RpcReply<typeof listNamespaces>;
+  }
+
+  @MessagePattern(getNamespace.subject)
+  async get(@Payload(new SchemaPipe(getNamespace.request)) { actor, name }: typeof getNamespace.request._output) {
+    return { namespace: await this.visibleOrThrow(actor, name) } satisfies RpcReply<typeof getNamespace>;
+  }
+
+  @MessagePattern(deleteNamespace.subject)
+  async delete(@Payload(new SchemaPipe(deleteNamespace.request)) { actor, name }: typeof deleteNamespace.request._output) {
+    const { position } = await handleCommand(this.events, CatalogStreams.namespace + name, namespaceDecider, {
+      type: 'DeleteNamespace',
+      data: { name, actor },
+      metadata: { now: this.clock.now().toISOString(), actor: { accountId: actor.accountId, userId: actor.userId } },
+    });
+    await this.projections.waitFor(namespacesProjection, position);
+    return { deleted: true } satisfies RpcReply<typeof deleteNamespace>;
+  }
+
+  /** Another account's namespace answers 404 like a missing one; the caller's own without rights answers 403. */
+  private async visibleOrThrow(actor: Principal, name: string): Promise<VisibleNamespace> {
+    const doc = await this.namespaces.get(name);
+    if (!doc || doc.accountId !== actor.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
+    const namespace = visible(actor, doc);
+    if (!namespace) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name });
+    return namespace;
+  }
+}

@@ -1,0 +1,36 @@
+import { CatalogStreams } from '@wharf/contracts/catalog';
+import type { RecordedEvent } from '@wharf/event-store';
+import type { Projection } from '@wharf/read-model';
+import type { NamespaceEvent } from './namespace.decider';
+
+/** One document per live namespace, keyed by name; `number` is SWR's integer id. */
+export interface NamespaceDocument {
+  id: string;
+  number: number;
+  name: string;
+  accountId: string;
+  creatorId: string;
+  creatorName: string;
+  createdAt: string;
+  [field: string]: unknown;
+}
+
+export const namespacesProjection: Projection<NamespaceDocument, NamespaceEvent> = {
+  name: 'namespaces',
+  version: 1,
+  streamPrefixes: [CatalogStreams.namespace],
+  indexes: [['accountId', 'number'], ['number']],
+  documentIds: (event: RecordedEvent<NamespaceEvent>) => [event.data.name],
+  evolve: (doc, event) => {
+    switch (event.type) {
+      case 'NamespaceCreated': {
+        const { id, name, accountId, creatorId, creatorName, createdAt } = event.data;
+        return { id: name, number: id, name, accountId, creatorId, creatorName, createdAt };
+      }
+      case 'NamespaceDeleted':
+        return null;
+      default:
+        return doc;
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { DomainError } from '@wharf/contracts';
+import type { Request, Response } from 'express';
+import { keystoneDialect } from '../keystone/keystone-errors';
+import { swrDialect } from '../swr/swr-errors';
+import type { ErrorDialect } from './dialect';
+
+/** The dialect that owns a path: Keystone for `/v3/`, SWR for the rest (Selectel's `/api/` comes later). */
+export const dialectFor = (path: string): ErrorDialect => (path.startsWith('/v3/') ? keystoneDialect : swrDialect);
+
+/** Renders every error in the dialect of the route it happened on; unexpected errors are logged, never shown. */
+@Catch()
+export class DialectErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Gateway');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const dialect = dialectFor(request.path);
+    const rendering = (() => {
+      if (error instanceof DomainError) return dialect.domain(error);
+      if (error instanceof NotFoundException) return dialect.routeNotFound(request.method, request.path);
+      if (error instanceof HttpException && error.getStatus() < 500) return dialect.malformedRequest(error.getStatus(), error.message);
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      return dialect.domain(new DomainError('PLATFORM.INTERNAL'));
+    })();
+    if (response.headersSent) return;
+    response.status(rendering.status).set(rendering.headers ?? {}).json(rendering.body);
+  }
+}

@@ -1,0 +1,15 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { logLevels, type WharfConfig } from '@wharf/platform';
+import type { ServiceClient } from '@wharf/transport';
+import { GatewayModule } from './gateway.module';
+
+/** Creates and starts the gateway's HTTP server on WHARF_HOST:WHARF_API_PORT. */
+export const startGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services), { logger: logLevels(config) });
+  app.set('trust proxy', false);
+  app.disable('x-powered-by');
+  await app.listen(config.apiPort, config.host);
+  return app;
+};

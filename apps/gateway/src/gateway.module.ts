@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { ServiceClient } from '@wharf/transport';
+import { AuthenticatedGuard } from './auth/authenticated.guard';
+import { DialectErrorFilter } from './errors/dialect-error.filter';
+import { HealthController } from './health/health.controller';
+import { KeystoneController } from './keystone/keystone.controller';
+import { SERVICES } from './services';
+import { SwrNamespacesController } from './swr/swr-namespaces.controller';
+import { SwrVersionsController } from './swr/swr-versions.controller';
+
+/** The control plane's HTTP edge: authenticates, validates, calls services, renders each dialect's errors. */
+@Module({})
+export class GatewayModule {
+  static register(services: ServiceClient): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [HealthController, KeystoneController, SwrVersionsController, SwrNamespacesController],
+      providers: [{ provide: SERVICES, useValue: services }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
+    };
+  }
+}

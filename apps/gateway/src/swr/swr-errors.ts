@@ -1,0 +1,55 @@
+import type { DomainError, ErrorCode } from '@wharf/contracts';
+import type { ErrorDialect, ErrorRendering } from '../errors/dialect';
+
+/**
+ * SWR's error codes (swr-error-codes.txt) for our domain errors. The code's first three digits are its HTTP
+ * status. Conditions SWR has no code for map to the nearest documented one; this table is the only place
+ * that knows SWR's numbers.
+ */
+const SWR_CODES: Partial<Record<ErrorCode, string>> = {
+  'IDENTITY.UNAUTHENTICATED': 'SVCSTG.SWR.4010000',
+  'IDENTITY.TOKEN_INVALID': 'SVCSTG.SWR.4010000',
+  'IDENTITY.INVALID_CREDENTIALS': 'SVCSTG.SWR.4010000',
+  'IDENTITY.FORBIDDEN': 'SVCSTG.SWR.4039002',
+  'PLATFORM.VALIDATION_FAILED': 'SVCSTG.SWR.4000014',
+  'PLATFORM.INVALID_FILTER': 'SVCSTG.SWR.4001035',
+  'PLATFORM.CONCURRENCY_CONFLICT': 'SVCSTG.SWR.4090023',
+  'CATALOG.INVALID_NAMESPACE_NAME': 'SVCSTG.SWR.4001028',
+  'CATALOG.NAMESPACE_ALREADY_EXISTS': 'SVCSTG.SWR.4090060',
+  'CATALOG.NAMESPACE_NOT_FOUND': 'SVCSTG.SWR.4040058',
+  'CATALOG.NAMESPACE_NOT_EMPTY': 'SVCSTG.SWR.4060074',
+  'CATALOG.NAMESPACE_FORBIDDEN': 'SVCSTG.SWR.4037017',
+};
+/** Codes for errors without an entry above, by status; "the registry is unavailable" for our own failures. */
+const SWR_BY_STATUS: Record<number, string> = {
+  400: 'SVCSTG.SWR.4001025',
+  401: 'SVCSTG.SWR.4010000',
+  403: 'SVCSTG.SWR.4039002',
+  409: 'SVCSTG.SWR.4090023',
+};
+const SWR_UNAVAILABLE = 'SVCSTG.SWR.5001038';
+const swrCodeOf = (error: DomainError): string => SWR_CODES[error.code] ?? SWR_BY_STATUS[error.status] ?? SWR_UNAVAILABLE;
+
+const statusOf = (code: string): number => Number(code.slice('SVCSTG.SWR.'.length, 'SVCSTG.SWR.'.length + 3));
+
+/** SWR's error body is a JSON array of one object. */
+export const swrError = (errorCode: string, errorMessage: string, detail = ''): ErrorRendering => ({
+  status: statusOf(errorCode),
+  body: [{ errorCode, errorMessage, detail }],
+});
+
+const detailOf = (error: DomainError): string =>
+  Object.entries(error.details)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(', ');
+
+export const swrDialect: ErrorDialect = {
+  domain: (error) => swrError(swrCodeOf(error), error.message, detailOf(error)),
+  // Unknown paths never reach SWR itself: Huawei's API gateway answers them in its own shape.
+  routeNotFound: () => ({
+    status: 404,
+    body: { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment' },
+  }),
+  malformedRequest: (status, reason) =>
+    status === 413 ? swrError('SVCSTG.SWR.4131001', 'The request body is too large.', reason) : swrError('SVCSTG.SWR.4000014', 'Invalid API parameters.', reason),
+};

@@ -1,0 +1,21 @@
+import { DomainError } from '@wharf/contracts';
+
+/**
+ * SWR's `filter` query parameter: `key::value` pairs joined by `|`, e.g. `namespace::group|mode::visible`.
+ * When present it must hold at least one pair and only keys the route knows; it then wins over the plain
+ * query parameters of the same names.
+ */
+export const parseSwrFilter = (filter: string, allowedKeys: readonly string[]): Map<string, string> => {
+  const pairs = new Map<string, string>();
+  if (filter.trim() === '') throw new DomainError('PLATFORM.INVALID_FILTER', { filter, reason: 'empty filter' });
+  for (const part of filter.split('|')) {
+    const separator = part.indexOf('::');
+    if (separator <= 0) throw new DomainError('PLATFORM.INVALID_FILTER', { filter, reason: `"${part}" is not key::value` });
+    const key = part.slice(0, separator);
+    const value = part.slice(separator + 2);
+    if (!allowedKeys.includes(key)) throw new DomainError('PLATFORM.INVALID_FILTER', { filter, reason: `unknown key "${key}"` });
+    if (pairs.has(key)) throw new DomainError('PLATFORM.INVALID_FILTER', { filter, reason: `"${key}" appears twice` });
+    pairs.set(key, value);
+  }
+  return pairs;
+};

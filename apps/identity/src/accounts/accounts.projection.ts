@@ -1,0 +1,27 @@
+import { IdentityStreams } from '@wharf/contracts/identity';
+import type { Projection } from '@wharf/read-model';
+import type { AccountEvent } from './account.decider';
+
+export interface AccountDocument {
+  id: string;
+  accountId: string;
+  name: string;
+  system: boolean;
+  createdAt: string;
+  [field: string]: unknown;
+}
+
+/** Accounts by name. */
+export const accountsProjection: Projection<AccountDocument, AccountEvent> = {
+  name: 'accounts',
+  version: 1,
+  streamPrefixes: [IdentityStreams.account],
+  indexes: [['accountId']],
+  documentIds: (event) => [event.data.name],
+  evolve: (_doc, event) => {
+    switch (event.type) {
+      case 'AccountCreated':
+        return { id: event.data.name, ...event.data };
+    }
+  },
+};

@@ -1,0 +1,67 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, type RpcReply } from '@wharf/contracts';
+import { IdentityRpc, IdentityStreams, type Principal } from '@wharf/contracts/identity';
+import { handleCommand, type EventStore } from '@wharf/event-store';
+import { CLOCK, EVENT_STORE, ProjectionHost, WHARF_CONFIG, type Clock, type WharfConfig } from '@wharf/platform';
+import { SchemaPipe } from '@wharf/transport';
+import { verifyAgainstDecoy, verifyPassword } from '../users/password-hash';
+import { usersProjection, type UserDocument } from '../users/users.projection';
+import { hashToken, newSessionToken, tokenIdOf } from './session-token';
+import { sessionTokenDecider } from './session-token.decider';
+import { sessionTokensProjection } from './session-tokens.projection';
+
+const { createSession, verifyToken } = IdentityRpc;
+
+const principalOf = (user: UserDocument, tokenHash?: string): Principal => ({
+  accountId: user.accountId,
+  accountName: user.accountName,
+  userId: user.userId,
+  userName: user.name,
+  accountAdmin: user.accountAdmin,
+  systemAdmin: user.systemAccount && user.accountAdmin,
+  ...(tokenHash ? { tokenId: tokenIdOf(tokenHash) } : {}),
+});
+
+@Controller()
+export class SessionsHandler {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WHARF_CONFIG) private readonly config: WharfConfig,
+    private readonly projections: ProjectionHost,
+  ) {}
+
+  /** Password login: checks the password and issues a session token (Keystone's POST /v3/auth/tokens). */
+  @MessagePattern(createSession.subject)
+  async create(@Payload(new SchemaPipe(createSession.request)) request: typeof createSession.request._output) {
+    const user = await this.projections.collection(usersProjection).get(request.userName);
+    const valid = user ? await verifyPassword(request.password, user.passwordHash) : await verifyAgainstDecoy(request.password);
+    if (!user || !valid || !user.enabled || (request.accountName !== undefined && request.accountName !== user.accountName)) {
+      throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
+    }
+    const token = newSessionToken();
+    const tokenHash = hashToken(token);
+    const { newEvents, position } = await handleCommand(this.events, IdentityStreams.sessionToken + tokenIdOf(tokenHash), sessionTokenDecider, {
+      type: 'IssueSessionToken',
+      data: { tokenHash, userId: user.userId, userName: user.name, accountId: user.accountId, ttlSeconds: this.config.sessionTtlSeconds },
+      metadata: { now: this.clock.now().toISOString(), actor: { accountId: user.accountId, userId: user.userId } },
+    });
+    await this.projections.waitFor(sessionTokensProjection, position);
+    const issued = newEvents[0]!.data;
+    return { token, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt, principal: principalOf(user, tokenHash) } satisfies RpcReply<
+      typeof createSession
+    >;
+  }
+
+  /** Resolves a token to its principal; unknown, expired and disabled-user tokens are all just invalid. */
+  @MessagePattern(verifyToken.subject)
+  async verify(@Payload(new SchemaPipe(verifyToken.request)) { token }: typeof verifyToken.request._output) {
+    const tokenHash = hashToken(token);
+    const session = await this.projections.collection(sessionTokensProjection).get(tokenHash);
+    if (!session || Date.parse(session.expiresAt) <= this.clock.now().getTime()) throw new DomainError('IDENTITY.TOKEN_INVALID');
+    const user = await this.projections.collection(usersProjection).get(session.userName);
+    if (!user || !user.enabled || user.userId !== session.userId) throw new DomainError('IDENTITY.TOKEN_INVALID');
+    return { principal: principalOf(user, tokenHash), expiresAt: session.expiresAt } satisfies RpcReply<typeof verifyToken>;
+  }
+}

@@ -1,0 +1,18 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { CustomStrategy, NatsOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { logLevels, type ServiceRuntime } from '@wharf/platform';
+import { RpcErrorFilter } from '@wharf/transport';
+import { RegistryModule } from './registry.module';
+
+/** Starts the registry: HTTP on WHARF_HOST:WHARF_REGISTRY_PORT and its message handlers on the transport. */
+export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOptions | CustomStrategy): Promise<INestApplication> => {
+  const { config } = runtime;
+  const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), { logger: logLevels(config) });
+  app.disable('x-powered-by');
+  app.connectMicroservice(transport, { inheritAppConfig: false }).useGlobalFilters(new RpcErrorFilter());
+  await app.startAllMicroservices();
+  await app.listen(config.registryPort, config.host);
+  return app;
+};

@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadConfigOrExit, onShutdownSignal } from '@wharf/platform';
+import { startEmbedded } from './embedded';
+
+const main = async () => {
+  const config = loadConfigOrExit();
+  const wharf = await startEmbedded(config);
+  const logger = new Logger('wharf');
+  logger.log(`Data in ${config.dataDir}`);
+  logger.log(`Management API on http://${config.host}:${config.apiPort}, registry on http://${config.host}:${config.registryPort}`);
+  onShutdownSignal(() => wharf.stop());
+};
+
+void main();

@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Every setting Wharf reads from the environment, with its default. Parsed once per process. */
+export const ConfigSchema = z
+  .object({
+    WHARF_DATA_DIR: z.string().min(1).default('./.wharf'),
+    WHARF_HOST: z.string().min(1).default('127.0.0.1'),
+    WHARF_API_PORT: port.default(8080),
+    WHARF_REGISTRY_PORT: port.default(5000),
+    WHARF_PUBLIC_REGISTRY_URL: z.string().url().optional(),
+    WHARF_TRANSPORT: z.enum(['inprocess', 'nats']).default('inprocess'),
+    NATS_URL: z.string().min(1).optional(),
+    WHARF_EVENT_STORE: z.enum(['sqlite', 'kurrentdb']).default('sqlite'),
+    KURRENTDB_URL: z.string().min(1).optional(),
+    WHARF_READ_MODEL: z.enum(['sqlite', 'mongodb']).default('sqlite'),
+    MONGODB_URL: z.string().min(1).optional(),
+    WHARF_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    WHARF_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
+    WHARF_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  })
+  .superRefine((env, ctx) => {
+    const require = (when: boolean, variable: keyof typeof env, because: string) => {
+      if (when && !env[variable]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message: `is required ${because}` });
+    };
+    require(env.WHARF_TRANSPORT === 'nats', 'NATS_URL', 'when WHARF_TRANSPORT=nats');
+    require(env.WHARF_EVENT_STORE === 'kurrentdb', 'KURRENTDB_URL', 'when WHARF_EVENT_STORE=kurrentdb');
+    require(env.WHARF_READ_MODEL === 'mongodb', 'MONGODB_URL', 'when WHARF_READ_MODEL=mongodb');
+  });
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface WharfConfig {
+  dataDir: string;
+  host: string;
+  apiPort: number;
+  registryPort: number;
+  publicRegistryUrl: string;
+  transport: { kind: 'inprocess' } | { kind: 'nats'; url: string };
+  eventStore: { kind: 'sqlite'; path: string } | { kind: 'kurrentdb'; url: string };
+  readModel: { kind: 'sqlite'; path: string } | { kind: 'mongodb'; url: string };
+  adminPassword: string | undefined;
+  sessionTtlSeconds: number;
+  logLevel: RawConfig['WHARF_LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; a bad value throws a ConfigError naming the variable. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Partial<Record<keyof RawConfig, string>> = {}): WharfConfig => {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = ConfigSchema.safeParse({ ...defaults, ...present });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const raw = parsed.data;
+  const dataDir = resolve(raw.WHARF_DATA_DIR);
+  const sqlitePath = resolve(dataDir, 'wharf.db');
+  return {
+    dataDir,
+    host: raw.WHARF_HOST,
+    apiPort: raw.WHARF_API_PORT,
+    registryPort: raw.WHARF_REGISTRY_PORT,
+    publicRegistryUrl: raw.WHARF_PUBLIC_REGISTRY_URL ?? `http://${raw.WHARF_HOST}:${raw.WHARF_REGISTRY_PORT}`,
+    transport: raw.WHARF_TRANSPORT === 'nats' ? { kind: 'nats', url: raw.NATS_URL! } : { kind: 'inprocess' },
+    eventStore: raw.WHARF_EVENT_STORE === 'kurrentdb' ? { kind: 'kurrentdb', url: raw.KURRENTDB_URL! } : { kind: 'sqlite', path: sqlitePath },
+    readModel: raw.WHARF_READ_MODEL === 'mongodb' ? { kind: 'mongodb', url: raw.MONGODB_URL! } : { kind: 'sqlite', path: sqlitePath },
+    adminPassword: raw.WHARF_ADMIN_PASSWORD,
+    sessionTtlSeconds: raw.WHARF_SESSION_TTL_SECONDS,
+    logLevel: raw.WHARF_LOG_LEVEL,
+  };
+};

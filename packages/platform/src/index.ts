@@ -1,0 +1,6 @@
+export * from './config';
+export * from './stores';
+export * from './tokens';
+export * from './projection-host';
+export * from './platform.module';
+export * from './launch';

@@ -1,0 +1,93 @@
+import { Logger, type DynamicModule, type INestMicroservice, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { CustomStrategy, NatsOptions } from '@nestjs/microservices';
+import type { ServiceName } from '@wharf/contracts';
+import type { EventStore } from '@wharf/event-store';
+import { natsServerOptions, RpcErrorFilter } from '@wharf/transport';
+import { ConfigError, loadConfig, type WharfConfig } from './config';
+import type { ServiceRuntime } from './platform.module';
+import { openDocumentStore, openEventStore } from './stores';
+import { systemClock } from './tokens';
+
+const LOG_LEVELS: Record<WharfConfig['logLevel'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+export const logLevels = (config: WharfConfig): LogLevel[] => LOG_LEVELS[config.logLevel];
+
+/** Reads the configuration or ends the process with a message that names the bad variable. */
+export const loadConfigOrExit = (defaults: Parameters<typeof loadConfig>[1] = {}): WharfConfig => {
+  try {
+    return loadConfig(process.env, defaults);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+};
+
+/** A service's stores. In embedded mode every service shares the one event store it is given. */
+export const openServiceRuntime = (config: WharfConfig, service: ServiceName, events?: EventStore): ServiceRuntime => ({
+  service,
+  config,
+  events: events ?? openEventStore(config),
+  documents: openDocumentStore(config, service),
+  clock: systemClock,
+});
+
+/** Starts a service's Nest microservice on the given transport, with the error envelope filter. */
+export const startService = async (
+  module: DynamicModule,
+  config: WharfConfig,
+  transport: NatsOptions | CustomStrategy,
+): Promise<INestMicroservice> => {
+  const app = await NestFactory.createMicroservice(module, { ...transport, logger: logLevels(config) });
+  app.useGlobalFilters(new RpcErrorFilter());
+  await app.listen();
+  return app;
+};
+
+/**
+ * Runs `shutdown` once on SIGTERM or SIGINT, then exits. Apps close first (in-flight requests finish,
+ * projections store their checkpoints), stores last.
+ */
+export const onShutdownSignal = (shutdown: () => Promise<void>): void => {
+  const logger = new Logger('Shutdown');
+  let closing = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received, shutting down`);
+    shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', handle);
+  process.once('SIGINT', handle);
+};
+
+/** Entry point of a service running as its own process over NATS (distributed mode). */
+export const runServiceProcess = async (service: ServiceName, register: (runtime: ServiceRuntime) => DynamicModule): Promise<void> => {
+  const config = loadConfigOrExit({ WHARF_TRANSPORT: 'nats' });
+  if (config.transport.kind !== 'nats') {
+    console.error('WHARF_TRANSPORT must be nats when a service runs as its own process');
+    process.exit(2);
+  }
+  const runtime = openServiceRuntime(config, service);
+  const app = await startService(register(runtime), config, natsServerOptions(config.transport.url, service));
+  new Logger(service).log(`${service} listening on ${config.transport.url}`);
+  onShutdownSignal(async () => {
+    await app.close();
+    await runtime.documents.close();
+    await runtime.events.close();
+  });
+};

@@ -1,0 +1,51 @@
+import { Controller, Module, type DynamicModule } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { healthRpc, type HealthReply, type ServiceName } from '@wharf/contracts';
+import type { EventStore } from '@wharf/event-store';
+import type { Document, DocumentStore, Projection } from '@wharf/read-model';
+import type { WharfConfig } from './config';
+import { ProjectionHost } from './projection-host';
+import { CLOCK, DOCUMENT_STORE, EVENT_STORE, PROJECTIONS, WHARF_CONFIG, type Clock } from './tokens';
+
+/** What a service needs from its process: configuration, its stores and a clock. Built by the launcher. */
+export interface ServiceRuntime {
+  service: ServiceName;
+  config: WharfConfig;
+  events: EventStore;
+  documents: DocumentStore;
+  clock: Clock;
+}
+
+const healthControllerFor = (service: ServiceName) => {
+  @Controller()
+  class HealthController {
+    constructor(private readonly projections: ProjectionHost) {}
+
+    @MessagePattern(healthRpc(service).subject)
+    health(): HealthReply {
+      return { service, status: 'ok', projections: this.projections.checkpoints() };
+    }
+  }
+  return HealthController;
+};
+
+/** Provides a service's ports by DI token, hosts its projections and answers its health subject. */
+@Module({})
+export class PlatformModule {
+  static forService(runtime: ServiceRuntime, projections: readonly Projection<Document, never>[]): DynamicModule {
+    return {
+      module: PlatformModule,
+      global: true,
+      controllers: [healthControllerFor(runtime.service)],
+      providers: [
+        { provide: WHARF_CONFIG, useValue: runtime.config },
+        { provide: EVENT_STORE, useValue: runtime.events },
+        { provide: DOCUMENT_STORE, useValue: runtime.documents },
+        { provide: CLOCK, useValue: runtime.clock },
+        { provide: PROJECTIONS, useValue: projections },
+        ProjectionHost,
+      ],
+      exports: [WHARF_CONFIG, EVENT_STORE, DOCUMENT_STORE, CLOCK, ProjectionHost],
+    };
+  }
+}

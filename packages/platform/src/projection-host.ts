@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DomainError } from '@wharf/contracts';
+import type { EventStore } from '@wharf/event-store';
+import { DOCUMENT_STORE, EVENT_STORE, PROJECTIONS } from './tokens';
+import { ProjectionRunner, ReadModelLaggingError, type DocumentStore, type Document, type Projection } from '@wharf/read-model';
+
+/**
+ * Runs a service's projections for as long as the service runs, and gives handlers the read-your-writes
+ * wait: a command answers only once the read models it serves have applied its events.
+ */
+@Injectable()
+export class ProjectionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('ProjectionHost');
+  private readonly runners = new Map<string, ProjectionRunner>();
+  private started: Promise<void> | undefined;
+  private readonly waitTimeoutMs = 10000;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(PROJECTIONS) projections: readonly Projection<Document, never>[],
+  ) {
+    for (const projection of projections) {
+      const runner = new ProjectionRunner(events, documents, projection as unknown as Projection, {
+        onError: (error, name) => this.logger.error(`Projection ${name} failed; retrying from its checkpoint: ${String(error)}`),
+      });
+      this.runners.set(projection.name, runner);
+    }
+  }
+
+  /** Starts every projection; safe to call again (services that need their read models at start-up do). */
+  start(): Promise<void> {
+    this.started ??= Promise.all([...this.runners.values()].map((runner) => runner.start())).then(() => undefined);
+    return this.started;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+  }
+
+  /** Resolves once `projection` has applied every event up to `position`. */
+  async waitFor(projection: Projection<Document, never> | string, position: number): Promise<void> {
+    const name = typeof projection === 'string' ? projection : projection.name;
+    const runner = this.runners.get(name);
+    if (!runner) throw new Error(`Projection ${name} is not hosted by this service`);
+    try {
+      await runner.waitFor(position, this.waitTimeoutMs);
+    } catch (error) {
+      if (error instanceof ReadModelLaggingError) {
+        throw new DomainError('PLATFORM.READ_MODEL_LAGGING', { projection: name, position, reached: error.reached });
+      }
+      throw error;
+    }
+  }
+
+  /** Resolves once every hosted projection has caught up with the log as it is now. */
+  async waitForHead(): Promise<void> {
+    const head = await this.events.headPosition();
+    await Promise.all([...this.runners.keys()].map((name) => this.waitFor(name, head)));
+  }
+
+  checkpoints(): { name: string; checkpoint: number }[] {
+    return [...this.runners.entries()].map(([name, runner]) => ({ name, checkpoint: runner.checkpoint }));
+  }
+
+  /** The collection a projection writes, for the service's queries. */
+  collection<D extends Document>(projection: Projection<D, never>) {
+    const runner = this.runners.get(projection.name);
+    if (!runner) throw new Error(`Projection ${projection.name} is not hosted by this service`);
+    return this.documents.collection<D>(runner.collection);
+  }
+}
