@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, startNatsServer, type RunningNatsServer } from '@wharf/testing';
+
+const ROOT = resolve(__dirname, '../../..');
+export const ADMIN_PASSWORD = 'e2e-admin-password';
+
+export type Mode = 'embedded' | 'distributed';
+export const DISTRIBUTED_APPS = ['identity', 'catalog', 'access', 'lifecycle', 'registry', 'gateway'] as const;
+export type AppName = (typeof DISTRIBUTED_APPS)[number] | 'wharf';
+
+interface RunningApp {
+  child: ChildProcess;
+  output: string[];
+}
+
+/**
+ * Wharf as its users run it: the built apps as real processes (`node apps/<app>/dist/main.js`), with their
+ * own data directory and ports. Embedded mode is one process; distributed mode is six, over a real nats-server.
+ */
+export class WharfProcesses {
+  readonly apiUrl: string;
+  readonly registryUrl: string;
+  private readonly apps = new Map<AppName, RunningApp>();
+
+  private constructor(
+    readonly mode: Mode,
+    private readonly env: NodeJS.ProcessEnv,
+    readonly dataDir: string,
+    private readonly nats: RunningNatsServer | undefined,
+  ) {
+    this.apiUrl = `http://127.0.0.1:${env.WHARF_API_PORT}`;
+    this.registryUrl = `http://127.0.0.1:${env.WHARF_REGISTRY_PORT}`;
+  }
+
+  static async start(mode: Mode): Promise<WharfProcesses> {
+    const dataDir = mkdtempSync(join(tmpdir(), `wharf-e2e-${mode}-`));
+    const nats = mode === 'distributed' ? await startNatsServer() : undefined;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      WHARF_DATA_DIR: dataDir,
+      WHARF_API_PORT: String(await freePort()),
+      WHARF_REGISTRY_PORT: String(await freePort()),
+      WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      WHARF_LOG_LEVEL: 'warn',
+      ...(nats ? { WHARF_TRANSPORT: 'nats', NATS_URL: nats.url } : {}),
+    };
+    const wharf = new WharfProcesses(mode, env, dataDir, nats);
+    await wharf.startAll();
+    return wharf;
+  }
+
+  async startAll(): Promise<void> {
+    const names: AppName[] = this.mode === 'embedded' ? ['wharf'] : [...DISTRIBUTED_APPS];
+    for (const name of names) this.spawnApp(name);
+    await this.waitUntilHealthy();
+  }
+
+  /** Starts one app again (after `kill` or `terminate`) and waits until the whole installation is healthy. */
+  async restart(name: AppName): Promise<void> {
+    this.spawnApp(name);
+    await this.waitUntilHealthy();
+  }
+
+  /** SIGKILL: the process gets no chance to flush or checkpoint. */
+  async kill(name: AppName): Promise<void> {
+    await this.signal(name, 'SIGKILL');
+  }
+
+  /** SIGTERM: graceful shutdown; resolves with the exit code. */
+  async terminate(name: AppName): Promise<number | null> {
+    return this.signal(name, 'SIGTERM');
+  }
+
+  async stop(): Promise<void> {
+    for (const name of [...this.apps.keys()].reverse()) await this.terminate(name);
+    await this.nats?.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  output(name: AppName): string {
+    return this.apps.get(name)?.output.join('') ?? '';
+  }
+
+  private spawnApp(name: AppName): void {
+    const child = spawn(process.execPath, [join(ROOT, 'apps', name, 'dist', 'main.js')], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    this.apps.set(name, { child, output });
+  }
+
+  private async signal(name: AppName, signal: NodeJS.Signals): Promise<number | null> {
+    const app = this.apps.get(name);
+    if (!app) return null;
+    this.apps.delete(name);
+    if (app.child.exitCode !== null || app.child.signalCode !== null) return app.child.exitCode;
+    const exited = new Promise<number | null>((resolve) => app.child.once('exit', (code) => resolve(code)));
+    app.child.kill(signal);
+    return exited;
+  }
+
+  private async waitUntilHealthy(timeoutMs = 60000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer';
+    while (Date.now() < deadline) {
+      for (const [name, app] of this.apps) {
+        if (app.child.exitCode !== null) throw new Error(`${name} exited with ${app.child.exitCode}:\n${app.output.join('')}`);
+      }
+      try {
+        const response = await fetch(`${this.apiUrl}/healthz`);
+        if (response.status === 200) return;
+        last = `${response.status} ${await response.text()}`;
+      } catch (error) {
+        last = String(error);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const logs = [...this.apps].map(([name, app]) => `--- ${name}\n${app.output.join('')}`).join('\n');
+    throw new Error(`Wharf (${this.mode}) not healthy after ${timeoutMs} ms: ${last}\n${logs}`);
+  }
+}
