@@ -37,4 +37,5 @@ module.exports = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/*/src/**/*.e2e.spec.ts'] },
   ],
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -22,12 +22,12 @@ export const ConfigSchema = z
     WHARF_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   })
   .superRefine((env, ctx) => {
-    const require = (when: boolean, variable: keyof typeof env, because: string) => {
+    const requireWhen = (when: boolean, variable: keyof typeof env, because: string) => {
       if (when && !env[variable]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message: `is required ${because}` });
     };
-    require(env.WHARF_TRANSPORT === 'nats', 'NATS_URL', 'when WHARF_TRANSPORT=nats');
-    require(env.WHARF_EVENT_STORE === 'kurrentdb', 'KURRENTDB_URL', 'when WHARF_EVENT_STORE=kurrentdb');
-    require(env.WHARF_READ_MODEL === 'mongodb', 'MONGODB_URL', 'when WHARF_READ_MODEL=mongodb');
+    requireWhen(env.WHARF_TRANSPORT === 'nats', 'NATS_URL', 'when WHARF_TRANSPORT=nats');
+    requireWhen(env.WHARF_EVENT_STORE === 'kurrentdb', 'KURRENTDB_URL', 'when WHARF_EVENT_STORE=kurrentdb');
+    requireWhen(env.WHARF_READ_MODEL === 'mongodb', 'MONGODB_URL', 'when WHARF_READ_MODEL=mongodb');
   });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;

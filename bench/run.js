@@ -1,0 +1,20 @@
+'use strict';
+// `npm run bench`: every benchmark in sequence, each printing its own table with the baseline it measured
+// in the same run. Bounded in count and time; nothing here is a pass/fail test.
+const benches = [
+  ['SQLite event store', () => require('./event-store').run({ log: console.log })],
+  ['Organizations slice', () => require('./organizations').run({ log: console.log })],
+];
+
+(async () => {
+  const only = process.argv[2];
+  for (const [name, run] of benches) {
+    if (only && !name.toLowerCase().includes(only.toLowerCase())) continue;
+    console.log(`\n=== ${name}`);
+    await run();
+  }
+  process.exit(0);
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
