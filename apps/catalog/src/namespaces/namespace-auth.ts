@@ -1,4 +1,5 @@
-import type { AuthLevel, Principal } from '@wharf/contracts/catalog';
+import type { AuthLevel } from '@wharf/contracts/catalog';
+import type { Principal } from '@wharf/contracts/identity';
 
 export interface NamespaceOwnership {
   accountId: string;
