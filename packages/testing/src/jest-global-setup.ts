@@ -12,6 +12,8 @@ export default async function globalSetup(): Promise<void> {
     const resolution = await resolveServer(spec);
     if ('skip' in resolution) {
       process.env[skipReasonVariable(spec)] = resolution.skip;
+      // Printed here, in jest's main process, because jest hides the console output of fully skipped files.
+      process.stderr.write(`\n[wharf] ${spec.env.replace('_URL', '')} suites are skipped: ${resolution.skip}\n`);
       continue;
     }
     process.env[spec.env] = resolution.url;
