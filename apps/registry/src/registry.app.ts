@@ -11,7 +11,8 @@ export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOpti
   const { config } = runtime;
   const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), { logger: logLevels(config) });
   app.disable('x-powered-by');
-  app.connectMicroservice(transport, { inheritAppConfig: false }).useGlobalFilters(new RpcErrorFilter());
+  // Deferred, so the error filter is registered before the listeners are.
+  app.connectMicroservice(transport, { inheritAppConfig: false, deferInitialization: true }).useGlobalFilters(new RpcErrorFilter());
   await app.startAllMicroservices();
   await app.listen(config.registryPort, config.host);
   return app;
