@@ -1,3 +1,4 @@
 export * from './document-store';
 export * from './projection';
 export * from './projection-runner';
+export * from './in-memory-document-store';
