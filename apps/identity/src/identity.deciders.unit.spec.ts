@@ -1,0 +1,76 @@
+import { DeciderSpecification } from '@wharf/event-store/testing';
+import { accountDecider } from './accounts/account.decider';
+import { sessionTokenDecider } from './sessions/session-token.decider';
+import { userDecider } from './users/user.decider';
+
+const now = '2026-11-23T10:00:00.000Z';
+const metadata = { now };
+
+describe('account decider', () => {
+  const spec = DeciderSpecification.for(accountDecider);
+  const create = (name: string) => ({ type: 'CreateAccount' as const, data: { accountId: 'a-1', name, system: false }, metadata });
+
+  it('creates an account', () => {
+    spec.given([]).when(create('acme')).then([{ type: 'AccountCreated', data: { accountId: 'a-1', name: 'acme', system: false, createdAt: now } }]);
+  });
+
+  it('refuses a taken name and an invalid one', () => {
+    spec
+      .given([{ type: 'AccountCreated', data: { accountId: 'a-0', name: 'acme', system: false, createdAt: now } }])
+      .when(create('acme'))
+      .thenThrows({ code: 'IDENTITY.ACCOUNT_ALREADY_EXISTS' });
+    spec.given([]).when(create('has space')).thenThrows({ code: 'PLATFORM.VALIDATION_FAILED' });
+  });
+});
+
+describe('user decider', () => {
+  const spec = DeciderSpecification.for(userDecider);
+  const data = {
+    userId: 'u-1',
+    name: 'dev',
+    accountId: 'a-1',
+    accountName: 'acme',
+    systemAccount: false,
+    accountAdmin: false,
+    passwordHash: 'scrypt$…',
+  };
+  const create = (name: string) => ({ type: 'CreateUser' as const, data: { ...data, name }, metadata });
+
+  it('creates a user with the command time', () => {
+    spec.given([]).when(create('dev')).then([{ type: 'UserCreated', data: { ...data, createdAt: now } }]);
+  });
+
+  it('refuses a user name that exists (in any account) and an invalid one', () => {
+    spec.given([{ type: 'UserCreated', data: { ...data, createdAt: now } }]).when(create('dev')).thenThrows({ code: 'IDENTITY.USER_ALREADY_EXISTS' });
+    spec.given([]).when(create('9lives')).thenThrows({ code: 'IDENTITY.INVALID_USER_NAME' });
+    spec.given([]).when(create('')).thenThrows({ code: 'IDENTITY.INVALID_USER_NAME' });
+  });
+});
+
+describe('session token decider', () => {
+  const spec = DeciderSpecification.for(sessionTokenDecider);
+  const issue = {
+    type: 'IssueSessionToken' as const,
+    data: { tokenHash: 'h', userId: 'u-1', userName: 'dev', accountId: 'a-1', ttlSeconds: 3600 },
+    metadata,
+  };
+
+  it('issues a token that expires ttl seconds after the command time', () => {
+    spec
+      .given([])
+      .when(issue)
+      .then([
+        {
+          type: 'SessionTokenIssued',
+          data: { tokenHash: 'h', userId: 'u-1', userName: 'dev', accountId: 'a-1', issuedAt: now, expiresAt: '2026-11-23T11:00:00.000Z' },
+        },
+      ]);
+  });
+
+  it('never issues the same token twice', () => {
+    spec
+      .given([{ type: 'SessionTokenIssued', data: { tokenHash: 'h', userId: 'u-1', userName: 'dev', accountId: 'a-1', issuedAt: now, expiresAt: now } }])
+      .when(issue)
+      .thenThrows({ code: 'PLATFORM.CONCURRENCY_CONFLICT' });
+  });
+});

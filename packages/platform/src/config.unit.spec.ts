@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration', () => {
+  it('defaults to the embedded mode on 127.0.0.1 with SQLite under ./.wharf', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      apiPort: 8080,
+      registryPort: 5000,
+      publicRegistryUrl: 'http://127.0.0.1:5000',
+      transport: { kind: 'inprocess' },
+      eventStore: { kind: 'sqlite' },
+      readModel: { kind: 'sqlite' },
+      sessionTtlSeconds: 86400,
+    });
+    expect(config.dataDir.endsWith('.wharf')).toBe(true);
+  });
+
+  it('reads the distributed settings', () => {
+    const config = loadConfig({
+      WHARF_TRANSPORT: 'nats',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      WHARF_EVENT_STORE: 'kurrentdb',
+      KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false',
+      WHARF_READ_MODEL: 'mongodb',
+      MONGODB_URL: 'mongodb://127.0.0.1:27017',
+    });
+    expect(config.transport).toEqual({ kind: 'nats', url: 'nats://127.0.0.1:4222' });
+    expect(config.eventStore).toEqual({ kind: 'kurrentdb', url: 'kurrentdb://127.0.0.1:2113?tls=false' });
+    expect(config.readModel).toEqual({ kind: 'mongodb', url: 'mongodb://127.0.0.1:27017' });
+  });
+
+  it('lets a process supply its own defaults, which the environment overrides', () => {
+    expect(() => loadConfig({}, { WHARF_TRANSPORT: 'nats' })).toThrow(/NATS_URL/);
+    expect(loadConfig({ WHARF_TRANSPORT: 'inprocess' }, { WHARF_TRANSPORT: 'nats' }).transport.kind).toBe('inprocess');
+  });
+
+  it.each([
+    [{ WHARF_API_PORT: 'eighty' }, 'WHARF_API_PORT'],
+    [{ WHARF_REGISTRY_PORT: '70000' }, 'WHARF_REGISTRY_PORT'],
+    [{ WHARF_TRANSPORT: 'carrier-pigeon' }, 'WHARF_TRANSPORT'],
+    [{ WHARF_TRANSPORT: 'nats' }, 'NATS_URL'],
+    [{ WHARF_EVENT_STORE: 'kurrentdb' }, 'KURRENTDB_URL'],
+    [{ WHARF_READ_MODEL: 'mongodb' }, 'MONGODB_URL'],
+    [{ WHARF_ADMIN_PASSWORD: 'short' }, 'WHARF_ADMIN_PASSWORD'],
+    [{ WHARF_PUBLIC_REGISTRY_URL: 'not a url' }, 'WHARF_PUBLIC_REGISTRY_URL'],
+  ])('refuses %j naming %s', (env, variable) => {
+    let thrown: unknown;
+    try {
+      loadConfig(env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).message).toContain(variable);
+  });
+});
