@@ -1,0 +1,5 @@
+export * from './digest';
+export * from './names';
+export * from './media-types';
+export * from './errors';
+export * from './manifest';
