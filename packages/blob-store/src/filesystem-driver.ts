@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { checkPath, PathNotFoundError, type BlobDriver, type FileWriter } from './blob-driver';
+
+const NAME = 'filesystem';
+
+const isNotFound = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+/**
+ * Blob storage on a local (or shared) disk. Atomic writes go to a temporary file beside the target and are
+ * renamed over it after fsync, so a crash leaves either the old file or the new one, plus at most a
+ * temporary file (`.tmp-*`, never listed) for cleanup.
+ */
+export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver => {
+  const resolve = (path: string, options?: { allowRoot?: boolean }) => join(root, ...checkPath(path, NAME, options));
+
+  const fileWriter = async (path: string, append: boolean): Promise<FileWriter> => {
+    const file = resolve(path);
+    await mkdir(dirname(file), { recursive: true });
+    const handle: FileHandle = await open(file, append ? 'a' : 'w');
+    let size = (await handle.stat()).size;
+    let closed = false;
+    const close = async () => {
+      if (!closed) {
+        closed = true;
+        await handle.close();
+      }
+    };
+    return {
+      get size() {
+        return size;
+      },
+      async write(chunk) {
+        let offset = 0;
+        while (offset < chunk.length) {
+          const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+          offset += bytesWritten;
+        }
+        size += chunk.length;
+      },
+      async commit() {
+        await handle.sync();
+        await close();
+      },
+      async cancel() {
+        await close();
+        await unlink(file).catch((error: unknown) => {
+          if (!isNotFound(error)) throw error;
+        });
+      },
+      close,
+    };
+  };
+
+  return {
+    name: NAME,
+    async stat(path) {
+      try {
+        const info = await stat(resolve(path));
+        return info.isFile() ? { size: info.size } : null;
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    },
+    async reader(path, { offset = 0, length } = {}): Promise<Readable> {
+      const file = resolve(path);
+      // Opening first turns a missing file into PathNotFoundError here rather than an error event later.
+      const handle = await open(file, 'r').catch((error: unknown) => {
+        throw isNotFound(error) ? new PathNotFoundError(path, NAME) : error;
+      });
+      if (length === 0) {
+        await handle.close();
+        return Readable.from([]);
+      }
+      return createReadStream('', { fd: handle, start: offset, ...(length !== undefined ? { end: offset + length - 1 } : {}), highWaterMark: 1 << 20 });
+    },
+    writer: (path, { append = false } = {}) => fileWriter(path, append),
+    async getContent(path) {
+      try {
+        return await readFile(resolve(path));
+      } catch (error) {
+        throw isNotFound(error) ? new PathNotFoundError(path, NAME) : error;
+      }
+    },
+    async putContent(path, content) {
+      const file = resolve(path);
+      await mkdir(dirname(file), { recursive: true });
+      const temporary = join(dirname(file), `.tmp-${randomUUID()}`);
+      const handle = await open(temporary, 'w');
+      try {
+        await handle.writeFile(content);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, file);
+    },
+    async move(from, to) {
+      const source = resolve(from);
+      const target = resolve(to);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(source, target).catch((error: unknown) => {
+        throw isNotFound(error) ? new PathNotFoundError(from, NAME) : error;
+      });
+    },
+    async delete(path) {
+      const target = resolve(path);
+      try {
+        await stat(target);
+      } catch (error) {
+        throw isNotFound(error) ? new PathNotFoundError(path, NAME) : error;
+      }
+      await rm(target, { recursive: true, force: true });
+    },
+    async list(path) {
+      try {
+        const entries = await readdir(resolve(path, { allowRoot: true }));
+        return entries.filter((name) => !name.startsWith('.tmp-')).sort();
+      } catch (error) {
+        if (isNotFound(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+        throw error;
+      }
+    },
+  };
+};

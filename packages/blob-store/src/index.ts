@@ -1,0 +1,2 @@
+export * from './blob-driver';
+export * from './filesystem-driver';
