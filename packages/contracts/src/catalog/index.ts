@@ -54,3 +54,71 @@ export const CatalogRpc = {
   getNamespace: rpc('catalog.namespace.get', withActor({ name: z.string() }), z.object({ namespace: VisibleNamespace })),
   deleteNamespace: rpc('catalog.namespace.delete', withActor({ name: z.string() }), z.object({ deleted: z.literal(true) })),
 } as const;
+
+/** Repository events live on one stream per repository, keyed by its full name (`namespace/…`). */
+export const RepositoryStreams = { repository: 'catalog.repository-' } as const;
+
+const Digest = z.string().regex(/^[a-z0-9]+:[a-f0-9]+$/);
+const RepositoryName = z.string().min(1).max(255);
+
+export const ManifestFacts = z.object({
+  digest: Digest,
+  mediaType: z.string(),
+  size: z.number().int().nonnegative(),
+  /** Config and layers: blobs the repository must link. */
+  blobs: z.array(Digest),
+  /** Children of an index: manifests the repository must hold. */
+  children: z.array(Digest),
+  subject: Digest.optional(),
+  artifactType: z.string().optional(),
+  annotations: z.record(z.string()).optional(),
+});
+export type ManifestFacts = z.infer<typeof ManifestFacts>;
+
+export const ResolvedManifest = z.object({ digest: Digest, mediaType: z.string(), size: z.number().int().nonnegative() });
+export type ResolvedManifest = z.infer<typeof ResolvedManifest>;
+
+export const ReferrerDescriptor = z.object({
+  mediaType: z.string(),
+  digest: Digest,
+  size: z.number().int().nonnegative(),
+  artifactType: z.string().optional(),
+  annotations: z.record(z.string()).optional(),
+});
+
+export const RepositoryRpc = {
+  linkBlob: rpc(
+    'catalog.blob.link',
+    withActor({ repository: RepositoryName, digest: Digest, size: z.number().int().nonnegative() }),
+    z.object({ linked: z.literal(true) }),
+  ),
+  unlinkBlob: rpc('catalog.blob.unlink', withActor({ repository: RepositoryName, digest: Digest }), z.object({ unlinked: z.literal(true) })),
+  blobLink: rpc(
+    'catalog.blob.linked',
+    z.object({ repository: RepositoryName, digest: Digest }),
+    z.object({ linked: z.boolean(), size: z.number().int().nonnegative().optional() }),
+  ),
+  pushManifest: rpc(
+    'catalog.manifest.push',
+    withActor({ repository: RepositoryName, manifest: ManifestFacts, tag: z.string().optional() }),
+    z.object({ digest: Digest }),
+  ),
+  resolveManifest: rpc('catalog.manifest.resolve', z.object({ repository: RepositoryName, reference: z.string() }), ResolvedManifest),
+  deleteManifest: rpc('catalog.manifest.delete', withActor({ repository: RepositoryName, digest: Digest }), z.object({ deleted: z.literal(true) })),
+  deleteTag: rpc('catalog.tag.delete', withActor({ repository: RepositoryName, tag: z.string() }), z.object({ deleted: z.literal(true) })),
+  listTags: rpc(
+    'catalog.tag.list',
+    z.object({ repository: RepositoryName, limit: z.number().int().positive().max(10000).optional(), after: z.string().optional() }),
+    z.object({ tags: z.array(z.string()), more: z.boolean() }),
+  ),
+  listRepositories: rpc(
+    'catalog.repository.list-names',
+    z.object({ limit: z.number().int().positive().max(10000), after: z.string().optional() }),
+    z.object({ names: z.array(z.string()), more: z.boolean() }),
+  ),
+  referrers: rpc(
+    'catalog.manifest.referrers',
+    z.object({ repository: RepositoryName, digest: Digest, artifactType: z.string().optional() }),
+    z.object({ manifests: z.array(ReferrerDescriptor) }),
+  ),
+} as const;

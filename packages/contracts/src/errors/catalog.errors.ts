@@ -4,4 +4,12 @@ export const catalogErrors = {
   'CATALOG.NAMESPACE_NOT_FOUND': { status: 404, message: 'The organization does not exist' },
   'CATALOG.NAMESPACE_NOT_EMPTY': { status: 406, message: 'The organization still contains repositories' },
   'CATALOG.NAMESPACE_FORBIDDEN': { status: 403, message: 'You do not have permission on this organization' },
+  'CATALOG.INVALID_REPOSITORY_NAME': { status: 400, message: 'The repository name is not valid' },
+  'CATALOG.REPOSITORY_NOT_FOUND': { status: 404, message: 'The repository does not exist' },
+  'CATALOG.INVALID_TAG': { status: 400, message: 'The tag is not valid' },
+  'CATALOG.TAG_NOT_FOUND': { status: 404, message: 'The tag does not exist' },
+  'CATALOG.MANIFEST_NOT_FOUND': { status: 404, message: 'The manifest does not exist' },
+  'CATALOG.MANIFEST_BLOB_UNKNOWN': { status: 400, message: 'The manifest references a blob or manifest the repository does not have' },
+  'CATALOG.MANIFEST_REFERENCED': { status: 409, message: 'The manifest is still referenced by an index in the repository' },
+  'CATALOG.BLOB_NOT_LINKED': { status: 404, message: 'The repository does not link this blob' },
 } as const;

@@ -1,0 +1,142 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, type RpcReply } from '@wharf/contracts';
+import { RepositoryRpc, RepositoryStreams } from '@wharf/contracts/catalog';
+import type { Principal } from '@wharf/contracts/identity';
+import { handleCommand, type EventStore } from '@wharf/event-store';
+import { looksLikeDigest, splitRepositoryName } from '@wharf/oci';
+import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { SchemaPipe } from '@wharf/transport';
+import { namespacesProjection } from '../namespaces/namespaces.projection';
+import { repositoryDecider, type NamespaceRef, type RepositoryCommand } from './repository.decider';
+import {
+  blobLinksProjection,
+  manifestId,
+  manifestsProjection,
+  repositoriesProjection,
+  repositoryProjections,
+  tagId,
+  tagsProjection,
+} from './repository.projections';
+
+const rpc = RepositoryRpc;
+type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
+
+/** The registry's facts: blob links, manifests and tags, recorded as events on the repository's stream. */
+@Controller()
+export class RepositoriesHandler {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionHost,
+  ) {}
+
+  /** Runs a command and answers once every repository read model has applied it (read-your-writes). */
+  private async run(command: RepositoryCommand['type'], data: RepositoryCommand['data'], actor?: Principal): Promise<void> {
+    const { position } = await handleCommand(this.events, RepositoryStreams.repository + data.repository, repositoryDecider, {
+      type: command,
+      data,
+      metadata: { now: this.clock.now().toISOString(), ...(actor ? { actor: { accountId: actor.accountId, userId: actor.userId } } : {}) },
+    } as RepositoryCommand);
+    await Promise.all(repositoryProjections.map((projection) => this.projections.waitFor(projection, position)));
+  }
+
+  private async namespaceOf(repository: string): Promise<NamespaceRef | null> {
+    const name = splitRepositoryName(repository)?.namespace;
+    const doc = name ? await this.projections.collection(namespacesProjection).get(name) : null;
+    return doc ? { name: doc.name, accountId: doc.accountId } : null;
+  }
+
+  @MessagePattern(rpc.linkBlob.subject)
+  async linkBlob(@Payload(new SchemaPipe(rpc.linkBlob.request)) { actor, repository, digest, size }: In<'linkBlob'>) {
+    await this.run('LinkBlob', { actor, repository, digest, size, namespace: await this.namespaceOf(repository) }, actor);
+    return { linked: true } satisfies RpcReply<typeof rpc.linkBlob>;
+  }
+
+  @MessagePattern(rpc.unlinkBlob.subject)
+  async unlinkBlob(@Payload(new SchemaPipe(rpc.unlinkBlob.request)) { actor, repository, digest }: In<'unlinkBlob'>) {
+    await this.run('UnlinkBlob', { repository, digest }, actor);
+    return { unlinked: true } satisfies RpcReply<typeof rpc.unlinkBlob>;
+  }
+
+  @MessagePattern(rpc.pushManifest.subject)
+  async pushManifest(@Payload(new SchemaPipe(rpc.pushManifest.request)) { actor, repository, manifest, tag }: In<'pushManifest'>) {
+    const namespace = await this.namespaceOf(repository);
+    await this.run('PushManifest', { actor, repository, manifest, namespace, ...(tag !== undefined ? { tag } : {}) }, actor);
+    return { digest: manifest.digest } satisfies RpcReply<typeof rpc.pushManifest>;
+  }
+
+  @MessagePattern(rpc.deleteManifest.subject)
+  async deleteManifest(@Payload(new SchemaPipe(rpc.deleteManifest.request)) { actor, repository, digest }: In<'deleteManifest'>) {
+    await this.run('DeleteManifest', { repository, digest }, actor);
+    return { deleted: true } satisfies RpcReply<typeof rpc.deleteManifest>;
+  }
+
+  @MessagePattern(rpc.deleteTag.subject)
+  async deleteTag(@Payload(new SchemaPipe(rpc.deleteTag.request)) { actor, repository, tag }: In<'deleteTag'>) {
+    await this.run('DeleteTag', { repository, tag }, actor);
+    return { deleted: true } satisfies RpcReply<typeof rpc.deleteTag>;
+  }
+
+  @MessagePattern(rpc.blobLink.subject)
+  async blobLink(@Payload(new SchemaPipe(rpc.blobLink.request)) { repository, digest }: In<'blobLink'>) {
+    const link = await this.projections.collection(blobLinksProjection).get(manifestId(repository, digest));
+    return (link ? { linked: true, size: link.size } : { linked: false }) satisfies RpcReply<typeof rpc.blobLink>;
+  }
+
+  /** A tag or a digest to the manifest it names in this repository. */
+  @MessagePattern(rpc.resolveManifest.subject)
+  async resolveManifest(@Payload(new SchemaPipe(rpc.resolveManifest.request)) { repository, reference }: In<'resolveManifest'>) {
+    let digest = reference;
+    if (!looksLikeDigest(reference)) {
+      const tag = await this.projections.collection(tagsProjection).get(tagId(repository, reference));
+      if (!tag) throw new DomainError('CATALOG.MANIFEST_NOT_FOUND', { repository, reference });
+      digest = tag.digest;
+    }
+    const manifest = await this.projections.collection(manifestsProjection).get(manifestId(repository, digest));
+    if (!manifest) throw new DomainError('CATALOG.MANIFEST_NOT_FOUND', { repository, reference });
+    return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size } satisfies RpcReply<typeof rpc.resolveManifest>;
+  }
+
+  /** Tags in lexical order, `limit` of them after `after`. */
+  @MessagePattern(rpc.listTags.subject)
+  async listTags(@Payload(new SchemaPipe(rpc.listTags.request)) { repository, limit, after }: In<'listTags'>) {
+    if (!(await this.projections.collection(repositoriesProjection).get(repository))) {
+      throw new DomainError('CATALOG.REPOSITORY_NOT_FOUND', { repository });
+    }
+    const where = [
+      { field: 'repository', op: 'eq' as const, value: repository },
+      ...(after !== undefined ? [{ field: 'tag', op: 'gt' as const, value: after }] : []),
+    ];
+    const page = await this.projections
+      .collection(tagsProjection)
+      .find({ where, sort: [{ field: 'tag', direction: 'asc' }], ...(limit !== undefined ? { limit: limit + 1 } : {}) });
+    const tags = page.slice(0, limit ?? page.length).map((doc) => doc.tag);
+    return { tags, more: limit !== undefined && page.length > limit } satisfies RpcReply<typeof rpc.listTags>;
+  }
+
+  @MessagePattern(rpc.listRepositories.subject)
+  async listRepositories(@Payload(new SchemaPipe(rpc.listRepositories.request)) { limit, after }: In<'listRepositories'>) {
+    const where = after !== undefined ? [{ field: 'name', op: 'gt' as const, value: after }] : [];
+    const page = await this.projections.collection(repositoriesProjection).find({ where, sort: [{ field: 'name', direction: 'asc' }], limit: limit + 1 });
+    return { names: page.slice(0, limit).map((doc) => doc.name), more: page.length > limit } satisfies RpcReply<typeof rpc.listRepositories>;
+  }
+
+  @MessagePattern(rpc.referrers.subject)
+  async referrers(@Payload(new SchemaPipe(rpc.referrers.request)) { repository, digest, artifactType }: In<'referrers'>) {
+    const where = [
+      { field: 'repository', op: 'eq' as const, value: repository },
+      { field: 'subject', op: 'eq' as const, value: digest },
+      ...(artifactType !== undefined ? [{ field: 'artifactType', op: 'eq' as const, value: artifactType }] : []),
+    ];
+    const docs = await this.projections.collection(manifestsProjection).find({ where, sort: [{ field: 'pushedAt', direction: 'asc' }] });
+    const manifests = docs.map(({ mediaType, digest: d, size, artifactType: type, annotations }) => ({
+      mediaType,
+      digest: d,
+      size,
+      ...(type ? { artifactType: type } : {}),
+      ...(annotations ? { annotations } : {}),
+    }));
+    return { manifests } satisfies RpcReply<typeof rpc.referrers>;
+  }
+}

@@ -1,0 +1,111 @@
+import type { ManifestFacts } from '@wharf/contracts/catalog';
+import type { Principal } from '@wharf/contracts/identity';
+import { DeciderSpecification } from '@wharf/event-store/testing';
+import { digestOf } from '@wharf/oci';
+import { repositoryDecider, type RepositoryEvent } from './repository.decider';
+
+const now = '2026-11-23T10:00:00.000Z';
+const metadata = { now };
+const actor: Principal = { accountId: 'acc', accountName: 'acme', userId: 'u1', userName: 'dev', accountAdmin: true, systemAdmin: false };
+const namespace = { name: 'team', accountId: 'acc' };
+const repository = 'team/app';
+const layer = digestOf('layer');
+const config = digestOf('config');
+const image: ManifestFacts = { digest: digestOf('image'), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 300, blobs: [config, layer], children: [] };
+const index: ManifestFacts = { digest: digestOf('index'), mediaType: 'application/vnd.oci.image.index.v1+json', size: 200, blobs: [], children: [image.digest] };
+
+const created: RepositoryEvent = {
+  type: 'RepositoryCreated',
+  data: { repository, namespace: 'team', accountId: 'acc', creatorId: 'u1', creatorName: 'dev', createdAt: now },
+};
+const linked = (digest: string, size = 10): RepositoryEvent => ({ type: 'BlobLinked', data: { repository, digest, size, linkedAt: now } });
+const pushed = (manifest: ManifestFacts): RepositoryEvent => ({ type: 'ManifestPushed', data: { repository, manifest, pushedAt: now } });
+const tagged = (tag: string, digest: string, previous?: string): RepositoryEvent => ({
+  type: 'TagPointed',
+  data: { repository, tag, digest, ...(previous ? { previous } : {}), taggedAt: now },
+});
+
+const spec = DeciderSpecification.for(repositoryDecider);
+const link = (digest: string, ns = namespace, repo = repository) => ({
+  type: 'LinkBlob' as const,
+  data: { actor, namespace: ns, repository: repo, digest, size: 10 },
+  metadata,
+});
+const push = (manifest: ManifestFacts, tag?: string) => ({
+  type: 'PushManifest' as const,
+  data: { actor, namespace, repository, manifest, ...(tag ? { tag } : {}) },
+  metadata,
+});
+const stocked = [created, linked(config), linked(layer)];
+
+describe('repository decider', () => {
+  it('creates the repository with its first blob link, inside its namespace', () => {
+    spec.given([]).when(link(layer)).then([created, linked(layer)]);
+  });
+
+  it('links a blob once', () => {
+    spec.given([created, linked(layer)]).when(link(layer)).then([]);
+  });
+
+  it('refuses a push into a namespace that does not exist, and names without a namespace', () => {
+    spec.given([]).when(link(layer, null as never)).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
+    spec.given([]).when(link(layer, { name: 'other', accountId: 'acc' })).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
+    spec.given([]).when(link(layer, namespace, 'solo')).thenThrows({ code: 'CATALOG.INVALID_REPOSITORY_NAME' });
+  });
+
+  it('records a manifest and points its tag', () => {
+    spec.given(stocked).when(push(image, 'v1')).then([pushed(image), tagged('v1', image.digest)]);
+  });
+
+  it('moves a tag to a new manifest and remembers the previous one', () => {
+    const other = { ...image, digest: digestOf('image-2') };
+    spec.given([...stocked, pushed(image), tagged('v1', image.digest)]).when(push(other, 'v1')).then([pushed(other), tagged('v1', other.digest, image.digest)]);
+  });
+
+  it('is idempotent for the same manifest and tag', () => {
+    spec.given([...stocked, pushed(image), tagged('v1', image.digest)]).when(push(image, 'v1')).then([]);
+  });
+
+  it('refuses manifests whose blobs or children the repository does not have', () => {
+    spec.given([created, linked(layer)]).when(push(image)).thenThrows({ code: 'CATALOG.MANIFEST_BLOB_UNKNOWN', details: { digest: config } });
+    spec.given(stocked).when(push(index)).thenThrows({ code: 'CATALOG.MANIFEST_BLOB_UNKNOWN', details: { digest: image.digest } });
+  });
+
+  it('refuses invalid tags', () => {
+    spec.given(stocked).when(push(image, '-bad')).thenThrows({ code: 'CATALOG.INVALID_TAG' });
+  });
+
+  it('deletes a manifest with its tags, but not while an index lists it', () => {
+    const history = [...stocked, pushed(image), tagged('v1', image.digest), tagged('latest', image.digest)];
+    spec
+      .given(history)
+      .when({ type: 'DeleteManifest', data: { repository, digest: image.digest }, metadata })
+      .then([{ type: 'ManifestDeleted', data: { repository, digest: image.digest, size: 300, tags: ['latest', 'v1'], deletedAt: now } }]);
+    spec
+      .given([...history, pushed(index)])
+      .when({ type: 'DeleteManifest', data: { repository, digest: image.digest }, metadata })
+      .thenThrows({ code: 'CATALOG.MANIFEST_REFERENCED', details: { index: index.digest } });
+  });
+
+  it('untags without touching the manifest, and answers unknown tags and manifests', () => {
+    const history = [...stocked, pushed(image), tagged('v1', image.digest)];
+    spec
+      .given(history)
+      .when({ type: 'DeleteTag', data: { repository, tag: 'v1' }, metadata })
+      .then([{ type: 'TagDeleted', data: { repository, tag: 'v1', digest: image.digest, deletedAt: now } }]);
+    spec.given(history).when({ type: 'DeleteTag', data: { repository, tag: 'v2' }, metadata }).thenThrows({ code: 'CATALOG.TAG_NOT_FOUND' });
+    spec.given([]).when({ type: 'DeleteTag', data: { repository, tag: 'v1' }, metadata }).thenThrows({ code: 'CATALOG.REPOSITORY_NOT_FOUND' });
+    spec
+      .given(history)
+      .when({ type: 'DeleteManifest', data: { repository, digest: digestOf('nope') }, metadata })
+      .thenThrows({ code: 'CATALOG.MANIFEST_NOT_FOUND' });
+  });
+
+  it('unlinks a linked blob with its size', () => {
+    spec
+      .given(stocked)
+      .when({ type: 'UnlinkBlob', data: { repository, digest: layer }, metadata })
+      .then([{ type: 'BlobUnlinked', data: { repository, digest: layer, size: 10, unlinkedAt: now } }]);
+    spec.given(stocked).when({ type: 'UnlinkBlob', data: { repository, digest: digestOf('x') }, metadata }).thenThrows({ code: 'CATALOG.BLOB_NOT_LINKED' });
+  });
+});
