@@ -2,19 +2,23 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { accountsProjection } from './accounts/accounts.projection';
 import { AdminBootstrap } from './bootstrap/admin-bootstrap';
+import { RegistryTokensHandler } from './registry-tokens/registry-tokens.handler';
+import { SigningKeys } from './registry-tokens/signing-keys';
+import { signingKeysProjection } from './registry-tokens/signing-keys.projection';
 import { SessionsHandler } from './sessions/sessions.handler';
+import { Credentials } from './users/credentials';
 import { sessionTokensProjection } from './sessions/session-tokens.projection';
 import { usersProjection } from './users/users.projection';
 
-/** Identity: accounts, users, passwords and session tokens; registry bearer tokens and API tokens come next. */
+/** Identity: accounts, users, passwords, session tokens, and the signed bearer tokens of the registry. */
 @Module({})
 export class IdentityModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     return {
       module: IdentityModule,
-      imports: [PlatformModule.forService(runtime, [accountsProjection, usersProjection, sessionTokensProjection])],
-      controllers: [SessionsHandler],
-      providers: [AdminBootstrap],
+      imports: [PlatformModule.forService(runtime, [accountsProjection, usersProjection, sessionTokensProjection, signingKeysProjection])],
+      controllers: [SessionsHandler, RegistryTokensHandler],
+      providers: [AdminBootstrap, Credentials, SigningKeys],
     };
   }
 }

@@ -1,21 +1,29 @@
-import { All, Controller, Get, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { All, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { RegistryApi } from './http/registry-api';
 
-/**
- * The data plane's HTTP surface. The OCI distribution API is not built yet: `/v2/` answers 404 with an OCI
- * error body saying so, which clients report as "not a v2 registry" rather than failing in odd ways.
- */
+/** The data plane's HTTP surface: the OCI distribution API under `/v2/` and the Docker token endpoint. */
 @Controller()
 export class RegistryHttpController {
+  constructor(@Inject(RegistryApi) private readonly api: RegistryApi) {}
+
   @Get('healthz')
   health() {
     return { status: 'ok' };
   }
 
   @All(['v2', 'v2/*path'])
-  notImplemented(@Res() response: Response): void {
-    response.status(404).json({
-      errors: [{ code: 'UNSUPPORTED', message: 'The OCI distribution API is not implemented in this Wharf build yet', detail: {} }],
-    });
+  async distribution(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.api.handle(request, response);
+  }
+
+  @Get('auth/token')
+  async tokenByGet(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.api.token(request, response);
+  }
+
+  @Post('auth/token')
+  async tokenByPost(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.api.token(request, response);
   }
 }

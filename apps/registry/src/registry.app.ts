@@ -9,7 +9,8 @@ import { RegistryModule } from './registry.module';
 /** Starts the registry: HTTP on WHARF_HOST:WHARF_REGISTRY_PORT and its message handlers on the transport. */
 export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOptions | CustomStrategy): Promise<INestApplication> => {
   const { config } = runtime;
-  const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), { logger: logLevels(config) });
+  // No body parsing: blobs and manifests stream through the handlers untouched.
+  const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), { logger: logLevels(config), bodyParser: false });
   app.disable('x-powered-by');
   // Deferred, so the error filter is registered before the listeners are.
   app.connectMicroservice(transport, { inheritAppConfig: false, deferInitialization: true }).useGlobalFilters(new RpcErrorFilter());

@@ -1,11 +1,26 @@
+import { join } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { getFilesystemBlobDriver } from '@wharf/blob-store';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
+import { RegistryApi } from './http/registry-api';
 import { RegistryHttpController } from './registry-http.controller';
+import { ContentStore } from './storage/content-store';
 
 /** Registry: the OCI data plane over HTTP, plus its health subject on the transport. */
 @Module({})
 export class RegistryModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    return { module: RegistryModule, imports: [PlatformModule.forService(runtime, [])], controllers: [RegistryHttpController] };
+    const content = new ContentStore(getFilesystemBlobDriver({ root: join(runtime.config.dataDir, 'registry') }));
+    return {
+      module: RegistryModule,
+      imports: [PlatformModule.forService(runtime, [])],
+      controllers: [RegistryHttpController],
+      providers: [
+        {
+          provide: RegistryApi,
+          useValue: new RegistryApi({ services: runtime.services, content, clock: runtime.clock, publicUrl: runtime.config.publicRegistryUrl }),
+        },
+      ],
+    };
   }
 }

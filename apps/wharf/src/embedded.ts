@@ -21,9 +21,10 @@ export interface EmbeddedWharf {
 export const startEmbedded = async (config: WharfConfig): Promise<EmbeddedWharf> => {
   const events = openEventStore(config);
   const bus = new InProcessBus();
+  const client = new ServiceClient(new InProcessClient(bus));
   const runtimes: ServiceRuntime[] = [];
   const runtime = (service: ServiceRuntime['service']) => {
-    const created = openServiceRuntime(config, service, events);
+    const created = openServiceRuntime(config, service, { events, services: client });
     runtimes.push(created);
     return created;
   };
@@ -35,7 +36,6 @@ export const startEmbedded = async (config: WharfConfig): Promise<EmbeddedWharf>
   services.push(await startService(AccessModule.register(runtime('access')), config, strategy()));
   services.push(await startService(LifecycleModule.register(runtime('lifecycle')), config, strategy()));
   const registry = await startRegistry(runtime('registry'), strategy());
-  const client = new ServiceClient(new InProcessClient(bus));
   const gateway = await startGateway(config, client);
 
   return {

@@ -15,6 +15,11 @@ export const OCI_ERRORS = {
   UNSUPPORTED: { status: 405, message: 'the operation is unsupported' },
   TOOMANYREQUESTS: { status: 429, message: 'too many requests' },
   TAG_INVALID: { status: 400, message: 'manifest tag did not match URI' },
+  // Registered by CNCF Distribution beyond the spec's table.
+  PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
+  RANGE_INVALID: { status: 416, message: 'invalid content range' },
+  UNAVAILABLE: { status: 503, message: 'service unavailable' },
+  UNKNOWN: { status: 500, message: 'unknown error' },
 } as const;
 
 export type OciErrorCode = keyof typeof OCI_ERRORS;

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy, NatsOptions } from '@nestjs/microservices';
 import type { ServiceName } from '@wharf/contracts';
 import type { EventStore } from '@wharf/event-store';
-import { natsServerOptions, RpcErrorFilter } from '@wharf/transport';
+import { createNatsClient, natsServerOptions, RpcErrorFilter, ServiceClient } from '@wharf/transport';
 import { ConfigError, loadConfig, type WharfConfig } from './config';
 import type { ServiceRuntime } from './platform.module';
 import { openDocumentStore, openEventStore } from './stores';
@@ -31,14 +31,26 @@ export const loadConfigOrExit = (defaults: Parameters<typeof loadConfig>[1] = {}
   }
 };
 
-/** A service's stores. In embedded mode every service shares the one event store it is given. */
-export const openServiceRuntime = (config: WharfConfig, service: ServiceName, events?: EventStore): ServiceRuntime => ({
+/** A service's stores and client. In embedded mode every service shares the one event store and client it is given. */
+export const openServiceRuntime = (config: WharfConfig, service: ServiceName, shared: { events?: EventStore; services: ServiceClient }): ServiceRuntime => ({
   service,
   config,
-  events: events ?? openEventStore(config),
+  events: shared.events ?? openEventStore(config),
   documents: openDocumentStore(config, service),
   clock: systemClock,
+  services: shared.services,
 });
+
+/** The runtime of a service running as its own process: its stores and a NATS client. */
+export const openProcessRuntime = (config: WharfConfig & { transport: { kind: 'nats'; url: string } }, service: ServiceName): ServiceRuntime =>
+  openServiceRuntime(config, service, { services: new ServiceClient(createNatsClient(config.transport.url, service)) });
+
+/** Closes what a runtime opened, last thing before a process exits. */
+export const closeServiceRuntime = async (runtime: ServiceRuntime): Promise<void> => {
+  await runtime.services.close();
+  await runtime.documents.close();
+  await runtime.events.close();
+};
 
 /** Starts a service's Nest microservice on the given transport, with the error envelope filter. */
 export const startService = async (
@@ -82,12 +94,11 @@ export const runServiceProcess = async (service: ServiceName, register: (runtime
     console.error('WHARF_TRANSPORT must be nats when a service runs as its own process');
     process.exit(2);
   }
-  const runtime = openServiceRuntime(config, service);
+  const runtime = openProcessRuntime({ ...config, transport: config.transport }, service);
   const app = await startService(register(runtime), config, natsServerOptions(config.transport.url, service));
   new Logger(service).log(`${service} listening on ${config.transport.url}`);
   onShutdownSignal(async () => {
     await app.close();
-    await runtime.documents.close();
-    await runtime.events.close();
+    await closeServiceRuntime(runtime);
   });
 };

@@ -3,17 +3,19 @@ import { MessagePattern } from '@nestjs/microservices';
 import { healthRpc, type HealthReply, type ServiceName } from '@wharf/contracts';
 import type { EventStore } from '@wharf/event-store';
 import type { Document, DocumentStore, Projection } from '@wharf/read-model';
+import type { ServiceClient } from '@wharf/transport';
 import type { WharfConfig } from './config';
 import { ProjectionHost } from './projection-host';
-import { CLOCK, DOCUMENT_STORE, EVENT_STORE, PROJECTIONS, WHARF_CONFIG, type Clock } from './tokens';
+import { CLOCK, DOCUMENT_STORE, EVENT_STORE, PROJECTIONS, SERVICE_CLIENT, WHARF_CONFIG, type Clock } from './tokens';
 
-/** What a service needs from its process: configuration, its stores and a clock. Built by the launcher. */
+/** What a service needs from its process: configuration, its stores, a clock and a client for other services. */
 export interface ServiceRuntime {
   service: ServiceName;
   config: WharfConfig;
   events: EventStore;
   documents: DocumentStore;
   clock: Clock;
+  services: ServiceClient;
 }
 
 const healthControllerFor = (service: ServiceName) => {
@@ -43,9 +45,10 @@ export class PlatformModule {
         { provide: DOCUMENT_STORE, useValue: runtime.documents },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: PROJECTIONS, useValue: projections },
+        { provide: SERVICE_CLIENT, useValue: runtime.services },
         ProjectionHost,
       ],
-      exports: [WHARF_CONFIG, EVENT_STORE, DOCUMENT_STORE, CLOCK, ProjectionHost],
+      exports: [WHARF_CONFIG, EVENT_STORE, DOCUMENT_STORE, CLOCK, SERVICE_CLIENT, ProjectionHost],
     };
   }
 }

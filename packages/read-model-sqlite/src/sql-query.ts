@@ -1,54 +1,101 @@
-import { InvalidQueryError, type Cursor, type Filter, type Scalar, type SortKey } from '@wharf/read-model';
+import { InvalidQueryError, type Cursor, type Filter, type FindQuery, type Scalar, type SortKey } from '@wharf/read-model';
 
-/** A SQL fragment with its parameters. */
+/** A SQL fragment with its positional parameters. */
 export interface Sql {
   text: string;
   params: unknown[];
 }
 
-/** The SQL expression of a document field; the same text is used in expression indexes so they apply. */
+const sql = (text: string, params: unknown[] = []): Sql => ({ text, params });
+
+const join = (parts: readonly Sql[], separator: string): Sql =>
+  sql(parts.map((part) => part.text).join(separator), parts.flatMap((part) => part.params));
+
+const wrap = (part: Sql): Sql => sql(`(${part.text})`, part.params);
+
+const NOTHING = sql('0');
+
+/**
+ * The SQL expression of a document field. Expression indexes are declared with exactly this text, which is what
+ * lets the planner use them. `name` has passed `validateQuery`/`validateFieldNames`, so it is a plain identifier.
+ */
 export const field = (name: string): string => `json_extract(doc, '$.${name}')`;
 
-/** SQLite cannot bind booleans; json_extract yields 1 and 0 for them, so bind those. */
+/**
+ * json_extract turns JSON true/false into 1/0, and SQLite cannot bind booleans: bind those numbers. So SQLite does
+ * not tell `true` from `1`, in filters as in sorts; telling them apart would take json_type(), which reads the
+ * table row and turns an index-only count into a table scan. A field holds booleans or numbers, never both.
+ */
 const bindable = (value: Scalar): unknown => (typeof value === 'boolean' ? Number(value) : value);
 
-/** The smallest string greater than every string starting with `prefix` (binary collation). */
-const prefixUpperBound = (prefix: string): string => {
-  const last = prefix.codePointAt(prefix.length - 1)!;
-  return prefix.slice(0, prefix.length - String.fromCodePoint(last).length) + String.fromCodePoint(last + 1);
+/** Equality in ORDER BY's sense, so that filters and cursors agree with the sort; `null` matches missing fields. */
+const equals = (x: string, value: Scalar): Sql => (value === null ? sql(`${x} IS NULL`) : sql(`${x} = ?`, [bindable(value)]));
+
+const member = (x: string, values: readonly Scalar[]): Sql => {
+  // The non-null values go in one IN list, which an index serves; null needs IS NULL.
+  const present = values.filter((value) => value !== null);
+  const parts = [
+    ...(present.length > 0 ? [sql(`${x} IN (${present.map(() => '?').join(', ')})`, present.map(bindable))] : []),
+    ...(present.length < values.length ? [sql(`${x} IS NULL`)] : []),
+  ];
+  if (parts.length === 0) return NOTHING;
+  return parts.length === 1 ? parts[0]! : wrap(join(parts, ' OR '));
 };
 
+/**
+ * The least string above every string that starts with `prefix`, in SQLite's binary order (UTF-8 bytes, so code
+ * points); undefined when no such string exists. Surrogate code points are skipped: they cannot be encoded.
+ */
+export const prefixEnd = (prefix: string): string | undefined => {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      const next = last + 1 >= 0xd800 && last + 1 <= 0xdfff ? 0xe000 : last + 1;
+      return points.join('') + String.fromCodePoint(next);
+    }
+  }
+  return undefined;
+};
+
+/** A range on the indexed expression rather than LIKE/GLOB: case-sensitive, and no wildcards to escape. */
+const startsWith = (x: string, prefix: string): Sql => {
+  const end = prefixEnd(prefix);
+  // Text sorts after every number, so a lower bound of '' (or any string) keeps numbers out.
+  return end === undefined ? sql(`${x} >= ?`, [prefix]) : sql(`(${x} >= ? AND ${x} < ?)`, [prefix, end]);
+};
+
+const RANGE = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+/**
+ * A range comparison kept within the value's type (numbers or text), as the reference adapter and MongoDB do:
+ * SQLite orders every number before every text, so `< ''` means "a number" and `>= ''` means "a text", a bound on
+ * the indexed expression again.
+ */
+const compares = (x: string, op: keyof typeof RANGE, value: string | number): Sql =>
+  sql(`(${x} ${RANGE[op]} ? AND ${x} ${typeof value === 'number' ? "< ''" : ">= ''"})`, [value]);
+
 const condition = (filter: Filter): Sql => {
-  const x = field(filter.field);
   switch (filter.op) {
     case 'eq':
-      if (filter.value === null) return { text: `${x} IS NULL`, params: [] };
-      if (typeof filter.value === 'boolean') return { text: `json_type(doc, '$.${filter.field}') = ?`, params: [String(filter.value)] };
-      return { text: `${x} = ?`, params: [filter.value] };
+      return equals(field(filter.field), filter.value);
     case 'ne':
-      if (typeof filter.value === 'boolean') return { text: `json_type(doc, '$.${filter.field}') IS NOT ?`, params: [String(filter.value)] };
-      return { text: `${x} IS NOT ?`, params: [filter.value] };
-    case 'in': {
-      const values = filter.values.filter((v) => v !== null);
-      const parts = values.length > 0 ? [`${x} IN (${values.map(() => '?').join(', ')})`] : [];
-      if (values.length !== filter.values.length) parts.push(`${x} IS NULL`);
-      return { text: parts.length > 0 ? `(${parts.join(' OR ')})` : '0', params: values.map(bindable) };
-    }
+      // IS NOT, unlike !=, is true for NULL: a missing field is "not equal" to any value.
+      return sql(`${field(filter.field)} IS NOT ?`, [bindable(filter.value)]);
+    case 'in':
+      return member(field(filter.field), filter.values);
     case 'prefix':
-      // A range on the indexed expression rather than LIKE: case-sensitive, and no wildcards to escape.
-      if (filter.value === '') return { text: `typeof(${x}) = 'text'`, params: [] };
-      return { text: `(${x} >= ? AND ${x} < ?)`, params: [filter.value, prefixUpperBound(filter.value)] };
-    case 'contains':
-      // instr has no wildcards; lower() folds ASCII only, as the port specifies.
-      return { text: `(typeof(${x}) = 'text' AND instr(lower(${x}), lower(?)) > 0)`, params: [filter.value] };
+      return startsWith(field(filter.field), filter.value);
+    case 'contains': {
+      // instr has no wildcards, so `%` and `_` stay literal; SQLite's lower() folds ASCII letters only.
+      const x = field(filter.field);
+      return sql(`(typeof(${x}) = 'text' AND instr(lower(${x}), lower(?)) > 0)`, [filter.value]);
+    }
     case 'gt':
-      return { text: `${x} > ?`, params: [filter.value] };
     case 'gte':
-      return { text: `${x} >= ?`, params: [filter.value] };
     case 'lt':
-      return { text: `${x} < ?`, params: [filter.value] };
     case 'lte':
-      return { text: `${x} <= ?`, params: [filter.value] };
+      return compares(field(filter.field), filter.op, filter.value);
     default: {
       const unknown: never = filter;
       throw new InvalidQueryError(`Unknown filter ${JSON.stringify(unknown)}`);
@@ -56,30 +103,66 @@ const condition = (filter: Filter): Sql => {
   }
 };
 
-/** `doc IS NOT NULL` (not a tombstone) and every filter. */
-export const whereClause = (filters: readonly Filter[]): Sql => {
-  const parts = filters.map(condition);
-  return { text: ['doc IS NOT NULL', ...parts.map((p) => p.text)].join(' AND '), params: parts.flatMap((p) => p.params) };
-};
+/**
+ * Live documents (not tombstones) matching every filter. `doc IS NOT NULL` is also the WHERE clause of the partial
+ * expression indexes, so it must stay in every query for the planner to pick them.
+ */
+export const whereClause = (filters: readonly Filter[]): Sql => join([sql('doc IS NOT NULL'), ...filters.map(condition)], ' AND ');
 
-/** Sort keys plus `id` ascending; SQLite orders NULL first ascending and last descending, as the port wants. */
+/** Sort keys, then `id` ascending. SQLite puts NULL (missing) first ascending and last descending, as the port wants. */
 export const orderClause = (sort: readonly SortKey[]): string =>
   [...sort.map((key) => `${field(key.field)} ${key.direction === 'asc' ? 'ASC' : 'DESC'}`), 'id ASC'].join(', ');
 
-/** Keyset condition: rows strictly after the cursor in the sort order (including the `id` tie-breaker). */
+interface KeysetKey {
+  x: string;
+  direction: 'asc' | 'desc';
+  value: Scalar;
+}
+
+/** Strictly later on this key, with NULL first ascending and last descending. */
+const beyond = ({ x, direction, value }: KeysetKey): Sql => {
+  if (value === null) return direction === 'asc' ? sql(`${x} IS NOT NULL`) : NOTHING;
+  return direction === 'asc' ? sql(`${x} > ?`, [bindable(value)]) : sql(`(${x} < ? OR ${x} IS NULL)`, [bindable(value)]);
+};
+
+/**
+ * At or after the cursor on the first key: redundant with the keyset OR, but ascending it is a range the index can
+ * seek to, and descending it still steers the planner to walk the index rather than sort the table.
+ */
+const notBefore = ({ x, direction, value }: KeysetKey): Sql | undefined => {
+  if (direction === 'asc') return value === null ? undefined : sql(`${x} >= ?`, [bindable(value)]);
+  return value === null ? sql(`${x} IS NULL`) : sql(`(${x} <= ? OR ${x} IS NULL)`, [bindable(value)]);
+};
+
+/** Rows strictly after the cursor in the full sort order, `id` included: (k1 > v1) OR (k1 = v1 AND k2 > v2) OR … */
 export const afterClause = (sort: readonly SortKey[], cursor: Cursor): Sql => {
-  const keys = [...sort.map((key, i) => ({ x: field(key.field), direction: key.direction, value: cursor.values[i] ?? null })),
-    { x: 'id', direction: 'asc' as const, value: cursor.id as Scalar }];
-  const equal = (x: string, value: Scalar): Sql => (value === null ? { text: `${x} IS NULL`, params: [] } : { text: `${x} = ?`, params: [bindable(value)] });
-  const beyond = (x: string, direction: 'asc' | 'desc', value: Scalar): Sql => {
-    if (value === null) return direction === 'asc' ? { text: `${x} IS NOT NULL`, params: [] } : { text: '0', params: [] };
-    return direction === 'asc'
-      ? { text: `${x} > ?`, params: [bindable(value)] }
-      : { text: `(${x} < ? OR ${x} IS NULL)`, params: [bindable(value)] };
-  };
+  const keys: KeysetKey[] = [
+    ...sort.map((key, i) => ({ x: field(key.field), direction: key.direction, value: cursor.values[i] ?? null })),
+    { x: 'id', direction: 'asc', value: cursor.id },
+  ];
   const alternatives = keys.map((key, i) => {
-    const parts = [...keys.slice(0, i).map((k) => equal(k.x, k.value)), beyond(key.x, key.direction, key.value)];
-    return { text: `(${parts.map((p) => p.text).join(' AND ')})`, params: parts.flatMap((p) => p.params) };
+    const tiedBefore = keys.slice(0, i).map((earlier) => equals(earlier.x, earlier.value));
+    return wrap(join([...tiedBefore, beyond(key)], ' AND '));
   });
-  return { text: `(${alternatives.map((a) => a.text).join(' OR ')})`, params: alternatives.flatMap((a) => a.params) };
+  const keyset = wrap(join(alternatives, ' OR '));
+  const seek = notBefore(keys[0]!);
+  return seek ? join([seek, keyset], ' AND ') : keyset;
+};
+
+/** The statement of `find` on a table: filters, cursor, sort and page, all values as parameters. */
+export const findSql = (table: string, query: FindQuery): Sql => {
+  const sort = query.sort ?? [];
+  const where = whereClause(query.where ?? []);
+  const conditions = query.after ? join([where, afterClause(sort, query.after)], ' AND ') : where;
+  // LIMIT -1 is SQLite's "no limit"; binding it keeps one statement shape for limited and unlimited finds.
+  return sql(`SELECT doc FROM "${table}" WHERE ${conditions.text} ORDER BY ${orderClause(sort)} LIMIT ? OFFSET ?`, [
+    ...conditions.params,
+    query.limit ?? -1,
+    query.offset ?? 0,
+  ]);
+};
+
+export const countSql = (table: string, where: readonly Filter[]): Sql => {
+  const conditions = whereClause(where);
+  return sql(`SELECT COUNT(*) AS n FROM "${table}" WHERE ${conditions.text}`, conditions.params);
 };

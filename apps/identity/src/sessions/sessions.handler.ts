@@ -1,27 +1,16 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
-import { IdentityRpc, IdentityStreams, type Principal } from '@wharf/contracts/identity';
+import { IdentityRpc, IdentityStreams } from '@wharf/contracts/identity';
 import { handleCommand, type EventStore } from '@wharf/event-store';
 import { CLOCK, EVENT_STORE, ProjectionHost, WHARF_CONFIG, type Clock, type WharfConfig } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
-import { verifyAgainstDecoy, verifyPassword } from '../users/password-hash';
-import { usersProjection, type UserDocument } from '../users/users.projection';
+import { Credentials, principalOf } from '../users/credentials';
 import { hashToken, newSessionToken, tokenIdOf } from './session-token';
 import { sessionTokenDecider } from './session-token.decider';
 import { sessionTokensProjection } from './session-tokens.projection';
 
 const { createSession, verifyToken } = IdentityRpc;
-
-const principalOf = (user: UserDocument, tokenHash?: string): Principal => ({
-  accountId: user.accountId,
-  accountName: user.accountName,
-  userId: user.userId,
-  userName: user.name,
-  accountAdmin: user.accountAdmin,
-  systemAdmin: user.systemAccount && user.accountAdmin,
-  ...(tokenHash ? { tokenId: tokenIdOf(tokenHash) } : {}),
-});
 
 @Controller()
 export class SessionsHandler {
@@ -30,14 +19,14 @@ export class SessionsHandler {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WHARF_CONFIG) private readonly config: WharfConfig,
     private readonly projections: ProjectionHost,
+    private readonly credentials: Credentials,
   ) {}
 
   /** Password login: checks the password and issues a session token (Keystone's POST /v3/auth/tokens). */
   @MessagePattern(createSession.subject)
   async create(@Payload(new SchemaPipe(createSession.request)) request: typeof createSession.request._output) {
-    const user = await this.projections.collection(usersProjection).get(request.userName);
-    const valid = user ? await verifyPassword(request.password, user.passwordHash) : await verifyAgainstDecoy(request.password);
-    if (!user || !valid || !user.enabled || (request.accountName !== undefined && request.accountName !== user.accountName)) {
+    const user = await this.credentials.userByPassword(request.userName, request.password);
+    if (!user || (request.accountName !== undefined && request.accountName !== user.accountName)) {
       throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
     }
     const token = newSessionToken();
@@ -57,11 +46,8 @@ export class SessionsHandler {
   /** Resolves a token to its principal; unknown, expired and disabled-user tokens are all just invalid. */
   @MessagePattern(verifyToken.subject)
   async verify(@Payload(new SchemaPipe(verifyToken.request)) { token }: typeof verifyToken.request._output) {
-    const tokenHash = hashToken(token);
-    const session = await this.projections.collection(sessionTokensProjection).get(tokenHash);
-    if (!session || Date.parse(session.expiresAt) <= this.clock.now().getTime()) throw new DomainError('IDENTITY.TOKEN_INVALID');
-    const user = await this.projections.collection(usersProjection).get(session.userName);
-    if (!user || !user.enabled || user.userId !== session.userId) throw new DomainError('IDENTITY.TOKEN_INVALID');
-    return { principal: principalOf(user, tokenHash), expiresAt: session.expiresAt } satisfies RpcReply<typeof verifyToken>;
+    const session = await this.credentials.principalByToken(token);
+    if (!session) throw new DomainError('IDENTITY.TOKEN_INVALID');
+    return session satisfies RpcReply<typeof verifyToken>;
   }
 }

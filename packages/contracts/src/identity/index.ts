@@ -29,6 +29,7 @@ export const IdentityStreams = {
   /** Users are keyed by name: user names are unique across all accounts. */
   user: 'identity.user-',
   sessionToken: 'identity.sessiontoken-',
+  signingKey: 'identity.signingkey-',
 } as const;
 
 export const CreateSessionRequest = z.object({
@@ -49,7 +50,21 @@ export type CreateSessionReply = z.infer<typeof CreateSessionReply>;
 export const VerifyTokenRequest = z.object({ token: z.string().min(1) });
 export const VerifyTokenReply = z.object({ principal: Principal, expiresAt: z.string() });
 
+export const IssueRegistryTokenRequest = z.object({
+  /** HTTP Basic credentials given to the token endpoint; null for an anonymous request. */
+  credentials: z.object({ username: z.string(), password: z.string() }).nullable(),
+  service: z.string().min(1),
+  scopes: z.array(z.object({ type: z.string(), name: z.string(), actions: z.array(z.string()) })).max(100),
+});
+export const IssueRegistryTokenReply = z.object({ token: z.string(), expiresIn: z.number().int().positive(), issuedAt: z.string() });
+
+export const SigningKeysReply = z.object({ keys: z.array(z.object({ kid: z.string(), publicKeyPem: z.string() })) });
+
 export const IdentityRpc = {
   createSession: rpc('identity.session.create', CreateSessionRequest, CreateSessionReply),
   verifyToken: rpc('identity.token.verify', VerifyTokenRequest, VerifyTokenReply),
+  /** A Docker registry bearer token (ES256 JWT) granting the allowed subset of the requested scopes. */
+  issueRegistryToken: rpc('identity.registry-token.issue', IssueRegistryTokenRequest, IssueRegistryTokenReply),
+  /** The public keys registry tokens are signed with, by key id. */
+  listSigningKeys: rpc('identity.signing-key.list', z.object({}), SigningKeysReply),
 } as const;

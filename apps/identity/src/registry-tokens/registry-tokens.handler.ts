@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, type RpcReply } from '@wharf/contracts';
+import { AccessRpc, RepositoryAction } from '@wharf/contracts/access';
+import { IdentityRpc, type Principal } from '@wharf/contracts/identity';
+import { CLOCK, SERVICE_CLIENT, type Clock } from '@wharf/platform';
+import { signRegistryToken, TOKEN_ISSUER, type AccessEntry } from '@wharf/registry-token';
+import { SchemaPipe, type ServiceClient } from '@wharf/transport';
+import { Credentials } from '../users/credentials';
+import { SigningKeys } from './signing-keys';
+
+const { issueRegistryToken, listSigningKeys } = IdentityRpc;
+
+/** Registry tokens are short-lived: clients fetch a new one whenever the registry challenges them. */
+export const REGISTRY_TOKEN_TTL_SECONDS = 300;
+
+const isRepositoryAction = (action: string): action is RepositoryAction => RepositoryAction.safeParse(action).success;
+
+@Controller()
+export class RegistryTokensHandler {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
+    private readonly credentials: Credentials,
+    private readonly keys: SigningKeys,
+  ) {}
+
+  /**
+   * The Docker token endpoint's work: authenticate the Basic credentials (or take the caller as anonymous),
+   * ask access which requested actions are allowed, and sign exactly those. Denied actions are left out,
+   * not refused: the registry then answers the request that needed them.
+   */
+  @MessagePattern(issueRegistryToken.subject)
+  async issue(@Payload(new SchemaPipe(issueRegistryToken.request)) { credentials, service, scopes }: typeof issueRegistryToken.request._output) {
+    let principal: Principal | null = null;
+    if (credentials) {
+      principal = await this.credentials.principalByLogin(credentials.username, credentials.password);
+      if (!principal) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
+    }
+    const access = await this.grant(principal, scopes);
+    const now = this.clock.now();
+    const iat = Math.floor(now.getTime() / 1000);
+    const token = signRegistryToken(
+      {
+        iss: TOKEN_ISSUER,
+        sub: principal?.userName ?? '',
+        aud: service,
+        iat,
+        nbf: iat,
+        exp: iat + REGISTRY_TOKEN_TTL_SECONDS,
+        jti: randomUUID(),
+        access,
+        ...(principal
+          ? {
+              wharf: {
+                accountId: principal.accountId,
+                accountName: principal.accountName,
+                userId: principal.userId,
+                userName: principal.userName,
+                accountAdmin: principal.accountAdmin,
+                systemAdmin: principal.systemAdmin,
+              },
+            }
+          : {}),
+      },
+      this.keys.signingKey(),
+    );
+    return { token, expiresIn: REGISTRY_TOKEN_TTL_SECONDS, issuedAt: now.toISOString() } satisfies RpcReply<typeof issueRegistryToken>;
+  }
+
+  @MessagePattern(listSigningKeys.subject)
+  async listKeys() {
+    const keys = (await this.keys.all()).map(({ kid, publicKeyPem }) => ({ kid, publicKeyPem }));
+    return { keys } satisfies RpcReply<typeof listSigningKeys>;
+  }
+
+  private async grant(principal: Principal | null, scopes: AccessEntry[]): Promise<AccessEntry[]> {
+    const repositories = scopes.filter((scope) => scope.type === 'repository');
+    const requests = repositories.map(({ name, actions }) => ({
+      repository: name,
+      // `*` asks for everything a repository allows.
+      actions: [...new Set(actions.flatMap((action) => (action === '*' ? ['pull', 'push', 'delete'] : [action])).filter(isRepositoryAction))],
+    }));
+    const { granted } =
+      requests.length > 0 ? await this.services.call(AccessRpc.authorize, { principal, requests }) : { granted: [] as { repository: string; actions: RepositoryAction[] }[] };
+    const access: AccessEntry[] = granted
+      .filter((entry) => entry.actions.length > 0)
+      .map((entry) => ({ type: 'repository', name: entry.repository, actions: entry.actions }));
+    // Listing the catalog is open to every authenticated caller; the registry filters the list per repository.
+    if (principal && scopes.some((scope) => scope.type === 'registry' && scope.name === 'catalog')) {
+      access.push({ type: 'registry', name: 'catalog', actions: ['*'] });
+    }
+    return access;
+  }
+}

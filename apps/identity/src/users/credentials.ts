@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@wharf/contracts/identity';
+import { CLOCK, ProjectionHost, type Clock } from '@wharf/platform';
+import { hashToken, tokenIdOf } from '../sessions/session-token';
+import { sessionTokensProjection } from '../sessions/session-tokens.projection';
+import { verifyAgainstDecoy, verifyPassword } from './password-hash';
+import { usersProjection, type UserDocument } from './users.projection';
+
+export const principalOf = (user: UserDocument, tokenHash?: string): Principal => ({
+  accountId: user.accountId,
+  accountName: user.accountName,
+  userId: user.userId,
+  userName: user.name,
+  accountAdmin: user.accountAdmin,
+  systemAdmin: user.systemAccount && user.accountAdmin,
+  ...(tokenHash ? { tokenId: tokenIdOf(tokenHash) } : {}),
+});
+
+/** The ways a caller proves who it is: a user's password, or a token identity issued. */
+@Injectable()
+export class Credentials {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionHost,
+  ) {}
+
+  /** The enabled user with this name and password, or null; takes as long for unknown users as for known ones. */
+  async userByPassword(userName: string, password: string): Promise<UserDocument | null> {
+    const user = await this.projections.collection(usersProjection).get(userName);
+    const valid = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDecoy(password);
+    return user && valid && user.enabled ? user : null;
+  }
+
+  /** The principal of a live session token, or null for unknown, expired or disabled-user tokens. */
+  async principalByToken(token: string): Promise<{ principal: Principal; expiresAt: string } | null> {
+    const tokenHash = hashToken(token);
+    const session = await this.projections.collection(sessionTokensProjection).get(tokenHash);
+    if (!session || Date.parse(session.expiresAt) <= this.clock.now().getTime()) return null;
+    const user = await this.projections.collection(usersProjection).get(session.userName);
+    if (!user || !user.enabled || user.userId !== session.userId) return null;
+    return { principal: principalOf(user, tokenHash), expiresAt: session.expiresAt };
+  }
+
+  /** Docker login credentials: a token identity issued (any user name), else the user's password. */
+  async principalByLogin(userName: string, password: string): Promise<Principal | null> {
+    const byToken = await this.principalByToken(password);
+    if (byToken) return byToken.principal;
+    const user = await this.userByPassword(userName, password);
+    return user ? principalOf(user) : null;
+  }
+}

@@ -1,0 +1,43 @@
+import type { KeyObject } from 'node:crypto';
+import { IdentityRpc } from '@wharf/contracts/identity';
+import { grantedActions, keyIdOf, publicKeyFromPem, verifyRegistryToken, type RegistryTokenClaims } from '@wharf/registry-token';
+import type { ServiceClient } from '@wharf/transport';
+
+/**
+ * Verifies bearer tokens locally with identity's public keys, so the hot path makes no service call. Keys are
+ * fetched once and again only when a token names a key id not seen yet (rotation).
+ */
+export class TokenVerifier {
+  private keys = new Map<string, KeyObject>();
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly services: ServiceClient,
+    readonly service: string,
+  ) {}
+
+  async verify(token: string, nowSeconds: number): Promise<RegistryTokenClaims | null> {
+    const kid = keyIdOf(token);
+    if (kid && !this.keys.has(kid)) await this.refresh();
+    const result = verifyRegistryToken(token, this.keys, { audience: this.service, nowSeconds });
+    return result.ok ? result.claims : null;
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= this.services
+      .call(IdentityRpc.listSigningKeys, {})
+      .then(({ keys }) => {
+        this.keys = new Map(keys.map(({ kid, publicKeyPem }) => [kid, publicKeyFromPem(publicKeyPem)]));
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+}
+
+export const allows = (claims: RegistryTokenClaims | null, repository: string, actions: readonly string[]): boolean => {
+  if (!claims) return false;
+  const granted = grantedActions(claims, 'repository', repository);
+  return actions.every((action) => granted.includes(action) || granted.includes('*'));
+};

@@ -1,0 +1,31 @@
+import { DomainError, type ErrorCode } from '@wharf/contracts';
+import { OciError, type OciErrorCode } from '@wharf/oci';
+
+/** Catalog and platform errors in the distribution spec's terms. */
+const OCI_BY_DOMAIN: Partial<Record<ErrorCode, [OciErrorCode, number?]>> = {
+  'CATALOG.REPOSITORY_NOT_FOUND': ['NAME_UNKNOWN'],
+  'CATALOG.NAMESPACE_NOT_FOUND': ['NAME_UNKNOWN'],
+  'CATALOG.INVALID_REPOSITORY_NAME': ['NAME_INVALID'],
+  'CATALOG.MANIFEST_NOT_FOUND': ['MANIFEST_UNKNOWN'],
+  'CATALOG.TAG_NOT_FOUND': ['MANIFEST_UNKNOWN'],
+  'CATALOG.INVALID_TAG': ['TAG_INVALID'],
+  // The spec's manifest PUT answers a missing reference with 400 MANIFEST_BLOB_UNKNOWN.
+  'CATALOG.MANIFEST_BLOB_UNKNOWN': ['MANIFEST_BLOB_UNKNOWN', 400],
+  'CATALOG.MANIFEST_REFERENCED': ['DENIED', 409],
+  'CATALOG.BLOB_NOT_LINKED': ['BLOB_UNKNOWN'],
+  'IDENTITY.INVALID_CREDENTIALS': ['UNAUTHORIZED'],
+  'PLATFORM.VALIDATION_FAILED': ['UNSUPPORTED', 400],
+  'PLATFORM.UNAVAILABLE': ['UNAVAILABLE'],
+  'PLATFORM.TIMEOUT': ['UNAVAILABLE'],
+  'PLATFORM.READ_MODEL_LAGGING': ['UNAVAILABLE'],
+  'PLATFORM.CONCURRENCY_CONFLICT': ['UNAVAILABLE'],
+};
+
+export const toOciError = (error: unknown): OciError | null => {
+  if (error instanceof OciError) return error;
+  if (error instanceof DomainError) {
+    const [code, status] = OCI_BY_DOMAIN[error.code] ?? ['UNKNOWN'];
+    return new OciError(code, error.message, { ...error.details }, status);
+  }
+  return null;
+};

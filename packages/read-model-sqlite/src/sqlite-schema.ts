@@ -1,0 +1,46 @@
+import { InvalidQueryError, validateFieldNames } from '@wharf/read-model';
+import { field } from './sql-query';
+
+/** Lower case only: SQLite table names are case-insensitive, so `Repos` and `repos` would be one table. */
+const COLLECTION = /^[a-z][a-z0-9_]*$/;
+/** No double underscore, which separates the namespace from the collection in table names. */
+const NAMESPACE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+/** The checkpoint table takes this collection's table name. */
+const RESERVED = 'checkpoints';
+
+/** The tables of one namespace: `rm_<namespace>__<collection>` and `rm_<namespace>__checkpoints`. */
+export interface SchemaNames {
+  checkpoints: string;
+  table(collection: string): string;
+}
+
+export const schemaNames = (namespace: string): SchemaNames => {
+  if (!NAMESPACE.test(namespace)) throw new InvalidQueryError(`Invalid namespace ${JSON.stringify(namespace)}`);
+  return {
+    checkpoints: `rm_${namespace}__${RESERVED}`,
+    table(collection) {
+      if (!COLLECTION.test(collection) || collection === RESERVED) {
+        throw new InvalidQueryError(`Invalid collection name ${JSON.stringify(collection)}`);
+      }
+      return `rm_${namespace}__${collection}`;
+    },
+  };
+};
+
+/** `doc` is the document as JSON, NULL for a tombstone that keeps its position. */
+export const createTableSql = (table: string): string =>
+  `CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT)`;
+
+export const createCheckpointsSql = (table: string): string =>
+  `CREATE TABLE IF NOT EXISTS "${table}" (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`;
+
+/**
+ * An expression index over the fields, then `id`: `ORDER BY fields…, id` (the port's tie-breaker) is then read
+ * straight from the index, so a sorted page stops after `limit` rows. Partial on `doc IS NOT NULL`, which every
+ * query states: tombstones stay out, and counts need not visit the table to tell them apart.
+ */
+export const createIndexSql = (table: string, fields: readonly string[]): string => {
+  validateFieldNames(fields);
+  const name = `ix_${table}__${fields.join('__')}`;
+  return `CREATE INDEX IF NOT EXISTS "${name}" ON "${table}" (${[...fields.map(field), 'id'].join(', ')}) WHERE doc IS NOT NULL`;
+};
