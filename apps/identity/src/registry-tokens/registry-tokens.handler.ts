@@ -84,9 +84,9 @@ export class RegistryTokensHandler {
     }));
     const { granted } =
       requests.length > 0 ? await this.services.call(AccessRpc.authorize, { principal, requests }) : { granted: [] as { repository: string; actions: RepositoryAction[] }[] };
-    const access: AccessEntry[] = granted
-      .filter((entry) => entry.actions.length > 0)
-      .map((entry) => ({ type: 'repository', name: entry.repository, actions: entry.actions }));
+    // Refused scopes stay in the token with no actions, so the registry can tell "asked and refused" (403)
+    // from "not asked yet" (401 with a challenge).
+    const access: AccessEntry[] = granted.map((entry) => ({ type: 'repository', name: entry.repository, actions: entry.actions }));
     // Listing the catalog is open to every authenticated caller; the registry filters the list per repository.
     if (principal && scopes.some((scope) => scope.type === 'registry' && scope.name === 'catalog')) {
       access.push({ type: 'registry', name: 'catalog', actions: ['*'] });

@@ -144,7 +144,15 @@ export class RegistryApi {
       return this.listCatalog(claims, request, response);
     }
     const needed = actionsFor(request.method);
-    if (!allows(claims, route.name, needed)) return this.challenge(response, `repository:${route.name}:${needed.join(',')}`);
+    if (!allows(claims, route.name, needed)) {
+      // A signed-in caller whose token says this repository was asked for and refused outright gets 403;
+      // anyone else is told where to get a (better) token, as clients upgrade a pull token to push that way.
+      const refused = claims?.access.some((entry) => entry.type === 'repository' && entry.name === route.name && entry.actions.length === 0);
+      if (claims?.wharf && refused) {
+        throw new OciError('DENIED', undefined, { repository: route.name, needed: needed.join(',') });
+      }
+      return this.challenge(response, `repository:${route.name}:${needed.join(',')}`);
+    }
     switch (route.kind) {
       case 'tags':
         return this.listTags(route.name, request, response);
