@@ -4,6 +4,7 @@
 const benches = [
   ['SQLite event store', () => require('./event-store').run({ log: console.log })],
   ['Organizations slice', () => require('./organizations').run({ log: console.log })],
+  ['Registry data plane', () => require('./registry').run({ log: console.log })],
 ];
 
 (async () => {

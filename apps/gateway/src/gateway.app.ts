@@ -10,6 +10,11 @@ export const startGateway = async (config: WharfConfig, services: ServiceClient)
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services), { logger: logLevels(config) });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
+  // Idle keep-alive connections stay open longer than clients and proxies keep them (Node's default is 5 s),
+  // so a client never reuses a socket the server is closing at that moment.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.apiPort, config.host);
   return app;
 };

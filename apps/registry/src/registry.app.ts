@@ -15,6 +15,11 @@ export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOpti
   // Deferred, so the error filter is registered before the listeners are.
   app.connectMicroservice(transport, { inheritAppConfig: false, deferInitialization: true }).useGlobalFilters(new RpcErrorFilter());
   await app.startAllMicroservices();
+  // Idle keep-alive connections stay open longer than clients and proxies keep them (Node's default is 5 s),
+  // so a client never reuses a socket the server is closing at that moment.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.registryPort, config.host);
   return app;
 };

@@ -12,6 +12,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
+  type Subscription,
   type SubscriptionHandler,
 } from '@wharf/event-store';
 
@@ -19,22 +20,37 @@ export interface SqliteEventStoreOptions {
   path: string;
   /** fsync every commit (`synchronous=FULL`); the default. Off only for throwaway stores. */
   durable?: boolean;
-  /** How often subscriptions look for events appended by other processes. */
+  /** How often subscriptions look for events appended by other processes (this process wakes them at once). */
   pollIntervalMs?: number;
   /** Most appends committed together in one transaction. */
   maxBatch?: number;
 }
 
+/** An event already turned into the text stored for it, so a bad event fails its own append only. */
+interface SerializedEvent {
+  type: string;
+  data: string;
+  metadata: string;
+}
+
 interface PendingAppend {
   stream: string;
-  events: readonly Event[];
+  events: readonly SerializedEvent[];
   expected: ExpectedRevision;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
 
+type Outcome = { ok: AppendResult } | { conflict: ExpectedVersionConflictError };
+
 type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string];
 
+/** Long enough to ride out another process's commit (a batch with its fsync), short enough to surface a stuck lock. */
+const BUSY_TIMEOUT_MS = 10_000;
+/** Catch-up reads pages this large unless the subscriber asks for a batch size: fewer round trips per event. */
+const DEFAULT_PAGE_SIZE = 2000;
+
+/** Prefixed names: the read-model adapter may keep its tables in the same file. */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS es_events (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -50,6 +66,64 @@ const SCHEMA = `
 `;
 const COLUMNS = 'position, id, stream, revision, type, data, metadata';
 
+const openDatabase = (path: string, durable: boolean): Database.Database => {
+  // The busy timeout is set on open, before anything takes a lock: processes starting together on one file
+  // then wait for each other while switching to WAL and creating the schema instead of failing.
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
+  db.exec(SCHEMA);
+  return db;
+};
+
+const prepareStatements = (db: Database.Database) => ({
+  streamRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM es_streams WHERE stream = ?'),
+  setStreamRevision: db.prepare<[string, number]>(
+    'INSERT INTO es_streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
+  ),
+  insert: db.prepare<[string, string, number, string, string, string]>(
+    'INSERT INTO es_events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+  ),
+  positionOf: db.prepare<[string, number], { position: number }>('SELECT position FROM es_events WHERE stream = ? AND revision = ?'),
+  head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM es_events'),
+  streamForwards: db
+    .prepare<[string, number, number], Row>(`SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+    .raw(),
+  streamBackwards: db
+    .prepare<[string, number, number], Row>(`SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+    .raw(),
+  allForwards: db.prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM es_events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
+  allBackwards: db
+    .prepare<[number, number], Row>(`SELECT ${COLUMNS} FROM es_events WHERE position < ? ORDER BY position DESC LIMIT ?`)
+    .raw(),
+});
+
+/**
+ * Subscription paging, bounded above by a head read just before (see `pageAfter`), one statement per number
+ * of stream prefixes so the filter runs in SQL. `substr` counts characters (code points), hence the
+ * parameters `[codePointLength, prefix]` per prefix.
+ */
+const pageStatements = (db: Database.Database) => {
+  const byPrefixCount = new Map<number, Database.Statement<unknown[], Row>>();
+  return (prefixCount: number): Database.Statement<unknown[], Row> => {
+    let statement = byPrefixCount.get(prefixCount);
+    if (!statement) {
+      const filter = prefixCount === 0 ? '' : `AND (${Array.from({ length: prefixCount }, () => 'substr(stream, 1, ?) = ?').join(' OR ')})`;
+      statement = db
+        .prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM es_events WHERE position > ? AND position <= ? ${filter} ORDER BY position LIMIT ?`)
+        .raw();
+      byPrefixCount.set(prefixCount, statement);
+    }
+    return statement;
+  };
+};
+
+const serialize = (event: Event): SerializedEvent => ({
+  type: event.type,
+  data: JSON.stringify(event.data ?? null),
+  metadata: JSON.stringify(event.metadata ?? {}),
+});
+
 const toRecorded = ([position, id, stream, revision, type, data, metadata]: Row): RecordedEvent => ({
   id,
   streamName: stream,
@@ -60,105 +134,91 @@ const toRecorded = ([position, id, stream, revision, type, data, metadata]: Row)
   metadata: JSON.parse(metadata) as RecordedEvent['metadata'],
 });
 
+const closedError = (): Error => new Error('The SQLite event store is closed');
+
 /**
  * The embedded event store. One table holds every event; its integer primary key is the global position.
  * Writers take SQLite's write lock (`BEGIN IMMEDIATE`), so positions become visible in order, also when
  * several processes share the file. Appends made close together are committed in one transaction, which
  * shares one fsync among them: that is what makes durable commits fast under concurrency.
  */
-export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 50, maxBatch = 512 }: SqliteEventStoreOptions): EventStore => {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
-  db.pragma('busy_timeout = 10000');
-  db.exec(SCHEMA);
-
-  const statements = {
-    streamRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM es_streams WHERE stream = ?'),
-    setStreamRevision: db.prepare<[string, number]>(
-      'INSERT INTO es_streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
-    ),
-    insert: db.prepare<[string, string, number, string, string, string]>(
-      'INSERT INTO es_events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM es_events'),
-    streamForwards: db.prepare<[string, number, number]>(`SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(),
-    streamBackwards: db.prepare<[string, number, number]>(`SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(),
-    allForwards: db.prepare<[number, number]>(`SELECT ${COLUMNS} FROM es_events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
-    allBackwards: db.prepare<[number, number]>(`SELECT ${COLUMNS} FROM es_events WHERE position < ? ORDER BY position DESC LIMIT ?`).raw(),
-  };
-  /** Paging statements for subscriptions, one per number of stream prefixes (0 = unfiltered). */
-  const pageStatements = new Map<number, Database.Statement>();
-  const pageStatement = (prefixCount: number): Database.Statement => {
-    let statement = pageStatements.get(prefixCount);
-    if (!statement) {
-      const filter = prefixCount === 0 ? '' : `AND (${Array.from({ length: prefixCount }, () => 'substr(stream, 1, ?) = ?').join(' OR ')})`;
-      statement = db.prepare(`SELECT ${COLUMNS} FROM es_events WHERE position > ? AND position <= ? ${filter} ORDER BY position LIMIT ?`).raw();
-      pageStatements.set(prefixCount, statement);
-    }
-    return statement;
-  };
+export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20, maxBatch = 512 }: SqliteEventStoreOptions): EventStore => {
+  const db = openDatabase(path, durable);
+  const statements = prepareStatements(db);
+  const pageStatement = pageStatements(db);
 
   const listeners = new Set<() => void>();
-  let queue: PendingAppend[] = [];
+  const subscriptions = new Set<Subscription>();
+  const queue: PendingAppend[] = [];
   let flushScheduled = false;
-  let flushing: Promise<void> = Promise.resolve();
-  let closed = false;
+  /** `closing`: subscriptions are being stopped; their handlers may still read and append. */
+  let state: 'open' | 'closing' | 'closed' = 'open';
+  let closing: Promise<void> | undefined;
 
-  /** Commits up to `maxBatch` queued appends in one transaction; each is checked against its own expectation. */
-  const commitBatch = (batch: PendingAppend[]): Array<{ ok: AppendResult } | { error: unknown }> => {
-    const outcomes: Array<{ ok: AppendResult } | { error: unknown }> = [];
-    db.transaction(() => {
-      // Later appends in the batch must see earlier ones to the same stream.
-      const revisions = new Map<string, number>();
-      for (const append of batch) {
-        const current = revisions.get(append.stream) ?? statements.streamRevision.get(append.stream)?.revision ?? -1;
-        if (!matchesExpectedRevision(append.expected, current)) {
-          outcomes.push({ error: new ExpectedVersionConflictError(append.stream, append.expected, current) });
-          continue;
-        }
-        let revision = current;
-        let position = 0;
-        for (const event of append.events) {
-          revision += 1;
-          const inserted = statements.insert.run(
-            randomUUID(),
-            append.stream,
-            revision,
-            event.type,
-            JSON.stringify(event.data ?? null),
-            JSON.stringify(event.metadata ?? {}),
-          );
-          position = Number(inserted.lastInsertRowid);
-        }
-        if (append.events.length > 0) statements.setStreamRevision.run(append.stream, revision);
-        revisions.set(append.stream, revision);
-        outcomes.push({ ok: { nextExpectedRevision: revision, position: position || (statements.head.get()?.head ?? 0) } });
+  const currentRevision = (stream: string): number => statements.streamRevision.get(stream)?.revision ?? -1;
+
+  /** Appends one checked append's events; returns the revision and position of the last one. */
+  const insertEvents = (stream: string, events: readonly SerializedEvent[], current: number): AppendResult => {
+    let revision = current;
+    let position = 0;
+    for (const event of events) {
+      revision += 1;
+      const inserted = statements.insert.run(randomUUID(), stream, revision, event.type, event.data, event.metadata);
+      position = Number(inserted.lastInsertRowid);
+    }
+    statements.setStreamRevision.run(stream, revision);
+    return { nextExpectedRevision: revision, position };
+  };
+
+  /** An append of no events changes nothing; like the in-memory adapter it reports the stream's last event. */
+  const unchanged = (stream: string, current: number): AppendResult => ({
+    nextExpectedRevision: current,
+    position: current === -1 ? 0 : (statements.positionOf.get(stream, current)?.position ?? 0),
+  });
+
+  /**
+   * One transaction for the whole batch, each append checked against its own expectation. Reads inside the
+   * transaction see the batch's earlier inserts, so two appends to one stream are checked one after the other.
+   */
+  const commitBatch = db.transaction((batch: readonly PendingAppend[]): Outcome[] =>
+    batch.map(({ stream, events, expected }): Outcome => {
+      const current = currentRevision(stream);
+      if (!matchesExpectedRevision(expected, current)) {
+        return { conflict: new ExpectedVersionConflictError(stream, expected, current) };
       }
-    }).immediate();
-    return outcomes;
+      return { ok: events.length === 0 ? unchanged(stream, current) : insertEvents(stream, events, current) };
+    }),
+  );
+
+  const commitAndSettle = (batch: readonly PendingAppend[]): void => {
+    let outcomes: Outcome[];
+    try {
+      outcomes = commitBatch.immediate(batch);
+    } catch (error) {
+      // The transaction rolled back as a whole (lock timeout, disk full): no append of the batch was stored.
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    batch.forEach((append, i) => {
+      const outcome = outcomes[i]!;
+      if ('ok' in outcome) append.resolve(outcome.ok);
+      else append.reject(outcome.conflict);
+    });
   };
 
   const flush = (): void => {
     flushScheduled = false;
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
-      let outcomes: ReturnType<typeof commitBatch>;
-      try {
-        outcomes = commitBatch(batch);
-      } catch (error) {
-        // The transaction rolled back as a whole (disk full, lock timeout): nothing of the batch was stored.
-        for (const append of batch) append.reject(error);
-        continue;
-      }
-      batch.forEach((append, i) => {
-        const outcome = outcomes[i]!;
-        if ('ok' in outcome) append.resolve(outcome.ok);
-        else append.reject(outcome.error);
-      });
-      for (const listener of listeners) listener();
-    }
+    if (queue.length === 0) return;
+    while (queue.length > 0) commitAndSettle(queue.splice(0, maxBatch));
+    for (const listener of listeners) listener();
+  };
+
+  const scheduleFlush = (): void => {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    // Appends issued before the event loop comes back round (for example by many concurrent requests
+    // finishing in one poll phase) gather in the queue and commit together.
+    setImmediate(flush);
   };
 
   const appendToStream = (
@@ -166,34 +226,31 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 50,
     events: readonly Event[],
     { expectedRevision = 'any' }: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> => {
-    if (closed) return Promise.reject(new Error('The event store is closed'));
+    if (state === 'closed') return Promise.reject(closedError());
+    let serialized: SerializedEvent[];
+    try {
+      serialized = events.map(serialize);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
-      queue.push({ stream, events, expected: expectedRevision, resolve, reject });
-      if (!flushScheduled) {
-        flushScheduled = true;
-        // Appends issued in the same turn of the event loop gather in the queue and commit together.
-        flushing = new Promise((done) =>
-          setImmediate(() => {
-            flush();
-            done();
-          }),
-        );
-      }
+      queue.push({ stream, events: serialized, expected: expectedRevision, resolve, reject });
+      scheduleFlush();
     });
   };
 
   const ensureOpen = (): void => {
-    if (closed) throw new Error('The event store is closed');
+    if (state === 'closed') throw closedError();
   };
 
   const readStream = async (stream: string, { direction = 'forwards', fromRevision, maxCount }: ReadStreamOptions = {}) => {
     ensureOpen();
-    const limit = maxCount ?? -1;
+    const limit = maxCount ?? -1; // LIMIT -1: no limit
     const rows =
       direction === 'forwards'
         ? statements.streamForwards.all(stream, fromRevision ?? 0, limit)
         : statements.streamBackwards.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, limit);
-    return (rows as Row[]).map(toRecorded);
+    return rows.map(toRecorded);
   };
 
   const readAll = async ({ direction = 'forwards', after, maxCount }: ReadAllOptions = {}) => {
@@ -203,33 +260,62 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 50,
       direction === 'forwards'
         ? statements.allForwards.all(after ?? 0, limit)
         : statements.allBackwards.all(after ?? Number.MAX_SAFE_INTEGER, limit);
-    return (rows as Row[]).map(toRecorded);
+    return rows.map(toRecorded);
   };
 
-  const subscribe = (options: SubscribeOptions, handler: SubscriptionHandler) => {
-    const prefixes = options.filter?.streamPrefixes ?? [];
-    const prefixParams = prefixes.flatMap((prefix) => [prefix.length, prefix]);
-    return pollingSubscription(
+  const headPosition = async (): Promise<number> => {
+    ensureOpen();
+    return statements.head.get()?.head ?? 0;
+  };
+
+  const pager = (prefixes: readonly string[]) => {
+    const prefixParams = prefixes.flatMap((prefix) => [[...prefix].length, prefix]);
+    return async (after: number, limit: number) => {
+      // A subscription still paging once close has begun was opened too late to be stopped by it.
+      if (state !== 'open') throw closedError();
+      const statement = pageStatement(prefixes.length);
+      // Everything at or below a head read first is committed (writers serialise on the write lock), so a page
+      // bounded by it never skips an event that commits later with a lower position, and the head can serve as
+      // the checkpoint when the page ends early: filtered-out events up to it have been looked at.
+      const head = statements.head.get()?.head ?? 0;
+      const events = statement.all(after, head, ...prefixParams, limit).map(toRecorded);
+      const checkpoint = events.length === limit ? events[events.length - 1]!.position : Math.max(head, after);
+      return { events, checkpoint };
+    };
+  };
+
+  const subscribe = (options: SubscribeOptions, handler: SubscriptionHandler): Subscription => {
+    const subscription = pollingSubscription(
       {
         pollIntervalMs,
         onAppend: (wake) => {
           listeners.add(wake);
           return () => listeners.delete(wake);
         },
-        pageAfter: async (after, limit) => {
-          ensureOpen();
-          // Everything at or below the head read first is committed (writers serialise), so a page bounded
-          // by it never skips an event that commits later with a lower position.
-          const head = statements.head.get()?.head ?? 0;
-          const rows = pageStatement(prefixes.length).all(after, head, ...prefixParams, limit) as Row[];
-          const events = rows.map(toRecorded);
-          const checkpoint = events.length === limit ? events[events.length - 1]!.position : Math.max(head, after);
-          return { events, checkpoint };
-        },
+        pageAfter: pager(options.filter?.streamPrefixes ?? []),
       },
-      { ...options, batchSize: options.batchSize ?? 2000 },
+      { ...options, batchSize: options.batchSize ?? DEFAULT_PAGE_SIZE },
       handler,
     );
+    subscriptions.add(subscription);
+    const forget = (): void => {
+      subscriptions.delete(subscription);
+    };
+    subscription.done.then(forget, forget); // the error itself is the subscriber's to observe through `done`
+    return subscription;
+  };
+
+  /**
+   * Stops subscriptions first (waiting for handlers under way, which may still append), then commits whatever
+   * is queued so every append made before close settles, then closes the connection.
+   */
+  const shutDown = async (): Promise<void> => {
+    state = 'closing';
+    await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+    state = 'closed';
+    flush();
+    listeners.clear();
+    db.close();
   };
 
   return {
@@ -237,16 +323,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 50,
     readStream,
     readAll,
     subscribe,
-    headPosition: async () => {
-      ensureOpen();
-      return statements.head.get()?.head ?? 0;
-    },
-    close: async () => {
-      if (closed) return;
-      await flushing;
-      closed = true;
-      listeners.clear();
-      db.close();
-    },
+    headPosition,
+    close: () => (closing ??= shutDown()),
   };
 };

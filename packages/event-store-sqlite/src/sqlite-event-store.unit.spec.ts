@@ -1,74 +1,204 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExpectedVersionConflictError, type RecordedEvent } from '@wharf/event-store';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import {
+  ExpectedVersionConflictError,
+  NO_STREAM,
+  handleCommand,
+  type Command,
+  type Decider,
+  type Event,
+  type EventStore,
+  type RecordedEvent,
+} from '@wharf/event-store';
 import { eventStoreContract } from '@wharf/event-store/testing';
 import { getSqliteEventStore } from './sqlite-event-store';
 
-const dir = mkdtempSync(join(tmpdir(), 'wharf-es-sqlite-'));
-const path = join(dir, 'events.db');
-
-eventStoreContract('sqlite', {
-  open: async () => getSqliteEventStore({ path }),
-  reopen: async () => getSqliteEventStore({ path }),
-  teardown: async () => rmSync(dir, { recursive: true, force: true }),
+const dirs: string[] = [];
+const tempFile = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-es-sqlite-'));
+  dirs.push(dir);
+  return join(dir, 'events.db');
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('SQLite event store specifics', () => {
-  const fresh = () => join(mkdtempSync(join(tmpdir(), 'wharf-es-sqlite-x-')), 'events.db');
-  const event = (n: number) => ({ type: 'Counted', data: { n } });
+const contractFile = tempFile();
+eventStoreContract('sqlite', {
+  open: async () => getSqliteEventStore({ path: contractFile }),
+  reopen: async () => getSqliteEventStore({ path: contractFile }),
+});
 
-  it('commits a batch in which one append conflicts: the others are stored, the conflicting one is not', async () => {
-    const store = getSqliteEventStore({ path: fresh() });
-    await store.appendToStream('s-1', [event(0)]);
+type Counted = Event<'Counted', { n: number }>;
+const counted = (n: number): Counted => ({ type: 'Counted', data: { n } });
+const counter: Decider<number, Command<'Count', Record<string, never>>, Counted> = {
+  initialState: () => 0,
+  evolve: (state) => state + 1,
+  decide: (_command, state) => [counted(state)],
+};
+const count = { type: 'Count' as const, data: {}, metadata: { now: '2026-01-01T00:00:00.000Z' } };
+
+/** Waits (bounded by jest's timeout) for something another connection makes true when it next polls. */
+const until = async (condition: () => boolean): Promise<void> => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+const record = (store: EventStore, prefix: string): { seen: RecordedEvent[]; stop: () => Promise<void> } => {
+  const seen: RecordedEvent[] = [];
+  const subscription = store.subscribe({ from: 'start', filter: { streamPrefixes: [prefix] } }, async (events) => {
+    seen.push(...events);
+  });
+  return { seen, stop: () => subscription.stop() };
+};
+
+describe('SQLite event store: commit batching', () => {
+  it('commits a batch in which appends conflict: the others are stored, the conflicting ones are not', async () => {
+    const store = getSqliteEventStore({ path: tempFile() });
+    await store.appendToStream('s-1', [counted(0)]);
+    // Issued in one turn of the event loop, so they share one transaction.
     const results = await Promise.allSettled([
-      store.appendToStream('s-2', [event(1)], { expectedRevision: 'no_stream' }),
-      store.appendToStream('s-1', [event(2)], { expectedRevision: 5 }),
-      store.appendToStream('s-3', [event(3)], { expectedRevision: 'no_stream' }),
-      store.appendToStream('s-2', [event(4)], { expectedRevision: 'no_stream' }),
+      store.appendToStream('s-2', [counted(1)], { expectedRevision: NO_STREAM }),
+      store.appendToStream('s-1', [counted(2)], { expectedRevision: 5 }),
+      store.appendToStream('s-3', [counted(3)], { expectedRevision: NO_STREAM }),
+      store.appendToStream('s-2', [counted(4)], { expectedRevision: NO_STREAM }),
+      store.appendToStream('s-2', [counted(5)], { expectedRevision: 0 }),
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ExpectedVersionConflictError);
-    expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ actual: 0 });
-    expect((await store.readAll()).map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 3 }]);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ stream: 's-1', expected: 5, actual: 0 });
+    // The second NO_STREAM append to s-2 sees the first one of the same batch.
+    expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ stream: 's-2', expected: NO_STREAM, actual: 0 });
+    expect((await store.readAll()).map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 3 }, { n: 5 }]);
     await store.close();
   });
 
-  it('lets two connections (as two processes would) append to one file and see each other, live', async () => {
-    const file = fresh();
-    const a = getSqliteEventStore({ path: file, pollIntervalMs: 10 });
-    const b = getSqliteEventStore({ path: file, pollIntervalMs: 10 });
-    const seenByB: RecordedEvent[] = [];
-    const subscription = b.subscribe({ from: 'start' }, async (events) => {
-      seenByB.push(...events);
-    });
-    const attempts = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).appendToStream('shared-1', [event(i)], { expectedRevision: 'no_stream' })),
-    );
-    expect(attempts.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    await a.appendToStream('from-a-1', [event(100)]);
-    while (seenByB.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(seenByB.map((e) => e.streamName)).toEqual(['shared-1', 'from-a-1']);
-    await subscription.stop();
-    await a.close();
-    await b.close();
+  it('rejects an event that cannot be stored as JSON without failing the appends batched with it', async () => {
+    const store = getSqliteEventStore({ path: tempFile() });
+    const results = await Promise.allSettled([
+      store.appendToStream('good-1', [counted(0)]),
+      store.appendToStream('bad-1', [{ type: 'Counted', data: { n: 1n } }]),
+      store.appendToStream('good-2', [counted(2)]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await store.readAll()).map((e) => e.streamName)).toEqual(['good-1', 'good-2']);
+    await store.close();
   });
 
-  it('keeps what a durable store acknowledged after it is closed and opened again', async () => {
-    const file = fresh();
+  it('answers an append of no events with the stream revision and the position of its last event', async () => {
+    const store = getSqliteEventStore({ path: tempFile() });
+    const written = await store.appendToStream('s-1', [counted(0), counted(1)]);
+    await store.appendToStream('s-2', [counted(0)]);
+    expect(await store.appendToStream('s-1', [], { expectedRevision: 1 })).toEqual(written);
+    expect(await store.appendToStream('s-absent', [], { expectedRevision: NO_STREAM })).toEqual({ nextExpectedRevision: -1, position: 0 });
+    await store.close();
+  });
+});
+
+describe('SQLite event store: one file, two connections (as two processes)', () => {
+  it('resolves conflicts across connections and delivers every event to both, in one order', async () => {
+    const file = tempFile();
+    const a = getSqliteEventStore({ path: file, pollIntervalMs: 5 });
+    const b = getSqliteEventStore({ path: file, pollIntervalMs: 5 });
+    const seenByA = record(a, 'shared.');
+    const seenByB = record(b, 'shared.');
+
+    const race = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).appendToStream('shared.created-1', [counted(i)], { expectedRevision: NO_STREAM })),
+    );
+    const counters = Array.from({ length: 12 }, (_, i) => handleCommand(i % 2 ? a : b, 'shared.counter-1', counter, count, { retries: 100 }));
+    const own = [a, b].flatMap((store, s) => Array.from({ length: 5 }, (_, i) => store.appendToStream(`shared.own-${s}-${i}`, [counted(i)])));
+    await Promise.all([...counters, ...own]);
+
+    expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(race.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof ExpectedVersionConflictError)).toBe(true);
+    const counterEvents = await a.readStream('shared.counter-1');
+    expect(counterEvents.map((e) => [e.revision, e.data])).toEqual(Array.from({ length: 12 }, (_, n) => [n, { n }]));
+
+    const total = 1 + 12 + 10;
+    await until(() => seenByA.seen.length === total && seenByB.seen.length === total);
+    await Promise.all([seenByA.stop(), seenByB.stop()]);
+    const positions = seenByA.seen.map((e) => e.position);
+    expect(positions).toEqual([...positions].sort((x, y) => x - y));
+    expect(seenByB.seen.map((e) => e.id)).toEqual(seenByA.seen.map((e) => e.id));
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('shares the file with other tables, such as the read model keeps there', async () => {
+    const file = tempFile();
+    const other = new Database(file);
+    other.exec('CREATE TABLE events (anything TEXT); INSERT INTO events VALUES (\'not an event\')');
+    const store = getSqliteEventStore({ path: file });
+    await store.appendToStream('s-1', [counted(0)]);
+    expect(await store.readAll()).toHaveLength(1);
+    expect(other.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
+    other.close();
+    await store.close();
+  });
+});
+
+describe('SQLite event store: subscriptions', () => {
+  it('filters by prefixes of any characters, not only ASCII', async () => {
+    const store = getSqliteEventStore({ path: tempFile() });
+    await store.appendToStream('🐳.s-1', [counted(0)]);
+    await store.appendToStream('🐳x.s-1', [counted(1)]);
+    const last = await store.appendToStream('ä.s-1', [counted(2)]);
+    const seen: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const subscription = store.subscribe({ from: 'start', filter: { streamPrefixes: ['🐳.', 'ä.'] } }, async (events, checkpoint) => {
+        seen.push(...events.map((e) => e.streamName));
+        if (checkpoint >= last.position) void subscription.stop().then(resolve);
+      });
+      subscription.done.catch(reject);
+    });
+    expect(seen).toEqual(['🐳.s-1', 'ä.s-1']);
+    await store.close();
+  });
+});
+
+describe('SQLite event store: durability and close', () => {
+  it('keeps what a durable store acknowledged after it is closed and opened again, in WAL mode', async () => {
+    const file = tempFile();
     const first = getSqliteEventStore({ path: file, durable: true });
-    await Promise.all(Array.from({ length: 50 }, (_, i) => first.appendToStream(`d-${i}`, [event(i)])));
+    await Promise.all(Array.from({ length: 50 }, (_, i) => first.appendToStream(`d-${i}`, [counted(i)])));
     await first.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
     const second = getSqliteEventStore({ path: file });
     expect(await second.readAll()).toHaveLength(50);
     expect(await second.headPosition()).toBe(50);
     await second.close();
   });
 
-  it('refuses calls after close', async () => {
-    const store = getSqliteEventStore({ path: fresh() });
+  it('commits appends still queued when close is called', async () => {
+    const file = tempFile();
+    const store = getSqliteEventStore({ path: file });
+    const pending = store.appendToStream('s-1', [counted(0)]);
     await store.close();
-    await expect(store.appendToStream('s-1', [event(0)])).rejects.toThrow('closed');
+    await expect(pending).resolves.toEqual({ nextExpectedRevision: 0, position: 1 });
+    const reopened = getSqliteEventStore({ path: file });
+    expect(await reopened.readStream('s-1')).toHaveLength(1);
+    await reopened.close();
+  });
+
+  it('stops its live subscriptions on close', async () => {
+    const store = getSqliteEventStore({ path: tempFile() });
+    const subscription = store.subscribe({ from: 'start' }, async () => undefined);
+    await store.close();
+    await expect(subscription.done).resolves.toBeUndefined();
+  });
+
+  it('refuses calls after close', async () => {
+    const store = getSqliteEventStore({ path: tempFile() });
+    await store.close();
+    await expect(store.appendToStream('s-1', [counted(0)])).rejects.toThrow('closed');
     await expect(store.readStream('s-1')).rejects.toThrow('closed');
+    await expect(store.readAll()).rejects.toThrow('closed');
+    await expect(store.headPosition()).rejects.toThrow('closed');
+    await expect(store.subscribe({ from: 'start' }, async () => undefined).done).rejects.toThrow('closed');
+    await expect(store.close()).resolves.toBeUndefined();
   });
 });

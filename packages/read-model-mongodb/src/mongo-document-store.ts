@@ -1,126 +1,213 @@
 import {
-  validateFieldNames,
+  InvalidQueryError,
   validateQuery,
   type Checkpoint,
   type Collection,
-  type CollectionOptions,
   type Document,
   type DocumentStore,
   type DocumentWrite,
-  type Filter,
   type FindQuery,
   type StoredDocument,
 } from '@wharf/read-model';
-import { MongoClient, MongoServerError, type AnyBulkWriteOperation, type Document as MongoDocument } from 'mongodb';
-import { DELETED, POSITION, toMongoAfter, toMongoFilter, toMongoSort } from './mongo-query';
+import {
+  MongoBulkWriteError,
+  MongoClient,
+  MongoServerError,
+  type AnyBulkWriteOperation,
+  type ClientSession,
+  type Db,
+  type Document as MongoDocument,
+} from 'mongodb';
+import { checkFieldNames, checkQuery, DELETED, findFilter, POSITION, RESERVED_FIELDS, toMongoFilter, toMongoSort } from './mongo-query';
 
-export type MongoDocumentStoreOptions = ({ url: string } | { client: MongoClient }) & { database: string };
+export type MongoDocumentStoreOptions = { url: string; database: string } | { client: MongoClient; database: string };
 
+/** The checkpoints live beside the read models, so a collection cannot take this name. */
 const CHECKPOINTS = 'checkpoints';
+/** The same names the SQLite adapter accepts, so a service can move between the two. */
+const COLLECTION = /^[a-z][a-z0-9_]*$/;
 const DUPLICATE_KEY = 11000;
+const NAMESPACE_NOT_FOUND = 26;
 
 interface StoredShape extends MongoDocument {
   _id: string;
   [POSITION]: number;
-  [DELETED]?: boolean;
+  [DELETED]?: true;
 }
 
-/** A stored Mongo document back into the port's shape: `_id` becomes `id`, bookkeeping fields go. */
+interface CheckpointShape {
+  _id: string;
+  position: number;
+}
+
+const checkCollectionName = (name: string): string => {
+  if (!COLLECTION.test(name) || name === CHECKPOINTS) throw new InvalidQueryError(`Invalid collection name ${JSON.stringify(name)}`);
+  return name;
+};
+
+/** A document flattened beside `_id` and `_position` (its `id` stays too, so filters and sorts on `id` work). */
+const toStored = (write: DocumentWrite): StoredShape => {
+  if (write.doc === null) return { _id: write.id, [POSITION]: write.position, [DELETED]: true };
+  const reserved = Object.keys(write.doc).find((field) => RESERVED_FIELDS.includes(field));
+  if (reserved !== undefined) throw new Error(`Document ${write.id} in ${write.collection} uses the reserved field ${reserved}`);
+  return { ...write.doc, _id: write.id, [POSITION]: write.position };
+};
+
+/** A stored document back in the port's shape: the adapter's bookkeeping fields go. */
 const toDocument = <D extends Document>({ _id, [POSITION]: _position, [DELETED]: _deleted, ...fields }: StoredShape): D =>
-  ({ id: _id, ...fields }) as unknown as D;
+  fields as unknown as D;
 
 /**
- * Read models in MongoDB: one collection per read model, documents flattened with `_id`, `_position` and a
- * `_deleted` tombstone flag. Writes are conditional on `_position`, so a commit is safe without a transaction:
- * documents first, checkpoint last, and a redelivered or concurrent older write changes nothing.
+ * The position guard as one server-side update: replace the stored document only when its position is lower (a
+ * fresh upsert has none, and a missing field compares as null, below every number). Filtering on `_id` alone
+ * means a stale write matches and changes nothing instead of failing with a duplicate key, which matters inside
+ * a transaction, where any write error aborts it. `$literal` keeps document values such as "$x" from being read
+ * as expressions.
+ */
+const guardedWrite = (write: DocumentWrite): AnyBulkWriteOperation<StoredShape> => ({
+  updateOne: {
+    filter: { _id: write.id },
+    update: [
+      { $replaceWith: { $cond: { if: { $lt: [`$${POSITION}`, write.position] }, then: { $literal: toStored(write) }, else: '$$ROOT' } } },
+    ],
+    upsert: true,
+  },
+});
+
+/**
+ * The operations that lost a race to insert the same new `_id`: two upserts that both found nothing both insert,
+ * and the second fails with a duplicate key. Retried, they find the document and go through the guard. Undefined
+ * when the error is anything else (a write concern error included), which the caller rethrows.
+ */
+const racedInserts = (error: unknown): number[] | undefined => {
+  if (!(error instanceof MongoBulkWriteError) || error.result.getWriteConcernError() !== undefined) return undefined;
+  const writeErrors = [error.writeErrors].flat();
+  if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) return undefined;
+  return writeErrors.map((writeError) => writeError.index);
+};
+
+const inSession = (session: ClientSession | undefined): { session?: ClientSession } => (session ? { session } : {});
+
+/** Whether the deployment runs transactions: a replica set or a sharded cluster, not a standalone server. */
+const transactionsSupported = async (db: Db): Promise<boolean> => {
+  const hello = await db.admin().command({ hello: 1 });
+  return typeof hello.setName === 'string' || hello.msg === 'isdbgrid';
+};
+
+/**
+ * Read models in MongoDB (4.4 or later): a collection per read model, documents stored flat with `_id`,
+ * `_position` and, for tombstones, `_deleted`. On a replica set a commit is one transaction; on a standalone
+ * server it writes the documents first and the checkpoint last, which the position guard makes safe: a crash in
+ * between replays the batch, and replayed writes change nothing.
  */
 export const getMongoDocumentStore = (options: MongoDocumentStoreOptions): DocumentStore => {
   const ownsClient = 'url' in options;
-  const client = 'client' in options ? options.client : new MongoClient(options.url);
+  const client = 'url' in options ? new MongoClient(options.url) : options.client;
   const db = client.db(options.database);
+  const stored = (name: string) => db.collection<StoredShape>(checkCollectionName(name));
+  const checkpoints = db.collection<CheckpointShape>(CHECKPOINTS);
+
+  let transactions: Promise<boolean> | undefined;
+  const useTransactions = (): Promise<boolean> => {
+    transactions ??= transactionsSupported(db).catch((error: unknown) => {
+      transactions = undefined; // ask again next time rather than remember a network failure
+      throw error;
+    });
+    return transactions;
+  };
 
   const collection = <D extends Document>(name: string): Collection<D> => {
-    // Queries are built from the port's filters at run time, so the collection is typed loosely here.
-    const mongo = db.collection<MongoDocument>(name);
+    const mongo = stored(name);
     return {
       name,
       async get(id) {
-        const found = await mongo.findOne({ _id: id as never, [DELETED]: { $ne: true } });
-        return found ? toDocument<D>(found as unknown as StoredShape) : null;
+        const found = await mongo.findOne({ _id: id, [DELETED]: { $ne: true } });
+        return found ? toDocument<D>(found) : null;
       },
       async find(query: FindQuery = {}) {
         validateQuery(query);
+        checkQuery(query);
+        // MongoDB reads a limit of 0 as "no limit".
         if (query.limit === 0) return [];
-        const sort = query.sort ?? [];
-        const filter = toMongoFilter(query.where ?? []);
-        const where = query.after ? { $and: [filter, toMongoAfter(sort, query.after)] } : filter;
-        let cursor = mongo.find(where).sort(toMongoSort(sort));
-        if (query.offset) cursor = cursor.skip(query.offset);
-        if (query.limit !== undefined) cursor = cursor.limit(query.limit);
-        return (await cursor.toArray()).map((doc) => toDocument<D>(doc as unknown as StoredShape));
+        const found = await mongo
+          .find(findFilter(query), {
+            sort: toMongoSort(query.sort ?? []),
+            ...(query.offset ? { skip: query.offset } : {}),
+            ...(query.limit !== undefined ? { limit: query.limit } : {}),
+          })
+          .toArray();
+        return found.map((doc) => toDocument<D>(doc));
       },
-      async count(where: readonly Filter[] = []) {
+      async count(where = []) {
         validateQuery({ where });
+        checkQuery({ where });
         return mongo.countDocuments(toMongoFilter(where));
       },
     };
   };
 
-  const writeDocuments = async (name: string, writes: readonly DocumentWrite[]): Promise<void> => {
-    const operations: AnyBulkWriteOperation<StoredShape>[] = writes.map((write) => {
-      const { id: _id, ...fields } = write.doc ?? { id: write.id };
-      const replacement = write.doc === null ? { [POSITION]: write.position, [DELETED]: true } : { ...fields, [POSITION]: write.position };
-      return {
-        replaceOne: {
-          filter: { _id: write.id, [POSITION]: { $lt: write.position } },
-          replacement: replacement as StoredShape,
-          upsert: true,
-        },
-      };
-    });
+  const writeCollection = async (name: string, writes: readonly DocumentWrite[], session: ClientSession | undefined): Promise<void> => {
+    const operations = writes.map(guardedWrite);
     try {
-      await db.collection<StoredShape>(name).bulkWrite(operations, { ordered: false });
+      await stored(name).bulkWrite(operations, { ordered: false, ...inSession(session) });
     } catch (error) {
-      // An upsert whose position guard did not match collides with the newer document's _id: that write
-      // is meant to change nothing. Any other failure is real.
-      const writeErrors = (error as { writeErrors?: Array<{ code?: number }> }).writeErrors;
-      const onlyStale = error instanceof MongoServerError && Array.isArray(writeErrors) && writeErrors.every((e) => e.code === DUPLICATE_KEY);
-      if (!onlyStale) throw error;
+      // Inside a transaction the error has aborted it already: let withTransaction or the caller retry the batch.
+      const raced = session ? undefined : racedInserts(error);
+      if (!raced) throw error;
+      await stored(name).bulkWrite(
+        raced.map((index) => operations[index]!),
+        { ordered: false },
+      );
+    }
+  };
+
+  const apply = async (writes: readonly DocumentWrite[], checkpoint: Checkpoint | undefined, session?: ClientSession): Promise<void> => {
+    const byCollection = new Map<string, DocumentWrite[]>();
+    for (const write of writes) byCollection.set(write.collection, [...(byCollection.get(write.collection) ?? []), write]);
+    for (const [name, collectionWrites] of byCollection) await writeCollection(name, collectionWrites, session);
+    if (checkpoint) {
+      // Last, so that without a transaction the checkpoint never runs ahead of the documents.
+      await checkpoints.updateOne({ _id: checkpoint.name }, { $max: { position: checkpoint.position } }, { upsert: true, ...inSession(session) });
     }
   };
 
   return {
     collection,
-    async ensureCollection(name: string, collectionOptions: CollectionOptions = {}) {
-      const mongo = db.collection(name);
+    async ensureCollection(name, collectionOptions = {}) {
+      const mongo = stored(name);
       for (const fields of collectionOptions.indexes ?? []) {
-        validateFieldNames(fields);
-        await mongo.createIndex(Object.fromEntries(fields.map((field) => [field, 1])), { name: fields.join('__') });
+        checkFieldNames(fields);
+        // `_id` last, the sort's tie-breaker, so a sorted page is read from the index in order.
+        const keys = Object.fromEntries([...fields.map((field) => [field, 1] as const), ['_id', 1] as const]);
+        await mongo.createIndex(keys, { name: `ix__${fields.join('__')}` });
       }
     },
-    async dropCollection(name: string) {
-      await db.collection(name).drop().catch((error: unknown) => {
-        if (!(error instanceof MongoServerError && error.codeName === 'NamespaceNotFound')) throw error;
+    async dropCollection(name) {
+      const mongo = stored(name);
+      // The checkpoint first: should the drop then fail, a rebuild from the first event over the old documents
+      // still converges, whereas a kept checkpoint over an emptied collection would skip events for good.
+      await checkpoints.deleteOne({ _id: name });
+      await mongo.drop().catch((error: unknown) => {
+        // Servers before 7.0 refuse to drop a collection that does not exist; there is nothing to drop then.
+        if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
       });
-      await db.collection(CHECKPOINTS).deleteOne({ _id: name as never });
     },
-    async commit(writes: readonly DocumentWrite[], checkpoint?: Checkpoint) {
-      const byCollection = new Map<string, DocumentWrite[]>();
-      for (const write of writes) byCollection.set(write.collection, [...(byCollection.get(write.collection) ?? []), write]);
-      for (const [name, collectionWrites] of byCollection) await writeDocuments(name, collectionWrites);
-      if (checkpoint) {
-        await db
-          .collection<{ _id: string; position: number }>(CHECKPOINTS)
-          .updateOne({ _id: checkpoint.name }, { $max: { position: checkpoint.position } }, { upsert: true });
+    async commit(writes, checkpoint) {
+      if (writes.length === 0) {
+        if (checkpoint) await apply([], checkpoint);
+        return;
       }
+      if (!(await useTransactions())) return apply(writes, checkpoint);
+      // withTransaction retries the callback on transient errors; the guarded writes make that harmless.
+      await client.withSession((session) => session.withTransaction(() => apply(writes, checkpoint, session)));
     },
     async readStored<D extends Document>(name: string, id: string): Promise<StoredDocument<D> | null> {
-      const found = await db.collection<StoredShape>(name).findOne({ _id: id });
+      const found = await stored(name).findOne({ _id: id });
       if (!found) return null;
       return { doc: found[DELETED] ? null : toDocument<D>(found), position: found[POSITION] };
     },
-    async readCheckpoint(name: string) {
-      const found = await db.collection<{ _id: string; position: number }>(CHECKPOINTS).findOne({ _id: name });
+    async readCheckpoint(name) {
+      const found = await checkpoints.findOne({ _id: name });
       return found?.position ?? null;
     },
     async close() {

@@ -110,6 +110,8 @@ export class Uploads {
       const state = await this.hashState(id, parsed.algorithm, size);
       const actual = `${parsed.algorithm}:${state.hash.copy().digest('hex')}`;
       if (actual !== digest) throw new OciError('DIGEST_INVALID', `upload has digest ${actual}, not ${digest}`, { digest });
+      // Flush the bytes to stable storage before the rename makes them a visible blob.
+      await (await this.driver.writer(ContentStore.uploadPath(id), { append: true })).commit();
       await this.content.commitUpload(id, digest);
       this.hashes.delete(id);
       return { size };
