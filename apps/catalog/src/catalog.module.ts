@@ -3,6 +3,8 @@ import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { NamespacesHandler } from './namespaces/namespaces.handler';
 import { namespacesProjection } from './namespaces/namespaces.projection';
 import { RepositoriesHandler } from './repositories/repositories.handler';
+import { RepositoryCommands } from './repositories/repository-commands';
+import { RepositoryManagementHandler } from './repositories/repository-management.handler';
 import { repositoryProjections } from './repositories/repository.projections';
 
 /** Catalog: namespaces (SWR organizations, Selectel registries), repositories, manifests, tags and blob links. */
@@ -12,7 +14,8 @@ export class CatalogModule {
     return {
       module: CatalogModule,
       imports: [PlatformModule.forService(runtime, [namespacesProjection, ...repositoryProjections])],
-      controllers: [NamespacesHandler, RepositoriesHandler],
+      controllers: [NamespacesHandler, RepositoriesHandler, RepositoryManagementHandler],
+      providers: [RepositoryCommands],
     };
   }
 }

@@ -7,7 +7,7 @@ import { GatewayModule } from './gateway.module';
 
 /** Creates and starts the gateway's HTTP server on WHARF_HOST:WHARF_API_PORT. */
 export const startGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services), { logger: logLevels(config) });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services, config), { logger: logLevels(config) });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
   // Idle keep-alive connections stay open longer than clients and proxies keep them (Node's default is 5 s),

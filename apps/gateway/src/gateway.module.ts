@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { AuthenticatedGuard } from './auth/authenticated.guard';
 import { DialectErrorFilter } from './errors/dialect-error.filter';
@@ -7,16 +8,17 @@ import { HealthController } from './health/health.controller';
 import { KeystoneController } from './keystone/keystone.controller';
 import { SERVICES } from './services';
 import { SwrNamespacesController } from './swr/swr-namespaces.controller';
+import { SwrRepositoriesController } from './swr/swr-repositories.controller';
 import { SwrVersionsController } from './swr/swr-versions.controller';
 
 /** The control plane's HTTP edge: authenticates, validates, calls services, renders each dialect's errors. */
 @Module({})
 export class GatewayModule {
-  static register(services: ServiceClient): DynamicModule {
+  static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, SwrVersionsController, SwrNamespacesController],
-      providers: [{ provide: SERVICES, useValue: services }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
+      controllers: [HealthController, KeystoneController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController],
+      providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }
 }

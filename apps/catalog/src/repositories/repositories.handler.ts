@@ -1,23 +1,12 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
-import { RepositoryRpc, RepositoryStreams } from '@wharf/contracts/catalog';
-import type { Principal } from '@wharf/contracts/identity';
-import { handleCommand, type EventStore } from '@wharf/event-store';
-import { looksLikeDigest, splitRepositoryName } from '@wharf/oci';
-import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { RepositoryRpc } from '@wharf/contracts/catalog';
+import { looksLikeDigest } from '@wharf/oci';
+import { ProjectionHost } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
-import { namespacesProjection } from '../namespaces/namespaces.projection';
-import { repositoryDecider, type NamespaceRef, type RepositoryCommand } from './repository.decider';
-import {
-  blobLinksProjection,
-  manifestId,
-  manifestsProjection,
-  repositoriesProjection,
-  repositoryProjections,
-  tagId,
-  tagsProjection,
-} from './repository.projections';
+import { RepositoryCommands } from './repository-commands';
+import { blobLinksProjection, manifestId, manifestsProjection, repositoriesProjection, tagId, tagsProjection } from './repository.projections';
 
 const rpc = RepositoryRpc;
 type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
@@ -26,55 +15,37 @@ type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
 @Controller()
 export class RepositoriesHandler {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: RepositoryCommands,
     private readonly projections: ProjectionHost,
   ) {}
 
-  /** Runs a command and answers once every repository read model has applied it (read-your-writes). */
-  private async run(command: RepositoryCommand['type'], data: RepositoryCommand['data'], actor?: Principal): Promise<void> {
-    const { position } = await handleCommand(this.events, RepositoryStreams.repository + data.repository, repositoryDecider, {
-      type: command,
-      data,
-      metadata: { now: this.clock.now().toISOString(), ...(actor ? { actor: { accountId: actor.accountId, userId: actor.userId } } : {}) },
-    } as RepositoryCommand);
-    await Promise.all(repositoryProjections.map((projection) => this.projections.waitFor(projection, position)));
-  }
-
-  private async namespaceOf(repository: string): Promise<NamespaceRef | null> {
-    const name = splitRepositoryName(repository)?.namespace;
-    const doc = name ? await this.projections.collection(namespacesProjection).get(name) : null;
-    return doc ? { name: doc.name, accountId: doc.accountId } : null;
-  }
-
   @MessagePattern(rpc.linkBlob.subject)
   async linkBlob(@Payload(new SchemaPipe(rpc.linkBlob.request)) { actor, repository, digest, size }: In<'linkBlob'>) {
-    await this.run('LinkBlob', { actor, repository, digest, size, namespace: await this.namespaceOf(repository) }, actor);
+    await this.commands.run('LinkBlob', { actor, repository, digest, size }, actor);
     return { linked: true } satisfies RpcReply<typeof rpc.linkBlob>;
   }
 
   @MessagePattern(rpc.unlinkBlob.subject)
   async unlinkBlob(@Payload(new SchemaPipe(rpc.unlinkBlob.request)) { actor, repository, digest }: In<'unlinkBlob'>) {
-    await this.run('UnlinkBlob', { repository, digest }, actor);
+    await this.commands.run('UnlinkBlob', { repository, digest }, actor);
     return { unlinked: true } satisfies RpcReply<typeof rpc.unlinkBlob>;
   }
 
   @MessagePattern(rpc.pushManifest.subject)
   async pushManifest(@Payload(new SchemaPipe(rpc.pushManifest.request)) { actor, repository, manifest, tag }: In<'pushManifest'>) {
-    const namespace = await this.namespaceOf(repository);
-    await this.run('PushManifest', { actor, repository, manifest, namespace, ...(tag !== undefined ? { tag } : {}) }, actor);
+    await this.commands.run('PushManifest', { actor, repository, manifest, ...(tag !== undefined ? { tag } : {}) }, actor);
     return { digest: manifest.digest } satisfies RpcReply<typeof rpc.pushManifest>;
   }
 
   @MessagePattern(rpc.deleteManifest.subject)
   async deleteManifest(@Payload(new SchemaPipe(rpc.deleteManifest.request)) { actor, repository, digest }: In<'deleteManifest'>) {
-    await this.run('DeleteManifest', { repository, digest }, actor);
+    await this.commands.run('DeleteManifest', { repository, digest }, actor);
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteManifest>;
   }
 
   @MessagePattern(rpc.deleteTag.subject)
   async deleteTag(@Payload(new SchemaPipe(rpc.deleteTag.request)) { actor, repository, tag }: In<'deleteTag'>) {
-    await this.run('DeleteTag', { repository, tag }, actor);
+    await this.commands.run('DeleteTag', { repository, tag }, actor);
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteTag>;
   }
 

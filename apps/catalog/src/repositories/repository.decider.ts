@@ -3,39 +3,107 @@ import type { ManifestFacts } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import type { Command, Decider, Event } from '@wharf/event-store';
 import { isValidRepositoryName, isValidTag, splitRepositoryName } from '@wharf/oci';
+import { namespaceAuth } from '../namespaces/namespace-auth';
+
+/** What the management APIs say about a repository besides its content. */
+export interface RepositorySettings {
+  category: string;
+  description: string;
+  isPublic: boolean;
+}
 
 export type RepositoryCreated = Event<
   'RepositoryCreated',
-  { repository: string; namespace: string; accountId: string; creatorId: string; creatorName: string; createdAt: string }
+  {
+    repository: string;
+    /** SWR's integer repository id. */
+    id: number;
+    namespace: string;
+    namespaceId: number;
+    accountId: string;
+    creatorId: string;
+    creatorName: string;
+    createdAt: string;
+  } & Partial<RepositorySettings>
 >;
+export type RepositoryUpdated = Event<'RepositoryUpdated', { repository: string; updatedAt: string } & RepositorySettings>;
+/** Everything the repository held goes with it: the lists let read models drop their documents. */
+export type RepositoryDeleted = Event<'RepositoryDeleted', { repository: string; tags: string[]; manifests: string[]; blobs: string[]; deletedAt: string }>;
 export type BlobLinked = Event<'BlobLinked', { repository: string; digest: string; size: number; linkedAt: string }>;
 export type BlobUnlinked = Event<'BlobUnlinked', { repository: string; digest: string; size: number; unlinkedAt: string }>;
 export type ManifestPushed = Event<'ManifestPushed', { repository: string; manifest: ManifestFacts; pushedAt: string }>;
-export type TagPointed = Event<'TagPointed', { repository: string; tag: string; digest: string; previous?: string; taggedAt: string }>;
+/** A tag now names a manifest; the image's facts travel along so tag listings need nothing else. */
+export type TagPointed = Event<
+  'TagPointed',
+  {
+    repository: string;
+    tag: string;
+    digest: string;
+    previous?: string;
+    mediaType: string;
+    /** Bytes of the manifest and everything it references. */
+    imageSize: number;
+    configDigest?: string;
+    content?: string;
+    taggedAt: string;
+  }
+>;
 export type TagDeleted = Event<'TagDeleted', { repository: string; tag: string; digest: string; deletedAt: string }>;
 export type ManifestDeleted = Event<'ManifestDeleted', { repository: string; digest: string; size: number; tags: string[]; deletedAt: string }>;
-export type RepositoryEvent = RepositoryCreated | BlobLinked | BlobUnlinked | ManifestPushed | TagPointed | TagDeleted | ManifestDeleted;
+export type PullsRecorded = Event<'PullsRecorded', { repository: string; count: number; recordedAt: string }>;
+export type RepositoryEvent =
+  | RepositoryCreated
+  | RepositoryUpdated
+  | RepositoryDeleted
+  | BlobLinked
+  | BlobUnlinked
+  | ManifestPushed
+  | TagPointed
+  | TagDeleted
+  | ManifestDeleted
+  | PullsRecorded;
 
-/** The namespace a push lands in, looked up by the handler: a repository is created inside an existing one. */
+/** The namespace a repository lives in, looked up by the handler. */
 export interface NamespaceRef {
   name: string;
+  id: number;
   accountId: string;
+  creatorId: string;
 }
 
-interface Meta {
+/** A new repository's id, reserved by the handler in case the command creates it. */
+interface Creation {
   actor: Principal;
   namespace: NamespaceRef | null;
+  newId: number;
 }
-export type LinkBlob = Command<'LinkBlob', Meta & { repository: string; digest: string; size: number }>;
+export type CreateRepository = Command<'CreateRepository', Creation & { repository: string } & RepositorySettings>;
+export type UpdateRepository = Command<'UpdateRepository', { actor: Principal; namespace: NamespaceRef | null; repository: string } & RepositorySettings>;
+export type DeleteRepository = Command<'DeleteRepository', { actor: Principal; namespace: NamespaceRef | null; repository: string }>;
+export type LinkBlob = Command<'LinkBlob', Creation & { repository: string; digest: string; size: number }>;
 export type UnlinkBlob = Command<'UnlinkBlob', { repository: string; digest: string }>;
-export type PushManifest = Command<'PushManifest', Meta & { repository: string; manifest: ManifestFacts; tag?: string }>;
+export type PushManifest = Command<'PushManifest', Creation & { repository: string; manifest: ManifestFacts; tag?: string }>;
 export type DeleteTag = Command<'DeleteTag', { repository: string; tag: string }>;
 export type DeleteManifest = Command<'DeleteManifest', { repository: string; digest: string }>;
-export type RepositoryCommand = LinkBlob | UnlinkBlob | PushManifest | DeleteTag | DeleteManifest;
+export type RecordPulls = Command<'RecordPulls', { repository: string; count: number }>;
+export type RepositoryCommand =
+  | CreateRepository
+  | UpdateRepository
+  | DeleteRepository
+  | LinkBlob
+  | UnlinkBlob
+  | PushManifest
+  | DeleteTag
+  | DeleteManifest
+  | RecordPulls;
 
 interface ManifestState {
   size: number;
+  mediaType: string;
+  blobs: string[];
   children: string[];
+  configDigest?: string;
+  content?: string;
 }
 
 export interface RepositoryState {
@@ -54,6 +122,9 @@ export const evolve = (state: RepositoryState, event: RepositoryEvent): Reposito
   switch (event.type) {
     case 'RepositoryCreated':
       return { ...state, exists: true };
+    case 'RepositoryDeleted':
+      // The name can be used again; nothing of the old repository carries over.
+      return initialState();
     case 'BlobLinked':
       state.blobs.set(event.data.digest, event.data.size);
       return state;
@@ -61,8 +132,8 @@ export const evolve = (state: RepositoryState, event: RepositoryEvent): Reposito
       state.blobs.delete(event.data.digest);
       return state;
     case 'ManifestPushed': {
-      const { digest, size, children } = event.data.manifest;
-      state.manifests.set(digest, { size, children });
+      const { digest, size, mediaType, blobs, children, configDigest, content } = event.data.manifest;
+      state.manifests.set(digest, { size, mediaType, blobs, children, ...(configDigest ? { configDigest } : {}), ...(content ? { content } : {}) });
       for (const child of children) state.parents.set(child, new Set([...(state.parents.get(child) ?? []), digest]));
       return state;
     }
@@ -84,42 +155,94 @@ export const evolve = (state: RepositoryState, event: RepositoryEvent): Reposito
   }
 };
 
-/** A push into a repository that does not exist yet creates it, inside its namespace. */
-const creation = (command: LinkBlob | PushManifest, state: RepositoryState): RepositoryCreated[] => {
-  if (state.exists) return [];
-  const { repository, namespace, actor } = command.data;
-  if (!isValidRepositoryName(repository) || !splitRepositoryName(repository)) {
-    throw new DomainError('CATALOG.INVALID_REPOSITORY_NAME', { repository });
-  }
-  const expected = splitRepositoryName(repository)!.namespace;
-  if (!namespace || namespace.name !== expected) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name: expected });
-  return [
-    {
-      type: 'RepositoryCreated',
-      data: {
-        repository,
-        namespace: namespace.name,
-        accountId: namespace.accountId,
-        creatorId: actor.userId,
-        creatorName: actor.userName,
-        createdAt: command.metadata.now,
-      },
-    },
-  ];
+const namespaceOf = (repository: string): string => {
+  if (!isValidRepositoryName(repository) || !splitRepositoryName(repository)) throw new DomainError('CATALOG.INVALID_REPOSITORY_NAME', { repository });
+  return splitRepositoryName(repository)!.namespace;
 };
+
+const requireNamespace = (repository: string, namespace: NamespaceRef | null): NamespaceRef => {
+  const expected = namespaceOf(repository);
+  if (!namespace || namespace.name !== expected) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name: expected });
+  return namespace;
+};
+
+/** Management calls need manage rights (7) on the namespace; another account's namespace does not exist for them. */
+const requireManager = (actor: Principal, namespace: NamespaceRef): void => {
+  if (actor.accountId !== namespace.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name: namespace.name });
+  if (namespaceAuth(actor, namespace) !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name: namespace.name });
+};
+
+const created = (command: Command<string, Creation & { repository: string } & Partial<RepositorySettings>>): RepositoryCreated => {
+  const { repository, actor, newId, category, description, isPublic } = command.data;
+  const namespace = requireNamespace(repository, command.data.namespace);
+  return {
+    type: 'RepositoryCreated',
+    data: {
+      repository,
+      id: newId,
+      namespace: namespace.name,
+      namespaceId: namespace.id,
+      accountId: namespace.accountId,
+      creatorId: actor.userId,
+      creatorName: actor.userName,
+      createdAt: command.metadata.now,
+      ...(category !== undefined ? { category } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(isPublic !== undefined ? { isPublic } : {}),
+    },
+  };
+};
+
+/** A push into a repository that does not exist yet creates it, inside its namespace. */
+const creationFor = (command: LinkBlob | PushManifest, state: RepositoryState): RepositoryCreated[] => (state.exists ? [] : [created(command)]);
 
 const requireRepository = (state: RepositoryState, repository: string): void => {
   if (!state.exists) throw new DomainError('CATALOG.REPOSITORY_NOT_FOUND', { repository });
 };
 
+/** The bytes of an image: its manifest, the blobs it references and, for an index, its children. */
+const imageSize = (state: RepositoryState, manifest: Pick<ManifestState, 'size' | 'blobs' | 'children'>, seen = new Set<string>()): number => {
+  const blobs = manifest.blobs.reduce((sum, blob) => sum + (state.blobs.get(blob) ?? 0), 0);
+  const children = manifest.children.reduce((sum, child) => {
+    const known = state.manifests.get(child);
+    if (!known || seen.has(child)) return sum;
+    seen.add(child);
+    return sum + imageSize(state, known, seen);
+  }, 0);
+  return manifest.size + blobs + children;
+};
+
 export const decide = (command: RepositoryCommand, state: RepositoryState): RepositoryEvent[] => {
   const now = command.metadata.now;
   switch (command.type) {
+    case 'CreateRepository': {
+      const namespace = requireNamespace(command.data.repository, command.data.namespace);
+      requireManager(command.data.actor, namespace);
+      if (state.exists) throw new DomainError('CATALOG.REPOSITORY_ALREADY_EXISTS', { repository: command.data.repository });
+      return [created(command)];
+    }
+    case 'UpdateRepository': {
+      const { repository, actor, category, description, isPublic } = command.data;
+      requireManager(actor, requireNamespace(repository, command.data.namespace));
+      requireRepository(state, repository);
+      return [{ type: 'RepositoryUpdated', data: { repository, category, description, isPublic, updatedAt: now } }];
+    }
+    case 'DeleteRepository': {
+      const { repository, actor } = command.data;
+      requireManager(actor, requireNamespace(repository, command.data.namespace));
+      requireRepository(state, repository);
+      return [
+        {
+          type: 'RepositoryDeleted',
+          data: { repository, tags: [...state.tags.keys()].sort(), manifests: [...state.manifests.keys()], blobs: [...state.blobs.keys()], deletedAt: now },
+        },
+      ];
+    }
     case 'LinkBlob': {
       const { repository, digest, size } = command.data;
-      const created = creation(command, state);
-      if (state.blobs.has(digest)) return created;
-      return [...created, { type: 'BlobLinked', data: { repository, digest, size, linkedAt: now } }];
+      const creation = creationFor(command, state);
+      if (state.blobs.has(digest)) return creation;
+      return [...creation, { type: 'BlobLinked', data: { repository, digest, size, linkedAt: now } }];
     }
     case 'UnlinkBlob': {
       const { repository, digest } = command.data;
@@ -131,16 +254,31 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
     case 'PushManifest': {
       const { repository, manifest, tag } = command.data;
       if (tag !== undefined && !isValidTag(tag)) throw new DomainError('CATALOG.INVALID_TAG', { tag });
-      const created = creation(command, state);
+      const creation = creationFor(command, state);
       const missingBlob = manifest.blobs.find((digest) => !state.blobs.has(digest));
       if (missingBlob) throw new DomainError('CATALOG.MANIFEST_BLOB_UNKNOWN', { digest: missingBlob });
       const missingChild = manifest.children.find((digest) => !state.manifests.has(digest));
       if (missingChild) throw new DomainError('CATALOG.MANIFEST_BLOB_UNKNOWN', { digest: missingChild });
-      const events: RepositoryEvent[] = [...created];
+      const events: RepositoryEvent[] = [...creation];
       if (!state.manifests.has(manifest.digest)) events.push({ type: 'ManifestPushed', data: { repository, manifest, pushedAt: now } });
       const previous = tag === undefined ? undefined : state.tags.get(tag);
       if (tag !== undefined && previous !== manifest.digest) {
-        events.push({ type: 'TagPointed', data: { repository, tag, digest: manifest.digest, ...(previous ? { previous } : {}), taggedAt: now } });
+        // A re-push of a known manifest keeps what was recorded first (its content included).
+        const recorded = state.manifests.get(manifest.digest) ?? manifest;
+        events.push({
+          type: 'TagPointed',
+          data: {
+            repository,
+            tag,
+            digest: manifest.digest,
+            ...(previous ? { previous } : {}),
+            mediaType: recorded.mediaType,
+            imageSize: imageSize(state, recorded),
+            ...(recorded.configDigest ? { configDigest: recorded.configDigest } : {}),
+            ...(recorded.content ? { content: recorded.content } : {}),
+            taggedAt: now,
+          },
+        });
       }
       return events;
     }
@@ -160,6 +298,11 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
       if (index) throw new DomainError('CATALOG.MANIFEST_REFERENCED', { repository, digest, index });
       const tags = [...state.tags].filter(([, target]) => target === digest).map(([tag]) => tag).sort();
       return [{ type: 'ManifestDeleted', data: { repository, digest, size: manifest.size, tags, deletedAt: now } }];
+    }
+    case 'RecordPulls': {
+      const { repository, count } = command.data;
+      if (!state.exists || count <= 0) return [];
+      return [{ type: 'PullsRecorded', data: { repository, count, recordedAt: now } }];
     }
     default: {
       const unknown: never = command;

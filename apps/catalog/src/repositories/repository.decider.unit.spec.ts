@@ -7,7 +7,7 @@ import { repositoryDecider, type RepositoryEvent } from './repository.decider';
 const now = '2026-11-23T10:00:00.000Z';
 const metadata = { now };
 const actor: Principal = { accountId: 'acc', accountName: 'acme', userId: 'u1', userName: 'dev', accountAdmin: true, systemAdmin: false };
-const namespace = { name: 'team', accountId: 'acc' };
+const namespace = { name: 'team', id: 4, accountId: 'acc', creatorId: 'u1' };
 const repository = 'team/app';
 const layer = digestOf('layer');
 const config = digestOf('config');
@@ -16,26 +16,29 @@ const index: ManifestFacts = { digest: digestOf('index'), mediaType: 'applicatio
 
 const created: RepositoryEvent = {
   type: 'RepositoryCreated',
-  data: { repository, namespace: 'team', accountId: 'acc', creatorId: 'u1', creatorName: 'dev', createdAt: now },
+  data: { repository, id: 9, namespace: 'team', namespaceId: 4, accountId: 'acc', creatorId: 'u1', creatorName: 'dev', createdAt: now },
 };
 const linked = (digest: string, size = 10): RepositoryEvent => ({ type: 'BlobLinked', data: { repository, digest, size, linkedAt: now } });
 const pushed = (manifest: ManifestFacts): RepositoryEvent => ({ type: 'ManifestPushed', data: { repository, manifest, pushedAt: now } });
 const tagged = (tag: string, digest: string, previous?: string): RepositoryEvent => ({
   type: 'TagPointed',
-  data: { repository, tag, digest, ...(previous ? { previous } : {}), taggedAt: now },
+  // 300 bytes of manifest and two 10-byte blobs
+  data: { repository, tag, digest, ...(previous ? { previous } : {}), mediaType: image.mediaType, imageSize: 320, taggedAt: now },
 });
 
 const spec = DeciderSpecification.for(repositoryDecider);
-const link = (digest: string, ns = namespace, repo = repository) => ({
+const link = (digest: string, ns: typeof namespace | null = namespace, repo = repository) => ({
   type: 'LinkBlob' as const,
-  data: { actor, namespace: ns, repository: repo, digest, size: 10 },
+  data: { actor, namespace: ns, newId: 9, repository: repo, digest, size: 10 },
   metadata,
 });
 const push = (manifest: ManifestFacts, tag?: string) => ({
   type: 'PushManifest' as const,
-  data: { actor, namespace, repository, manifest, ...(tag ? { tag } : {}) },
+  data: { actor, namespace, newId: 9, repository, manifest, ...(tag ? { tag } : {}) },
   metadata,
 });
+const settings = { category: 'linux', description: 'd', isPublic: true };
+const colleague: Principal = { ...actor, userId: 'u2', userName: 'other', accountAdmin: false };
 const stocked = [created, linked(config), linked(layer)];
 
 describe('repository decider', () => {
@@ -48,8 +51,8 @@ describe('repository decider', () => {
   });
 
   it('refuses a push into a namespace that does not exist, and names without a namespace', () => {
-    spec.given([]).when(link(layer, null as never)).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
-    spec.given([]).when(link(layer, { name: 'other', accountId: 'acc' })).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
+    spec.given([]).when(link(layer, null)).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
+    spec.given([]).when(link(layer, { ...namespace, name: 'other' })).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
     spec.given([]).when(link(layer, namespace, 'solo')).thenThrows({ code: 'CATALOG.INVALID_REPOSITORY_NAME' });
   });
 
@@ -107,5 +110,36 @@ describe('repository decider', () => {
       .when({ type: 'UnlinkBlob', data: { repository, digest: layer }, metadata })
       .then([{ type: 'BlobUnlinked', data: { repository, digest: layer, size: 10, unlinkedAt: now } }]);
     spec.given(stocked).when({ type: 'UnlinkBlob', data: { repository, digest: digestOf('x') }, metadata }).thenThrows({ code: 'CATALOG.BLOB_NOT_LINKED' });
+  });
+
+  it('creates a repository through the management API, for managers only, once', () => {
+    const create = (by: Principal) => ({ type: 'CreateRepository' as const, data: { actor: by, namespace, newId: 9, repository, ...settings }, metadata });
+    spec.given([]).when(create(actor)).then([{ ...created, data: { ...created.data, ...settings } } as RepositoryEvent]);
+    spec.given([created]).when(create(actor)).thenThrows({ code: 'CATALOG.REPOSITORY_ALREADY_EXISTS' });
+    spec.given([]).when(create(colleague)).thenThrows({ code: 'CATALOG.NAMESPACE_FORBIDDEN' });
+    spec.given([]).when(create({ ...actor, accountId: 'elsewhere' })).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
+  });
+
+  it('updates settings and deletes the repository with everything it held; the name can then be reused', () => {
+    spec
+      .given([created])
+      .when({ type: 'UpdateRepository', data: { actor, namespace, repository, ...settings }, metadata })
+      .then([{ type: 'RepositoryUpdated', data: { repository, ...settings, updatedAt: now } }]);
+    const history = [...stocked, pushed(image), tagged('v1', image.digest)];
+    spec
+      .given(history)
+      .when({ type: 'DeleteRepository', data: { actor, namespace, repository }, metadata })
+      .then([{ type: 'RepositoryDeleted', data: { repository, tags: ['v1'], manifests: [image.digest], blobs: [config, layer], deletedAt: now } }]);
+    const deleted: RepositoryEvent = { type: 'RepositoryDeleted', data: { repository, tags: ['v1'], manifests: [image.digest], blobs: [config, layer], deletedAt: now } };
+    spec.given([...history, deleted]).when(link(layer)).then([created, linked(layer)]);
+    spec
+      .given([created])
+      .when({ type: 'DeleteRepository', data: { actor: colleague, namespace, repository }, metadata })
+      .thenThrows({ code: 'CATALOG.NAMESPACE_FORBIDDEN' });
+  });
+
+  it('records pulls of existing repositories only', () => {
+    spec.given([created]).when({ type: 'RecordPulls', data: { repository, count: 3 }, metadata }).then([{ type: 'PullsRecorded', data: { repository, count: 3, recordedAt: now } }]);
+    spec.given([]).when({ type: 'RecordPulls', data: { repository, count: 3 }, metadata }).then([]);
   });
 });

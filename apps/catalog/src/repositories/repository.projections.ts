@@ -8,33 +8,75 @@ const streamPrefixes = [RepositoryStreams.repository];
 
 export interface RepositoryDocument {
   id: string;
+  /** SWR's integer id. */
+  number: number;
   name: string;
   namespace: string;
+  namespaceId: number;
+  /** The name inside its namespace (what SWR calls the repository's name). */
+  shortName: string;
   accountId: string;
+  creatorId: string;
   creatorName: string;
+  category: string;
+  description: string;
+  isPublic: boolean;
   createdAt: string;
   updatedAt: string;
   /** Bytes of the blobs the repository links plus its manifests. */
   size: number;
   manifestCount: number;
+  tags: string[];
   tagCount: number;
+  numDownload: number;
   [field: string]: unknown;
 }
+
+const withTags = (doc: RepositoryDocument, tags: string[], updatedAt: string): RepositoryDocument => {
+  const sorted = [...new Set(tags)].sort();
+  return { ...doc, tags: sorted, tagCount: sorted.length, updatedAt };
+};
 
 /** One document per repository with the figures the management APIs show. */
 export const repositoriesProjection: Projection<RepositoryDocument, RepositoryEvent> = {
   name: 'repositories',
-  version: 1,
+  version: 2,
   streamPrefixes,
-  indexes: [['accountId', 'name'], ['namespace', 'name'], ['name']],
+  indexes: [['accountId', 'name'], ['namespace', 'name'], ['name'], ['accountId', 'updatedAt'], ['accountId', 'tagCount'], ['number']],
   documentIds: (event: Recorded) => [event.data.repository],
   evolve: (doc, event) => {
     if (event.type === 'RepositoryCreated') {
-      const { repository, namespace, accountId, creatorName, createdAt } = event.data;
-      return { id: repository, name: repository, namespace, accountId, creatorName, createdAt, updatedAt: createdAt, size: 0, manifestCount: 0, tagCount: 0 };
+      const { repository, id, namespace, namespaceId, accountId, creatorId, creatorName, createdAt, category, description, isPublic } = event.data;
+      return {
+        id: repository,
+        number: id,
+        name: repository,
+        namespace,
+        namespaceId,
+        shortName: repository.slice(namespace.length + 1),
+        accountId,
+        creatorId,
+        creatorName,
+        category: category ?? 'other',
+        description: description ?? '',
+        isPublic: isPublic ?? false,
+        createdAt,
+        updatedAt: createdAt,
+        size: 0,
+        manifestCount: 0,
+        tags: [],
+        tagCount: 0,
+        numDownload: 0,
+      };
     }
     if (!doc) return null;
     switch (event.type) {
+      case 'RepositoryUpdated': {
+        const { category, description, isPublic, updatedAt } = event.data;
+        return { ...doc, category, description, isPublic, updatedAt };
+      }
+      case 'RepositoryDeleted':
+        return null;
       case 'BlobLinked':
         return { ...doc, size: doc.size + event.data.size, updatedAt: event.data.linkedAt };
       case 'BlobUnlinked':
@@ -42,17 +84,16 @@ export const repositoriesProjection: Projection<RepositoryDocument, RepositoryEv
       case 'ManifestPushed':
         return { ...doc, size: doc.size + event.data.manifest.size, manifestCount: doc.manifestCount + 1, updatedAt: event.data.pushedAt };
       case 'TagPointed':
-        return { ...doc, tagCount: doc.tagCount + (event.data.previous ? 0 : 1), updatedAt: event.data.taggedAt };
+        return withTags(doc, [...doc.tags, event.data.tag], event.data.taggedAt);
       case 'TagDeleted':
-        return { ...doc, tagCount: doc.tagCount - 1, updatedAt: event.data.deletedAt };
-      case 'ManifestDeleted':
-        return {
-          ...doc,
-          size: doc.size - event.data.size,
-          manifestCount: doc.manifestCount - 1,
-          tagCount: doc.tagCount - event.data.tags.length,
-          updatedAt: event.data.deletedAt,
-        };
+        return withTags(doc, doc.tags.filter((tag) => tag !== event.data.tag), event.data.deletedAt);
+      case 'ManifestDeleted': {
+        const removed = new Set(event.data.tags);
+        const next = withTags(doc, doc.tags.filter((tag) => !removed.has(tag)), event.data.deletedAt);
+        return { ...next, size: doc.size - event.data.size, manifestCount: doc.manifestCount - 1 };
+      }
+      case 'PullsRecorded':
+        return { ...doc, numDownload: doc.numDownload + event.data.count };
       default:
         return doc;
     }
@@ -61,27 +102,35 @@ export const repositoriesProjection: Projection<RepositoryDocument, RepositoryEv
 
 export interface TagDocument {
   id: string;
+  /** Position of the event that created the tag: a stable integer id. */
+  number: number;
   repository: string;
   tag: string;
   digest: string;
+  mediaType: string;
+  imageSize: number;
+  configDigest?: string;
+  content?: string;
+  createdAt: string;
   updatedAt: string;
   [field: string]: unknown;
 }
 
 export const tagId = (repository: string, tag: string): string => `${repository}:${tag}`;
 
-/** Tag → digest, the pull path's resolution. */
+/** Tag → digest and the image's facts: the pull path's resolution and the management APIs' tag listings. */
 export const tagsProjection: Projection<TagDocument, RepositoryEvent> = {
   name: 'tags',
-  version: 1,
+  version: 2,
   streamPrefixes,
-  indexes: [['repository', 'tag']],
+  indexes: [['repository', 'tag'], ['repository', 'updatedAt']],
   documentIds: (event: Recorded) => {
     switch (event.type) {
       case 'TagPointed':
       case 'TagDeleted':
         return [tagId(event.data.repository, event.data.tag)];
       case 'ManifestDeleted':
+      case 'RepositoryDeleted':
         return event.data.tags.map((tag) => tagId(event.data.repository, tag));
       default:
         return [];
@@ -90,11 +139,24 @@ export const tagsProjection: Projection<TagDocument, RepositoryEvent> = {
   evolve: (doc, event) => {
     switch (event.type) {
       case 'TagPointed': {
-        const { repository, tag, digest, taggedAt } = event.data;
-        return { id: tagId(repository, tag), repository, tag, digest, updatedAt: taggedAt };
+        const { repository, tag, digest, mediaType, imageSize, configDigest, content, taggedAt } = event.data;
+        return {
+          id: tagId(repository, tag),
+          number: doc?.number ?? event.position,
+          repository,
+          tag,
+          digest,
+          mediaType,
+          imageSize,
+          ...(configDigest ? { configDigest } : {}),
+          ...(content ? { content } : {}),
+          createdAt: doc?.createdAt ?? taggedAt,
+          updatedAt: taggedAt,
+        };
       }
       case 'TagDeleted':
       case 'ManifestDeleted':
+      case 'RepositoryDeleted':
         return null;
       default:
         return doc;
@@ -120,15 +182,21 @@ export const manifestId = (repository: string, digest: string): string => `${rep
 /** Manifests by repository and digest, with what the referrers API needs. */
 export const manifestsProjection: Projection<ManifestDocument, RepositoryEvent> = {
   name: 'manifests',
-  version: 1,
+  version: 2,
   streamPrefixes,
   indexes: [['repository', 'subject']],
-  documentIds: (event: Recorded) =>
-    event.type === 'ManifestPushed'
-      ? [manifestId(event.data.repository, event.data.manifest.digest)]
-      : event.type === 'ManifestDeleted'
-        ? [manifestId(event.data.repository, event.data.digest)]
-        : [],
+  documentIds: (event: Recorded) => {
+    switch (event.type) {
+      case 'ManifestPushed':
+        return [manifestId(event.data.repository, event.data.manifest.digest)];
+      case 'ManifestDeleted':
+        return [manifestId(event.data.repository, event.data.digest)];
+      case 'RepositoryDeleted':
+        return event.data.manifests.map((digest) => manifestId(event.data.repository, digest));
+      default:
+        return [];
+    }
+  },
   evolve: (doc, event) => {
     switch (event.type) {
       case 'ManifestPushed': {
@@ -147,6 +215,7 @@ export const manifestsProjection: Projection<ManifestDocument, RepositoryEvent> 
         };
       }
       case 'ManifestDeleted':
+      case 'RepositoryDeleted':
         return null;
       default:
         return doc;
@@ -165,11 +234,20 @@ export interface BlobLinkDocument {
 /** Which repositories link which blobs: a blob is served through a repository only if it links it. */
 export const blobLinksProjection: Projection<BlobLinkDocument, RepositoryEvent> = {
   name: 'blob_links',
-  version: 1,
+  version: 2,
   streamPrefixes,
   indexes: [['digest']],
-  documentIds: (event: Recorded) =>
-    event.type === 'BlobLinked' || event.type === 'BlobUnlinked' ? [manifestId(event.data.repository, event.data.digest)] : [],
+  documentIds: (event: Recorded) => {
+    switch (event.type) {
+      case 'BlobLinked':
+      case 'BlobUnlinked':
+        return [manifestId(event.data.repository, event.data.digest)];
+      case 'RepositoryDeleted':
+        return event.data.blobs.map((digest) => manifestId(event.data.repository, digest));
+      default:
+        return [];
+    }
+  },
   evolve: (doc, event) => {
     switch (event.type) {
       case 'BlobLinked': {
@@ -177,6 +255,7 @@ export const blobLinksProjection: Projection<BlobLinkDocument, RepositoryEvent> 
         return { id: manifestId(repository, digest), repository, digest, size };
       }
       case 'BlobUnlinked':
+      case 'RepositoryDeleted':
         return null;
       default:
         return doc;

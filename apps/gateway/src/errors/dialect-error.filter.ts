@@ -2,7 +2,7 @@ import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, ty
 import { DomainError } from '@wharf/contracts';
 import type { Request, Response } from 'express';
 import { keystoneDialect } from '../keystone/keystone-errors';
-import { swrDialect } from '../swr/swr-errors';
+import { swrDialect, swrError, SwrInputError } from '../swr/swr-errors';
 import type { ErrorDialect } from './dialect';
 
 /** The dialect that owns a path: Keystone for `/v3/`, SWR for the rest (Selectel's `/api/` comes later). */
@@ -20,6 +20,7 @@ export class DialectErrorFilter implements ExceptionFilter {
     const dialect = dialectFor(request.path);
     const rendering = (() => {
       if (error instanceof DomainError) return dialect.domain(error);
+      if (error instanceof SwrInputError) return swrError(error.errorCode, error.message, error.detail);
       if (error instanceof NotFoundException) return dialect.routeNotFound(request.method, request.path);
       if (error instanceof HttpException && error.getStatus() < 500) return dialect.malformedRequest(error.getStatus(), error.message);
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

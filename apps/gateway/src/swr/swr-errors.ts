@@ -19,7 +19,25 @@ const SWR_CODES: Partial<Record<ErrorCode, string>> = {
   'CATALOG.NAMESPACE_NOT_FOUND': 'SVCSTG.SWR.4040058',
   'CATALOG.NAMESPACE_NOT_EMPTY': 'SVCSTG.SWR.4060074',
   'CATALOG.NAMESPACE_FORBIDDEN': 'SVCSTG.SWR.4037017',
+  'CATALOG.INVALID_REPOSITORY_NAME': 'SVCSTG.SWR.4001029',
+  'CATALOG.REPOSITORY_NOT_FOUND': 'SVCSTG.SWR.4040010',
+  'CATALOG.REPOSITORY_ALREADY_EXISTS': 'SVCSTG.SWR.4090006',
+  'CATALOG.TAG_NOT_FOUND': 'SVCSTG.SWR.4040048',
+  'CATALOG.INVALID_TAG': 'SVCSTG.SWR.4000014',
+  'CATALOG.MANIFEST_NOT_FOUND': 'SVCSTG.SWR.4041060',
 };
+
+/** An input error the SWR dialect names itself (a wire-format rule, not a domain rule). */
+export class SwrInputError extends Error {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+    readonly detail = '',
+  ) {
+    super(message);
+    this.name = 'SwrInputError';
+  }
+}
 /** Codes for errors without an entry above, by status; "the registry is unavailable" for our own failures. */
 const SWR_BY_STATUS: Record<number, string> = {
   400: 'SVCSTG.SWR.4001025',

@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
-import { RepositoryRpc } from '@wharf/contracts/catalog';
+import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { MAX_RECORDED_MANIFEST_BYTES, RepositoryRpc } from '@wharf/contracts/catalog';
 import { AccessRpc } from '@wharf/contracts/access';
 import { IdentityRpc } from '@wharf/contracts/identity';
 import type { Clock } from '@wharf/platform';
@@ -22,6 +22,7 @@ import { allows, TokenVerifier } from '../auth/token-verifier';
 import { ContentStore } from '../storage/content-store';
 import { Uploads } from '../storage/uploads';
 import { toOciError } from './oci-errors';
+import { PullCounter } from './pull-counter';
 import { matchRoute, type Route } from './routes';
 
 export interface RegistryApiOptions {
@@ -69,9 +70,10 @@ const positiveInteger = (value: unknown): number | undefined => {
  * bearer token's grants; bytes stream between the client and the content store; names, tags, manifests and
  * blob links are the catalog's, asked for and recorded over the transport.
  */
-export class RegistryApi {
+export class RegistryApi implements BeforeApplicationShutdown {
   private readonly logger = new Logger('RegistryApi');
   private readonly uploads: Uploads;
+  private readonly pulls: PullCounter;
   readonly verifier: TokenVerifier;
   readonly serviceName: string;
 
@@ -79,6 +81,12 @@ export class RegistryApi {
     this.uploads = new Uploads(options.content);
     this.serviceName = new URL(options.publicUrl).host;
     this.verifier = new TokenVerifier(options.services, this.serviceName);
+    this.pulls = new PullCounter(options.services);
+  }
+
+  /** Reports the pulls counted so far before the process goes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.pulls.close();
   }
 
   private get services() {
@@ -191,8 +199,12 @@ export class RegistryApi {
           'Docker-Content-Digest': resolved.digest,
           ETag: `"${resolved.digest}"`,
         });
-        if (request.method === 'HEAD') response.end();
-        else response.end(bytes);
+        if (request.method === 'HEAD') {
+          response.end();
+        } else {
+          response.end(bytes);
+          this.pulls.count(name);
+        }
         return;
       }
       case 'PUT': {
@@ -214,6 +226,8 @@ export class RegistryApi {
             ...(manifest.subject ? { subject: manifest.subject.digest } : {}),
             ...(manifest.artifactType ? { artifactType: manifest.artifactType } : {}),
             ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+            ...(manifest.config ? { configDigest: manifest.config.digest } : {}),
+            ...(bytes.length <= MAX_RECORDED_MANIFEST_BYTES ? { content: bytes.toString('utf8') } : {}),
           },
         });
         response.status(201).set({ Location: `/v2/${name}/manifests/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' });

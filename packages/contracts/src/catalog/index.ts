@@ -25,6 +25,7 @@ export const CatalogEventTypes = {
   NamespaceCreated: 'NamespaceCreated',
   NamespaceDeleted: 'NamespaceDeleted',
   NamespaceNumberReserved: 'NamespaceNumberReserved',
+  RepositoryNumberReserved: 'RepositoryNumberReserved',
 } as const;
 
 export const CatalogStreams = {
@@ -32,6 +33,7 @@ export const CatalogStreams = {
   namespace: 'catalog.namespace-',
   /** One stream whose revisions number namespaces. */
   namespaceNumbers: 'catalog.sequence-namespace',
+  repositoryNumbers: 'catalog.sequence-repository',
 } as const;
 
 export const NamespaceCreatedData = Namespace;
@@ -72,7 +74,13 @@ export const ManifestFacts = z.object({
   subject: Digest.optional(),
   artifactType: z.string().optional(),
   annotations: z.record(z.string()).optional(),
+  /** The config blob of an image manifest (SWR shows it as `image_id`). */
+  configDigest: Digest.optional(),
+  /** The manifest's JSON text, kept with its facts when it is at most MAX_RECORDED_MANIFEST_BYTES long. */
+  content: z.string().optional(),
 });
+/** Manifests up to this size travel in events (KurrentDB's default append limit is 1 MiB; this leaves room). */
+export const MAX_RECORDED_MANIFEST_BYTES = 512 * 1024;
 export type ManifestFacts = z.infer<typeof ManifestFacts>;
 
 export const ResolvedManifest = z.object({ digest: Digest, mediaType: z.string(), size: z.number().int().nonnegative() });
@@ -121,4 +129,93 @@ export const RepositoryRpc = {
     z.object({ repository: RepositoryName, digest: Digest, artifactType: z.string().optional() }),
     z.object({ manifests: z.array(ReferrerDescriptor) }),
   ),
+} as const;
+
+/** A repository as the management APIs see it (dialects map it to their own field names). */
+export const RepositorySummary = z.object({
+  id: z.number().int(),
+  namespaceId: z.number().int(),
+  namespace: z.string(),
+  /** The name inside the namespace, e.g. `app` or `tools/app`. */
+  name: z.string(),
+  fullName: z.string(),
+  accountId: z.string(),
+  creatorId: z.string(),
+  creatorName: z.string(),
+  category: z.string(),
+  description: z.string(),
+  isPublic: z.boolean(),
+  size: z.number().int(),
+  tagCount: z.number().int(),
+  manifestCount: z.number().int(),
+  numDownload: z.number().int(),
+  tags: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RepositorySummary = z.infer<typeof RepositorySummary>;
+
+export const TagDetail = z.object({
+  /** A stable integer id for the tag (the log position of the event that created it). */
+  id: z.number().int(),
+  repositoryId: z.number().int(),
+  tag: z.string(),
+  digest: z.string(),
+  mediaType: z.string(),
+  size: z.number().int(),
+  configDigest: z.string().optional(),
+  /** The manifest's JSON text when it was small enough to record (see MAX_RECORDED_MANIFEST_BYTES). */
+  content: z.string().optional(),
+  accountId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TagDetail = z.infer<typeof TagDetail>;
+
+const TextMatch = z.object({ value: z.string(), fuzzy: z.boolean() });
+const RepositoryRef = { namespace: z.string(), repository: z.string() };
+const Settings = { category: z.string().optional(), description: z.string().max(30000).optional() };
+
+export const RepositoryManagementRpc = {
+  create: rpc(
+    'catalog.repository.create',
+    withActor({ ...RepositoryRef, ...Settings, isPublic: z.boolean() }),
+    z.object({ repository: RepositorySummary }),
+  ),
+  get: rpc('catalog.repository.get', withActor(RepositoryRef), z.object({ repository: RepositorySummary })),
+  update: rpc(
+    'catalog.repository.update',
+    withActor({ ...RepositoryRef, ...Settings, isPublic: z.boolean() }),
+    z.object({ repository: RepositorySummary }),
+  ),
+  delete: rpc('catalog.repository.delete', withActor(RepositoryRef), z.object({ deleted: z.literal(true) })),
+  search: rpc(
+    'catalog.repository.search',
+    withActor({
+      namespace: TextMatch.optional(),
+      name: TextMatch.optional(),
+      category: z.string().optional(),
+      isPublic: z.boolean().optional(),
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().positive().max(1000),
+      orderBy: z.enum(['name', 'updatedAt', 'tagCount', 'namespace', 'isPublic']),
+      direction: z.enum(['asc', 'desc']),
+    }),
+    z.object({ repositories: z.array(RepositorySummary), total: z.number().int() }),
+  ),
+  listTags: rpc(
+    'catalog.tag.list-details',
+    withActor({
+      ...RepositoryRef,
+      tag: z.string().optional(),
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().positive().max(1000),
+      orderBy: z.enum(['updatedAt', 'tag']),
+      direction: z.enum(['asc', 'desc']),
+    }),
+    z.object({ tags: z.array(TagDetail), total: z.number().int() }),
+  ),
+  getTag: rpc('catalog.tag.get', withActor({ ...RepositoryRef, tag: z.string() }), z.object({ tag: TagDetail })),
+  deleteTag: rpc('catalog.tag.delete-managed', withActor({ ...RepositoryRef, tag: z.string() }), z.object({ deleted: z.literal(true) })),
+  recordPulls: rpc('catalog.repository.record-pulls', z.object({ repository: z.string(), count: z.number().int().positive() }), z.object({ recorded: z.literal(true) })),
 } as const;

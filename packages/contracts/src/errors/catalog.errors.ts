@@ -6,6 +6,7 @@ export const catalogErrors = {
   'CATALOG.NAMESPACE_FORBIDDEN': { status: 403, message: 'You do not have permission on this organization' },
   'CATALOG.INVALID_REPOSITORY_NAME': { status: 400, message: 'The repository name is not valid' },
   'CATALOG.REPOSITORY_NOT_FOUND': { status: 404, message: 'The repository does not exist' },
+  'CATALOG.REPOSITORY_ALREADY_EXISTS': { status: 409, message: 'The repository already exists' },
   'CATALOG.INVALID_TAG': { status: 400, message: 'The tag is not valid' },
   'CATALOG.TAG_NOT_FOUND': { status: 404, message: 'The tag does not exist' },
   'CATALOG.MANIFEST_NOT_FOUND': { status: 404, message: 'The manifest does not exist' },

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RepositoryStreams } from '@wharf/contracts/catalog';
+import type { Principal } from '@wharf/contracts/identity';
+import { handleCommand, type EventStore } from '@wharf/event-store';
+import { splitRepositoryName } from '@wharf/oci';
+import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { reserveRepositoryNumber } from '../namespaces/namespace-numbers';
+import { namespacesProjection } from '../namespaces/namespaces.projection';
+import { repositoryDecider, type NamespaceRef, type RepositoryCommand } from './repository.decider';
+import { repositoriesProjection, repositoryProjections } from './repository.projections';
+
+type WithoutContext<C> = C extends { data: infer D } ? Omit<D, 'namespace' | 'newId'> : never;
+
+/** Runs repository commands: looks up what the decider needs, appends, and waits for the read models. */
+@Injectable()
+export class RepositoryCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionHost,
+  ) {}
+
+  async namespaceOf(repository: string): Promise<NamespaceRef | null> {
+    const name = splitRepositoryName(repository)?.namespace;
+    const doc = name ? await this.projections.collection(namespacesProjection).get(name) : null;
+    return doc ? { name: doc.name, id: doc.number, accountId: doc.accountId, creatorId: doc.creatorId } : null;
+  }
+
+  /**
+   * Runs a command and answers once every repository read model has applied it (read-your-writes). Commands
+   * that may create the repository get its namespace and, if it does not exist yet, a reserved id.
+   */
+  async run<T extends RepositoryCommand['type']>(
+    type: T,
+    data: WithoutContext<Extract<RepositoryCommand, { type: T }>>,
+    actor?: Principal,
+  ): Promise<void> {
+    const now = this.clock.now().toISOString();
+    const repository = data.repository;
+    const namespace = await this.namespaceOf(repository);
+    const exists = (await this.projections.collection(repositoriesProjection).get(repository)) !== null;
+    const newId = exists || !namespace ? 0 : await reserveRepositoryNumber(this.events, repository, now);
+    const command = {
+      type,
+      data: { ...data, namespace, newId },
+      metadata: { now, ...(actor ? { actor: { accountId: actor.accountId, userId: actor.userId } } : {}) },
+    } as unknown as RepositoryCommand;
+    const { position } = await handleCommand(this.events, RepositoryStreams.repository + repository, repositoryDecider, command);
+    await Promise.all(repositoryProjections.map((projection) => this.projections.waitFor(projection, position)));
+  }
+}

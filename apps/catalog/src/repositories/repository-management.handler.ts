@@ -1,0 +1,176 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, type RpcReply } from '@wharf/contracts';
+import { RepositoryManagementRpc, type AuthLevel, type RepositorySummary, type TagDetail } from '@wharf/contracts/catalog';
+import type { Principal } from '@wharf/contracts/identity';
+import { ProjectionHost } from '@wharf/platform';
+import type { Filter, SortKey } from '@wharf/read-model';
+import { SchemaPipe } from '@wharf/transport';
+import { namespaceAuth } from '../namespaces/namespace-auth';
+import { namespacesProjection } from '../namespaces/namespaces.projection';
+import { RepositoryCommands } from './repository-commands';
+import { repositoriesProjection, tagId, tagsProjection, type RepositoryDocument, type TagDocument } from './repository.projections';
+
+const rpc = RepositoryManagementRpc;
+type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
+
+export const toSummary = (doc: RepositoryDocument): RepositorySummary => ({
+  id: doc.number,
+  namespaceId: doc.namespaceId,
+  namespace: doc.namespace,
+  name: doc.shortName,
+  fullName: doc.name,
+  accountId: doc.accountId,
+  creatorId: doc.creatorId,
+  creatorName: doc.creatorName,
+  category: doc.category,
+  description: doc.description,
+  isPublic: doc.isPublic,
+  size: doc.size,
+  tagCount: doc.tagCount,
+  manifestCount: doc.manifestCount,
+  numDownload: doc.numDownload,
+  tags: doc.tags,
+  createdAt: doc.createdAt,
+  updatedAt: doc.updatedAt,
+});
+
+const toTagDetail = (doc: TagDocument, repository: RepositoryDocument): TagDetail => ({
+  id: doc.number,
+  repositoryId: repository.number,
+  tag: doc.tag,
+  digest: doc.digest,
+  mediaType: doc.mediaType,
+  size: doc.imageSize,
+  ...(doc.configDigest ? { configDigest: doc.configDigest } : {}),
+  ...(doc.content ? { content: doc.content } : {}),
+  accountId: repository.accountId,
+  createdAt: doc.createdAt,
+  updatedAt: doc.updatedAt,
+});
+
+const SORT_FIELDS: Record<In<'search'>['orderBy'], string> = {
+  name: 'name',
+  updatedAt: 'updatedAt',
+  tagCount: 'tagCount',
+  namespace: 'namespace',
+  isPublic: 'isPublic',
+};
+
+/** The management side of repositories and tags: what the SWR (and later Selectel) dialects serve. */
+@Controller()
+export class RepositoryManagementHandler {
+  constructor(
+    private readonly commands: RepositoryCommands,
+    private readonly projections: ProjectionHost,
+  ) {}
+
+  private get repositories() {
+    return this.projections.collection(repositoriesProjection);
+  }
+
+  /** A repository the actor may see, with the actor's level: 404 for other accounts and missing ones, 403 without rights. */
+  private async visibleWithAuth(actor: Principal, namespace: string, repository: string): Promise<{ doc: RepositoryDocument; auth: AuthLevel }> {
+    const ns = await this.projections.collection(namespacesProjection).get(namespace);
+    if (!ns || ns.accountId !== actor.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name: namespace });
+    const auth = namespaceAuth(actor, ns);
+    if (auth === null) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name: namespace });
+    const doc = await this.repositories.get(`${namespace}/${repository}`);
+    if (!doc) throw new DomainError('CATALOG.REPOSITORY_NOT_FOUND', { repository: `${namespace}/${repository}` });
+    return { doc, auth };
+  }
+
+  private async visible(actor: Principal, namespace: string, repository: string): Promise<RepositoryDocument> {
+    return (await this.visibleWithAuth(actor, namespace, repository)).doc;
+  }
+
+  @MessagePattern(rpc.create.subject)
+  async create(@Payload(new SchemaPipe(rpc.create.request)) { actor, namespace, repository, category, description, isPublic }: In<'create'>) {
+    const fullName = `${namespace}/${repository}`;
+    await this.commands.run('CreateRepository', { actor, repository: fullName, category: category ?? 'other', description: description ?? '', isPublic }, actor);
+    return { repository: toSummary((await this.repositories.get(fullName))!) } satisfies RpcReply<typeof rpc.create>;
+  }
+
+  @MessagePattern(rpc.get.subject)
+  async get(@Payload(new SchemaPipe(rpc.get.request)) { actor, namespace, repository }: In<'get'>) {
+    return { repository: toSummary(await this.visible(actor, namespace, repository)) } satisfies RpcReply<typeof rpc.get>;
+  }
+
+  @MessagePattern(rpc.update.subject)
+  async update(@Payload(new SchemaPipe(rpc.update.request)) { actor, namespace, repository, category, description, isPublic }: In<'update'>) {
+    const current = await this.visible(actor, namespace, repository);
+    await this.commands.run(
+      'UpdateRepository',
+      { actor, repository: current.name, category: category ?? current.category, description: description ?? current.description, isPublic },
+      actor,
+    );
+    return { repository: toSummary((await this.repositories.get(current.name))!) } satisfies RpcReply<typeof rpc.update>;
+  }
+
+  @MessagePattern(rpc.delete.subject)
+  async delete(@Payload(new SchemaPipe(rpc.delete.request)) { actor, namespace, repository }: In<'delete'>) {
+    const current = await this.visible(actor, namespace, repository);
+    await this.commands.run('DeleteRepository', { actor, repository: current.name }, actor);
+    return { deleted: true } satisfies RpcReply<typeof rpc.delete>;
+  }
+
+  /** The actor's account's repositories, filtered, sorted and paged; `total` counts all that match. */
+  @MessagePattern(rpc.search.subject)
+  async search(@Payload(new SchemaPipe(rpc.search.request)) query: In<'search'>) {
+    const where: Filter[] = [{ field: 'accountId', op: 'eq', value: query.actor.accountId }];
+    if (query.namespace) where.push({ field: 'namespace', op: query.namespace.fuzzy ? 'contains' : 'eq', value: query.namespace.value });
+    if (query.name) where.push({ field: 'shortName', op: query.name.fuzzy ? 'contains' : 'eq', value: query.name.value });
+    if (query.category !== undefined) where.push({ field: 'category', op: 'eq', value: query.category });
+    if (query.isPublic !== undefined) where.push({ field: 'isPublic', op: 'eq', value: query.isPublic });
+    const sort: SortKey[] = [{ field: SORT_FIELDS[query.orderBy], direction: query.direction }];
+    const [docs, total] = await Promise.all([
+      this.repositories.find({ where, sort, offset: query.offset, limit: query.limit }),
+      this.repositories.count(where),
+    ]);
+    // Rights below manage come with permissions; today the account's administrator and creators see theirs.
+    const namespaces = this.projections.collection(namespacesProjection);
+    const visible: RepositorySummary[] = [];
+    for (const doc of docs) {
+      const ns = await namespaces.get(doc.namespace);
+      if (ns && namespaceAuth(query.actor, ns) !== null) visible.push(toSummary(doc));
+    }
+    return { repositories: visible, total } satisfies RpcReply<typeof rpc.search>;
+  }
+
+  @MessagePattern(rpc.listTags.subject)
+  async listTags(@Payload(new SchemaPipe(rpc.listTags.request)) query: In<'listTags'>) {
+    const repository = await this.visible(query.actor, query.namespace, query.repository);
+    const where: Filter[] = [{ field: 'repository', op: 'eq', value: repository.name }];
+    if (query.tag !== undefined) where.push({ field: 'tag', op: 'eq', value: query.tag });
+    const tags = this.projections.collection(tagsProjection);
+    const [docs, total] = await Promise.all([
+      tags.find({ where, sort: [{ field: query.orderBy, direction: query.direction }], offset: query.offset, limit: query.limit }),
+      tags.count(where),
+    ]);
+    return { tags: docs.map((doc) => toTagDetail(doc, repository)), total } satisfies RpcReply<typeof rpc.listTags>;
+  }
+
+  @MessagePattern(rpc.getTag.subject)
+  async getTag(@Payload(new SchemaPipe(rpc.getTag.request)) { actor, namespace, repository, tag }: In<'getTag'>) {
+    const repo = await this.visible(actor, namespace, repository);
+    const doc = await this.projections.collection(tagsProjection).get(tagId(repo.name, tag));
+    if (!doc) throw new DomainError('CATALOG.TAG_NOT_FOUND', { repository: repo.name, tag });
+    return { tag: toTagDetail(doc, repo) } satisfies RpcReply<typeof rpc.getTag>;
+  }
+
+  /** Untags: the manifest stays while other tags or indexes hold it. */
+  @MessagePattern(rpc.deleteTag.subject)
+  async deleteTag(@Payload(new SchemaPipe(rpc.deleteTag.request)) { actor, namespace, repository, tag }: In<'deleteTag'>) {
+    const { doc: repo, auth } = await this.visibleWithAuth(actor, namespace, repository);
+    if (auth !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name: namespace });
+    await this.commands.run('DeleteTag', { repository: repo.name, tag }, actor);
+    return { deleted: true } satisfies RpcReply<typeof rpc.deleteTag>;
+  }
+
+  /** The registry reports pulls in batches; they become `num_download`. */
+  @MessagePattern(rpc.recordPulls.subject)
+  async recordPulls(@Payload(new SchemaPipe(rpc.recordPulls.request)) { repository, count }: In<'recordPulls'>) {
+    await this.commands.run('RecordPulls', { repository, count });
+    return { recorded: true } satisfies RpcReply<typeof rpc.recordPulls>;
+  }
+}
