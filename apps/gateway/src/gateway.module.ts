@@ -8,6 +8,7 @@ import { HealthController } from './health/health.controller';
 import { KeystoneController } from './keystone/keystone.controller';
 import { SERVICES } from './services';
 import { SwrNamespacesController } from './swr/swr-namespaces.controller';
+import { SwrLifecycleController } from './swr/swr-lifecycle.controller';
 import { SwrRepositoriesController } from './swr/swr-repositories.controller';
 import { SwrVersionsController } from './swr/swr-versions.controller';
 
@@ -17,7 +18,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController],
+      controllers: [HealthController, KeystoneController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrLifecycleController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

@@ -25,6 +25,8 @@ const SWR_CODES: Partial<Record<ErrorCode, string>> = {
   'CATALOG.TAG_NOT_FOUND': 'SVCSTG.SWR.4040048',
   'CATALOG.INVALID_TAG': 'SVCSTG.SWR.4000014',
   'CATALOG.MANIFEST_NOT_FOUND': 'SVCSTG.SWR.4041060',
+  // SWR's table has no 501; this code follows its pattern (status, then four digits) and is Wharf's own.
+  'PLATFORM.NOT_IMPLEMENTED': 'SVCSTG.SWR.5010000',
 };
 
 /** An input error the SWR dialect names itself (a wire-format rule, not a domain rule). */
