@@ -5,6 +5,7 @@ import type { ServiceClient } from '@wharf/transport';
 import { AuthenticatedGuard } from './auth/authenticated.guard';
 import { DialectErrorFilter } from './errors/dialect-error.filter';
 import { HealthController } from './health/health.controller';
+import { KeystoneIdentityController } from './keystone/keystone-identity.controller';
 import { KeystoneController } from './keystone/keystone.controller';
 import { SERVICES } from './services';
 import { SwrNamespacesController } from './swr/swr-namespaces.controller';
@@ -18,7 +19,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrLifecycleController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrLifecycleController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

@@ -74,3 +74,46 @@ describe('session token decider', () => {
       .thenThrows({ code: 'PLATFORM.CONCURRENCY_CONFLICT' });
   });
 });
+
+describe('user lifecycle', () => {
+  const spec = DeciderSpecification.for(userDecider);
+  const created = {
+    type: 'UserCreated' as const,
+    data: { userId: 'u-1', name: 'dev', accountId: 'a-1', accountName: 'acme', systemAccount: false, accountAdmin: false, passwordHash: 'h', createdAt: now },
+  };
+
+  it('disables, changes the password of and deletes a user', () => {
+    spec
+      .given([created])
+      .when({ type: 'UpdateUser', data: { userId: 'u-1', enabled: false }, metadata })
+      .then([{ type: 'UserUpdated', data: { userId: 'u-1', name: 'dev', enabled: false, description: '', updatedAt: now } }]);
+    spec
+      .given([created])
+      .when({ type: 'ChangePassword', data: { userId: 'u-1', passwordHash: 'h2' }, metadata })
+      .then([{ type: 'PasswordChanged', data: { userId: 'u-1', name: 'dev', passwordHash: 'h2', changedAt: now } }]);
+    spec
+      .given([created])
+      .when({ type: 'DeleteUser', data: { userId: 'u-1' }, metadata })
+      .then([{ type: 'UserDeleted', data: { userId: 'u-1', name: 'dev', accountId: 'a-1', deletedAt: now } }]);
+  });
+
+  it('misses a deleted user, and one whose name now belongs to someone else', () => {
+    const deleted = { type: 'UserDeleted' as const, data: { userId: 'u-1', name: 'dev', accountId: 'a-1', deletedAt: now } };
+    spec.given([created, deleted]).when({ type: 'DeleteUser', data: { userId: 'u-1' }, metadata }).thenThrows({ code: 'IDENTITY.USER_NOT_FOUND' });
+    spec.given([created]).when({ type: 'DeleteUser', data: { userId: 'u-other' }, metadata }).thenThrows({ code: 'IDENTITY.USER_NOT_FOUND' });
+  });
+});
+
+describe('account deletion', () => {
+  const spec = DeciderSpecification.for(accountDecider);
+  it('deletes an ordinary account but never the installation account', () => {
+    spec
+      .given([{ type: 'AccountCreated', data: { accountId: 'a-1', name: 'acme', system: false, createdAt: now } }])
+      .when({ type: 'DeleteAccount', data: { accountId: 'a-1' }, metadata })
+      .then([{ type: 'AccountDeleted', data: { accountId: 'a-1', name: 'acme', deletedAt: now } }]);
+    spec
+      .given([{ type: 'AccountCreated', data: { accountId: 'a-0', name: 'admin', system: true, createdAt: now } }])
+      .when({ type: 'DeleteAccount', data: { accountId: 'a-0' }, metadata })
+      .thenThrows({ code: 'IDENTITY.FORBIDDEN' });
+  });
+});

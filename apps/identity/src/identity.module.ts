@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
+import { accessKeysProjection } from './access-keys/access-keys.projection';
 import { accountsProjection } from './accounts/accounts.projection';
 import { AdminBootstrap } from './bootstrap/admin-bootstrap';
 import { RegistryTokensHandler } from './registry-tokens/registry-tokens.handler';
@@ -7,6 +8,7 @@ import { SigningKeys } from './registry-tokens/signing-keys';
 import { signingKeysProjection } from './registry-tokens/signing-keys.projection';
 import { SessionsHandler } from './sessions/sessions.handler';
 import { Credentials } from './users/credentials';
+import { IdentityManagementHandler } from './users/identity-management.handler';
 import { sessionTokensProjection } from './sessions/session-tokens.projection';
 import { usersProjection } from './users/users.projection';
 
@@ -16,8 +18,8 @@ export class IdentityModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     return {
       module: IdentityModule,
-      imports: [PlatformModule.forService(runtime, [accountsProjection, usersProjection, sessionTokensProjection, signingKeysProjection])],
-      controllers: [SessionsHandler, RegistryTokensHandler],
+      imports: [PlatformModule.forService(runtime, [accountsProjection, usersProjection, sessionTokensProjection, signingKeysProjection, accessKeysProjection])],
+      controllers: [SessionsHandler, RegistryTokensHandler, IdentityManagementHandler],
       providers: [AdminBootstrap, Credentials, SigningKeys],
     };
   }

@@ -5,8 +5,8 @@ import { keystoneDialect } from '../keystone/keystone-errors';
 import { swrDialect, swrError, SwrInputError } from '../swr/swr-errors';
 import type { ErrorDialect } from './dialect';
 
-/** The dialect that owns a path: Keystone for `/v3/`, SWR for the rest (Selectel's `/api/` comes later). */
-export const dialectFor = (path: string): ErrorDialect => (path.startsWith('/v3/') ? keystoneDialect : swrDialect);
+/** The dialect that owns a path: Keystone/IAM for `/v3/` and `/v3.0/`, SWR for the rest (Selectel's `/api/` comes later). */
+export const dialectFor = (path: string): ErrorDialect => (/^\/v3(\.0)?\//.test(path) ? keystoneDialect : swrDialect);
 
 /** Renders every error in the dialect of the route it happened on; unexpected errors are logged, never shown. */
 @Catch()

@@ -7,6 +7,7 @@ export interface AccountDocument {
   accountId: string;
   name: string;
   system: boolean;
+  description: string;
   createdAt: string;
   [field: string]: unknown;
 }
@@ -14,14 +15,18 @@ export interface AccountDocument {
 /** Accounts by name. */
 export const accountsProjection: Projection<AccountDocument, AccountEvent> = {
   name: 'accounts',
-  version: 1,
+  version: 2,
   streamPrefixes: [IdentityStreams.account],
   indexes: [['accountId']],
   documentIds: (event) => [event.data.name],
   evolve: (_doc, event) => {
     switch (event.type) {
-      case 'AccountCreated':
-        return { id: event.data.name, ...event.data };
+      case 'AccountCreated': {
+        const { accountId, name, system, description, createdAt } = event.data;
+        return { id: name, accountId, name, system, description: description ?? '', createdAt };
+      }
+      case 'AccountDeleted':
+        return null;
     }
   },
 };

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@wharf/contracts/identity';
 import { CLOCK, ProjectionHost, type Clock } from '@wharf/platform';
+import { accessKeyOfLogin, loginPasswordMatches } from '../access-keys/access-key';
+import { accessKeysProjection } from '../access-keys/access-keys.projection';
 import { hashToken, tokenIdOf } from '../sessions/session-token';
 import { sessionTokensProjection } from '../sessions/session-tokens.projection';
 import { verifyAgainstDecoy, verifyPassword } from './password-hash';
@@ -41,11 +43,23 @@ export class Credentials {
     return { principal: principalOf(user, tokenHash), expiresAt: session.expiresAt };
   }
 
-  /** Docker login credentials: a token identity issued (any user name), else the user's password. */
+  /**
+   * Docker login credentials: SWR's long-term login (`{region}@{AK}` with `hex(HMAC-SHA256(SK, AK))`), a token
+   * identity issued (any user name), else the user's password.
+   */
   async principalByLogin(userName: string, password: string): Promise<Principal | null> {
+    const accessKey = accessKeyOfLogin(userName);
+    if (accessKey) return this.principalByAccessKey(accessKey, password);
     const byToken = await this.principalByToken(password);
     if (byToken) return byToken.principal;
     const user = await this.userByPassword(userName, password);
     return user ? principalOf(user) : null;
+  }
+
+  private async principalByAccessKey(accessKey: string, password: string): Promise<Principal | null> {
+    const key = await this.projections.collection(accessKeysProjection).get(accessKey);
+    if (!key || !loginPasswordMatches(password, key.loginPasswordHash)) return null;
+    const user = await this.projections.collection(usersProjection).get(key.userName);
+    return user && user.enabled && user.userId === key.userId ? principalOf(user) : null;
   }
 }

@@ -10,33 +10,77 @@ export interface UserCreatedData {
   systemAccount: boolean;
   accountAdmin: boolean;
   passwordHash: string;
+  description?: string;
+  enabled?: boolean;
   createdAt: string;
 }
 export type UserCreated = Event<'UserCreated', UserCreatedData>;
-export type UserEvent = UserCreated;
+export type UserUpdated = Event<'UserUpdated', { userId: string; name: string; enabled: boolean; description: string; updatedAt: string }>;
+export type PasswordChanged = Event<'PasswordChanged', { userId: string; name: string; passwordHash: string; changedAt: string }>;
+export type UserDeleted = Event<'UserDeleted', { userId: string; name: string; accountId: string; deletedAt: string }>;
+export type UserEvent = UserCreated | UserUpdated | PasswordChanged | UserDeleted;
 
 export type CreateUser = Command<'CreateUser', Omit<UserCreatedData, 'createdAt'>>;
-export type UserCommand = CreateUser;
+export type UpdateUser = Command<'UpdateUser', { userId: string; enabled?: boolean; description?: string }>;
+export type ChangePassword = Command<'ChangePassword', { userId: string; passwordHash: string }>;
+export type DeleteUser = Command<'DeleteUser', { userId: string }>;
+export type UserCommand = CreateUser | UpdateUser | ChangePassword | DeleteUser;
 
-export type UserState = { status: 'absent' } | { status: 'active'; userId: string; accountId: string };
+export type UserState =
+  | { status: 'absent' }
+  | { status: 'active'; userId: string; name: string; accountId: string; enabled: boolean; description: string };
 
 /** IAM-style user names: letters, digits, spaces and `-_.`, 1–64 characters, not starting with a digit or space. */
 const USER_NAME = /^[A-Za-z_.-][A-Za-z0-9 _.-]{0,63}$/;
 
+const requireUser = (state: UserState, userId: string): Extract<UserState, { status: 'active' }> => {
+  // Streams are keyed by name; a command naming another user id (a deleted and re-created name) misses.
+  if (state.status !== 'active' || state.userId !== userId) throw new DomainError('IDENTITY.USER_NOT_FOUND', { userId });
+  return state;
+};
+
 export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
   initialState: () => ({ status: 'absent' }),
-  evolve: (_state, event) => {
+  evolve: (state, event) => {
     switch (event.type) {
       case 'UserCreated':
-        return { status: 'active', userId: event.data.userId, accountId: event.data.accountId };
+        return {
+          status: 'active',
+          userId: event.data.userId,
+          name: event.data.name,
+          accountId: event.data.accountId,
+          enabled: event.data.enabled ?? true,
+          description: event.data.description ?? '',
+        };
+      case 'UserUpdated':
+        return state.status === 'active' ? { ...state, enabled: event.data.enabled, description: event.data.description } : state;
+      case 'PasswordChanged':
+        return state;
+      case 'UserDeleted':
+        return { status: 'absent' };
     }
   },
   decide: (command, state) => {
+    const now = command.metadata.now;
     switch (command.type) {
       case 'CreateUser': {
         if (!USER_NAME.test(command.data.name)) throw new DomainError('IDENTITY.INVALID_USER_NAME', { name: command.data.name });
         if (state.status === 'active') throw new DomainError('IDENTITY.USER_ALREADY_EXISTS', { name: command.data.name });
-        return [{ type: 'UserCreated', data: { ...command.data, createdAt: command.metadata.now } }];
+        return [{ type: 'UserCreated', data: { ...command.data, createdAt: now } }];
+      }
+      case 'UpdateUser': {
+        const user = requireUser(state, command.data.userId);
+        const enabled = command.data.enabled ?? user.enabled;
+        const description = command.data.description ?? user.description;
+        return [{ type: 'UserUpdated', data: { userId: user.userId, name: user.name, enabled, description, updatedAt: now } }];
+      }
+      case 'ChangePassword': {
+        const user = requireUser(state, command.data.userId);
+        return [{ type: 'PasswordChanged', data: { userId: user.userId, name: user.name, passwordHash: command.data.passwordHash, changedAt: now } }];
+      }
+      case 'DeleteUser': {
+        const user = requireUser(state, command.data.userId);
+        return [{ type: 'UserDeleted', data: { userId: user.userId, name: user.name, accountId: user.accountId, deletedAt: now } }];
       }
     }
   },

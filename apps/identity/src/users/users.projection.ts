@@ -5,20 +5,27 @@ import type { UserCreatedData, UserEvent } from './user.decider';
 export interface UserDocument extends UserCreatedData {
   id: string;
   enabled: boolean;
+  description: string;
   [field: string]: unknown;
 }
 
-/** Users by name: the lookup of every login. */
+/** Users by name: the lookup of every login. A disabled or deleted user's tokens and keys stop at once. */
 export const usersProjection: Projection<UserDocument, UserEvent> = {
   name: 'users',
-  version: 1,
+  version: 2,
   streamPrefixes: [IdentityStreams.user],
-  indexes: [['accountId'], ['userId']],
+  indexes: [['accountId', 'name'], ['userId']],
   documentIds: (event) => [event.data.name],
-  evolve: (_doc, event) => {
+  evolve: (doc, event) => {
     switch (event.type) {
       case 'UserCreated':
-        return { id: event.data.name, ...event.data, enabled: true };
+        return { id: event.data.name, ...event.data, enabled: event.data.enabled ?? true, description: event.data.description ?? '' };
+      case 'UserUpdated':
+        return doc ? { ...doc, enabled: event.data.enabled, description: event.data.description } : null;
+      case 'PasswordChanged':
+        return doc ? { ...doc, passwordHash: event.data.passwordHash } : null;
+      case 'UserDeleted':
+        return null;
     }
   },
 };

@@ -7,4 +7,7 @@ export const identityErrors = {
   'IDENTITY.USER_ALREADY_EXISTS': { status: 409, message: 'The user already exists' },
   'IDENTITY.INVALID_USER_NAME': { status: 400, message: 'The user name is not valid' },
   'IDENTITY.WEAK_PASSWORD': { status: 400, message: 'The password does not meet the password policy' },
+  'IDENTITY.ACCOUNT_NOT_FOUND': { status: 404, message: 'The account does not exist' },
+  'IDENTITY.USER_NOT_FOUND': { status: 404, message: 'The user does not exist' },
+  'IDENTITY.ACCESS_KEY_NOT_FOUND': { status: 404, message: 'The access key does not exist' },
 } as const;

@@ -30,6 +30,7 @@ export const IdentityStreams = {
   user: 'identity.user-',
   sessionToken: 'identity.sessiontoken-',
   signingKey: 'identity.signingkey-',
+  accessKey: 'identity.accesskey-',
 } as const;
 
 export const CreateSessionRequest = z.object({
@@ -67,4 +68,65 @@ export const IdentityRpc = {
   issueRegistryToken: rpc('identity.registry-token.issue', IssueRegistryTokenRequest, IssueRegistryTokenReply),
   /** The public keys registry tokens are signed with, by key id. */
   listSigningKeys: rpc('identity.signing-key.list', z.object({}), SigningKeysReply),
+} as const;
+
+export const Account = z.object({ id: z.string(), name: z.string(), description: z.string(), system: z.boolean(), createdAt: z.string() });
+export type Account = z.infer<typeof Account>;
+
+export const User = z.object({
+  id: z.string(),
+  name: z.string(),
+  accountId: z.string(),
+  accountName: z.string(),
+  accountAdmin: z.boolean(),
+  enabled: z.boolean(),
+  description: z.string(),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof User>;
+
+export const AccessKey = z.object({
+  access: z.string(),
+  userId: z.string(),
+  description: z.string(),
+  createdAt: z.string(),
+});
+export type AccessKey = z.infer<typeof AccessKey>;
+
+const asActor = <T extends z.ZodRawShape>(shape: T) => z.object({ actor: Principal, ...shape });
+const Password = z.string().min(1).max(256);
+
+export const IdentityManagementRpc = {
+  createAccount: rpc('identity.account.create', asActor({ name: z.string(), description: z.string().max(255).optional() }), z.object({ account: Account })),
+  listAccounts: rpc('identity.account.list', asActor({ name: z.string().optional() }), z.object({ accounts: z.array(Account) })),
+  getAccount: rpc('identity.account.get', asActor({ accountId: z.string() }), z.object({ account: Account })),
+  deleteAccount: rpc('identity.account.delete', asActor({ accountId: z.string() }), z.object({ deleted: z.literal(true) })),
+  createUser: rpc(
+    'identity.user.create',
+    asActor({
+      name: z.string(),
+      password: Password,
+      accountId: z.string().optional(),
+      description: z.string().max(255).optional(),
+      enabled: z.boolean().optional(),
+      accountAdmin: z.boolean().optional(),
+    }),
+    z.object({ user: User }),
+  ),
+  listUsers: rpc('identity.user.list', asActor({ accountId: z.string().optional(), name: z.string().optional() }), z.object({ users: z.array(User) })),
+  getUser: rpc('identity.user.get', asActor({ userId: z.string() }), z.object({ user: User })),
+  updateUser: rpc(
+    'identity.user.update',
+    asActor({ userId: z.string(), enabled: z.boolean().optional(), description: z.string().max(255).optional(), password: Password.optional() }),
+    z.object({ user: User }),
+  ),
+  changePassword: rpc('identity.user.change-password', asActor({ userId: z.string(), originalPassword: z.string(), password: Password }), z.object({ changed: z.literal(true) })),
+  deleteUser: rpc('identity.user.delete', asActor({ userId: z.string() }), z.object({ deleted: z.literal(true) })),
+  createAccessKey: rpc(
+    'identity.access-key.create',
+    asActor({ userId: z.string(), description: z.string().max(255).optional() }),
+    z.object({ accessKey: AccessKey, secretKey: z.string() }),
+  ),
+  listAccessKeys: rpc('identity.access-key.list', asActor({ userId: z.string() }), z.object({ accessKeys: z.array(AccessKey) })),
+  deleteAccessKey: rpc('identity.access-key.delete', asActor({ accessKey: z.string() }), z.object({ deleted: z.literal(true) })),
 } as const;
