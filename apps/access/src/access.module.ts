@@ -1,16 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
+import { directoryRepositoriesProjection, directoryUsersProjection } from './permissions/directory.projections';
+import { PermissionLevels } from './permissions/permission-levels';
+import { PermissionsHandler } from './permissions/permissions.handler';
+import { permissionsProjection } from './permissions/permissions.projection';
 import { namespaceOwnersProjection } from './repository-access/namespace-owners.projection';
 import { RepositoryAccessHandler } from './repository-access/repository-access.handler';
 
-/** Access: answers what a principal may do on a repository. Permissions, shares and public repositories come next. */
+/** Access: organization and repository permissions, and what a principal may do on a repository. */
 @Module({})
 export class AccessModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     return {
       module: AccessModule,
-      imports: [PlatformModule.forService(runtime, [namespaceOwnersProjection])],
-      controllers: [RepositoryAccessHandler],
+      imports: [
+        PlatformModule.forService(runtime, [namespaceOwnersProjection, permissionsProjection, directoryUsersProjection, directoryRepositoriesProjection]),
+      ],
+      controllers: [RepositoryAccessHandler, PermissionsHandler],
+      providers: [PermissionLevels],
     };
   }
 }

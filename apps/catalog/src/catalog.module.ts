@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
+import { AccessLevels } from './access-levels';
 import { NamespacesHandler } from './namespaces/namespaces.handler';
 import { namespacesProjection } from './namespaces/namespaces.projection';
 import { RepositoriesHandler } from './repositories/repositories.handler';
@@ -15,7 +16,7 @@ export class CatalogModule {
       module: CatalogModule,
       imports: [PlatformModule.forService(runtime, [namespacesProjection, ...repositoryProjections])],
       controllers: [NamespacesHandler, RepositoriesHandler, RepositoryManagementHandler],
-      providers: [RepositoryCommands],
+      providers: [RepositoryCommands, AccessLevels],
     };
   }
 }

@@ -114,7 +114,7 @@ export class ProjectionRunner<D extends Document = Document> {
         if (!current.has(id)) current.set(id, await this.documents.readStored<D>(this.collection, id));
         const stored = current.get(id) ?? null;
         if (stored && stored.position >= event.position) continue;
-        const doc = this.projection.evolve(stored?.doc ?? null, event);
+        const doc = this.projection.evolve(stored?.doc ?? null, event, id);
         current.set(id, { doc, position: event.position });
         writes.set(id, { collection: this.collection, id, position: event.position, doc });
       }

@@ -107,12 +107,12 @@ describe('projection runner', () => {
     let failOnce = true;
     const flaky: Projection<Counter> = {
       ...counters,
-      evolve: (doc, event) => {
+      evolve: (doc, event, id) => {
         if (failOnce) {
           failOnce = false;
           throw new Error('transient');
         }
-        return counters.evolve(doc, event);
+        return counters.evolve(doc, event, id);
       },
     };
     const errors: unknown[] = [];

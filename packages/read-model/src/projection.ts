@@ -14,8 +14,8 @@ export interface Projection<D extends Document = Document, E extends Event = Eve
   indexes?: CollectionOptions['indexes'];
   /** The documents an event changes; empty when the projection ignores it. */
   documentIds(event: RecordedEvent<E>): string[];
-  /** The document after the event; null deletes it. */
-  evolve(doc: D | null, event: RecordedEvent<E>): D | null;
+  /** The document `id` after the event; null deletes it. */
+  evolve(doc: D | null, event: RecordedEvent<E>, id: string): D | null;
 }
 
 export const collectionOf = (projection: Pick<Projection, 'name' | 'version'>): string => `${projection.name}_v${projection.version}`;

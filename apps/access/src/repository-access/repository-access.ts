@@ -1,4 +1,5 @@
 import type { RepositoryAction } from '@wharf/contracts/access';
+import type { AuthLevel } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 
 export interface NamespaceOwner {
@@ -6,16 +7,23 @@ export interface NamespaceOwner {
   creatorId: string;
 }
 
-const ALL: RepositoryAction[] = ['pull', 'push', 'delete'];
-
 /**
- * What a principal may do on a repository of a namespace: the account's administrator and the namespace's
- * creator manage it (SWR auth 7: pull, push, delete). Organization and repository permissions, shares and
- * public repositories extend this with the management API that grants them; until then nobody else,
- * anonymous callers included, gets anything. A repository whose namespace does not exist allows nothing.
+ * A principal's SWR level on an organization or one of its repositories: the account's administrator and the
+ * organization's creator manage it (7); anyone else in the account has the highest level granted to them on
+ * the organization or on the repository. Other accounts and anonymous callers have none.
  */
-export const allowedActions = (principal: Principal | null, owner: NamespaceOwner | null): RepositoryAction[] => {
-  if (!principal || !owner || principal.accountId !== owner.accountId) return [];
-  if (principal.accountAdmin || principal.userId === owner.creatorId) return ALL;
-  return [];
+export const effectiveAuth = (
+  principal: Principal | null,
+  owner: NamespaceOwner | null,
+  granted: { namespace?: number; repository?: number } = {},
+): AuthLevel | null => {
+  if (!principal || !owner || principal.accountId !== owner.accountId) return null;
+  if (principal.accountAdmin || principal.userId === owner.creatorId) return 7;
+  const level = Math.max(granted.namespace ?? 0, granted.repository ?? 0);
+  return level >= 7 ? 7 : level >= 3 ? 3 : level >= 1 ? 1 : null;
 };
+
+const ACTIONS: Record<AuthLevel, RepositoryAction[]> = { 7: ['pull', 'push', 'delete'], 3: ['pull', 'push'], 1: ['pull'] };
+
+/** 7 manage = pull, push, delete; 3 edit = pull, push; 1 read = pull. */
+export const actionsOf = (level: AuthLevel | null): RepositoryAction[] => (level === null ? [] : ACTIONS[level]);

@@ -1,7 +1,7 @@
 import { DomainError } from '@wharf/contracts';
+import type { AuthLevel } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import type { Command, Decider, Event } from '@wharf/event-store';
-import { namespaceAuth } from './namespace-auth';
 import { isValidNamespaceName } from './namespace-name';
 
 export type NamespaceCreated = Event<
@@ -12,7 +12,8 @@ export type NamespaceDeleted = Event<'NamespaceDeleted', { id: number; name: str
 export type NamespaceEvent = NamespaceCreated | NamespaceDeleted;
 
 export type CreateNamespace = Command<'CreateNamespace', { id: number; name: string; actor: Principal }>;
-export type DeleteNamespace = Command<'DeleteNamespace', { name: string; actor: Principal }>;
+/** `auth` is the caller's level on the namespace, as access reckons it. */
+export type DeleteNamespace = Command<'DeleteNamespace', { name: string; actor: Principal; auth: AuthLevel | null }>;
 export type NamespaceCommand = CreateNamespace | DeleteNamespace;
 
 export type NamespaceState =
@@ -55,10 +56,10 @@ export const decide = (command: NamespaceCommand, state: NamespaceState): Namesp
       ];
     }
     case 'DeleteNamespace': {
-      const { name, actor } = command.data;
+      const { name, actor, auth } = command.data;
       if (state.status !== 'active') throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
       if (actor.accountId !== state.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
-      if (namespaceAuth(actor, state) !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name });
+      if (auth !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name });
       return [{ type: 'NamespaceDeleted', data: { id: state.id, name, accountId: state.accountId, deletedAt: command.metadata.now } }];
     }
     default: {

@@ -16,7 +16,7 @@ const deleted: NamespaceDeleted = { type: 'NamespaceDeleted', data: { id: 7, nam
 
 const spec = DeciderSpecification.for(namespaceDecider);
 const create = (name: string, actor: Principal = creator) => ({ type: 'CreateNamespace' as const, data: { id: 7, name, actor }, metadata: { now } });
-const remove = (actor: Principal) => ({ type: 'DeleteNamespace' as const, data: { name: 'group', actor }, metadata: { now } });
+const remove = (actor: Principal, auth: 7 | 3 | 1 | null = 7) => ({ type: 'DeleteNamespace' as const, data: { name: 'group', actor, auth }, metadata: { now } });
 
 describe('namespace decider', () => {
   it('creates a namespace owned by the caller, at the command time', () => {
@@ -42,13 +42,14 @@ describe('namespace decider', () => {
     spec.given([]).when(create(name)).then([{ ...created(), data: { ...created().data, name } }]);
   });
 
-  it('lets the creator and the account administrator delete it', () => {
+  it('lets a caller with manage (7) delete it', () => {
     spec.given([created()]).when(remove(creator)).then([deleted]);
     spec.given([created()]).when(remove(admin)).then([deleted]);
   });
 
-  it('refuses deletion by a colleague without permission', () => {
-    spec.given([created()]).when(remove(colleague)).thenThrows({ code: 'CATALOG.NAMESPACE_FORBIDDEN' });
+  it('refuses deletion below manage', () => {
+    spec.given([created()]).when(remove(colleague, 3)).thenThrows({ code: 'CATALOG.NAMESPACE_FORBIDDEN' });
+    spec.given([created()]).when(remove(colleague, null)).thenThrows({ code: 'CATALOG.NAMESPACE_FORBIDDEN' });
   });
 
   it('answers not found to another account, and for a namespace that does not exist', () => {

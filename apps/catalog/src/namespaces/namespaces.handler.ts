@@ -1,13 +1,13 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
-import { CatalogRpc, CatalogStreams, type VisibleNamespace } from '@wharf/contracts/catalog';
+import { CatalogRpc, CatalogStreams, type AuthLevel, type VisibleNamespace } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import { handleCommand, type EventStore } from '@wharf/event-store';
 import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
 import type { Filter } from '@wharf/read-model';
 import { SchemaPipe } from '@wharf/transport';
-import { namespaceAuth } from './namespace-auth';
+import { AccessLevels } from '../access-levels';
 import { isValidNamespaceName } from './namespace-name';
 import { namespaceDecider } from './namespace.decider';
 import { reserveNamespaceNumber } from './namespace-numbers';
@@ -15,8 +15,7 @@ import { namespacesProjection, type NamespaceDocument } from './namespaces.proje
 
 const { createNamespace, listNamespaces, getNamespace, deleteNamespace } = CatalogRpc;
 
-const visible = (actor: Principal, doc: NamespaceDocument): VisibleNamespace | null => {
-  const auth = namespaceAuth(actor, doc);
+const visible = (doc: NamespaceDocument, auth: AuthLevel | null): VisibleNamespace | null => {
   if (auth === null) return null;
   const { number, name, accountId, creatorId, creatorName, createdAt } = doc;
   return { id: number, name, accountId, creatorId, creatorName, createdAt, auth };
@@ -28,6 +27,7 @@ export class NamespacesHandler {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projections: ProjectionHost,
+    private readonly levels: AccessLevels,
   ) {}
 
   private get namespaces() {
@@ -55,7 +55,8 @@ export class NamespacesHandler {
     if (name !== undefined) where.push({ field: 'name', op: 'eq', value: name });
     if (nameContains) where.push({ field: 'name', op: 'contains', value: nameContains });
     const docs = await this.namespaces.find({ where, sort: [{ field: 'number', direction: 'asc' }] });
-    const namespaces = docs.map((doc) => visible(actor, doc)).filter((ns): ns is VisibleNamespace => ns !== null);
+    const levels = await this.levels.all(actor, docs.map((doc) => ({ kind: 'namespace', namespace: doc.name })));
+    const namespaces = docs.map((doc, i) => visible(doc, levels[i] ?? null)).filter((ns): ns is VisibleNamespace => ns !== null);
     return { namespaces } satisfies RpcReply<typeof listNamespaces>;
   }
 
@@ -66,9 +67,10 @@ export class NamespacesHandler {
 
   @MessagePattern(deleteNamespace.subject)
   async delete(@Payload(new SchemaPipe(deleteNamespace.request)) { actor, name }: typeof deleteNamespace.request._output) {
+    const auth = await this.levels.on(actor, { kind: 'namespace', namespace: name });
     const { position } = await handleCommand(this.events, CatalogStreams.namespace + name, namespaceDecider, {
       type: 'DeleteNamespace',
-      data: { name, actor },
+      data: { name, actor, auth },
       metadata: { now: this.clock.now().toISOString(), actor: { accountId: actor.accountId, userId: actor.userId } },
     });
     await this.projections.waitFor(namespacesProjection, position);
@@ -79,7 +81,7 @@ export class NamespacesHandler {
   private async visibleOrThrow(actor: Principal, name: string): Promise<VisibleNamespace> {
     const doc = await this.namespaces.get(name);
     if (!doc || doc.accountId !== actor.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
-    const namespace = visible(actor, doc);
+    const namespace = visible(doc, await this.levels.on(actor, { kind: 'namespace', namespace: name }));
     if (!namespace) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name });
     return namespace;
   }

@@ -16,7 +16,7 @@ describe('namespaces projection', () => {
 
   it('keys documents by name and keeps the integer id as number', () => {
     expect(namespacesProjection.documentIds(createdEvent)).toEqual(['team']);
-    expect(namespacesProjection.evolve(null, createdEvent)).toEqual({
+    expect(namespacesProjection.evolve(null, createdEvent, 'team')).toEqual({
       id: 'team',
       number: 3,
       name: 'team',
@@ -28,8 +28,8 @@ describe('namespaces projection', () => {
   });
 
   it('removes the document when the namespace is deleted', () => {
-    const doc = namespacesProjection.evolve(null, createdEvent);
+    const doc = namespacesProjection.evolve(null, createdEvent, 'team');
     const deletedEvent = recorded({ type: 'NamespaceDeleted', data: { id: 3, name: 'team', accountId: 'a1', deletedAt: 'x' } }, 11);
-    expect(namespacesProjection.evolve(doc, deletedEvent)).toBeNull();
+    expect(namespacesProjection.evolve(doc, deletedEvent, 'team')).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import type { Principal } from '@wharf/contracts/identity';
 import { ProjectionHost } from '@wharf/platform';
 import type { Filter, SortKey } from '@wharf/read-model';
 import { SchemaPipe } from '@wharf/transport';
-import { namespaceAuth } from '../namespaces/namespace-auth';
+import { AccessLevels } from '../access-levels';
 import { namespacesProjection } from '../namespaces/namespaces.projection';
 import { RepositoryCommands } from './repository-commands';
 import { repositoriesProjection, tagId, tagsProjection, type RepositoryDocument, type TagDocument } from './repository.projections';
@@ -63,6 +63,7 @@ export class RepositoryManagementHandler {
   constructor(
     private readonly commands: RepositoryCommands,
     private readonly projections: ProjectionHost,
+    private readonly levels: AccessLevels,
   ) {}
 
   private get repositories() {
@@ -73,7 +74,7 @@ export class RepositoryManagementHandler {
   private async visibleWithAuth(actor: Principal, namespace: string, repository: string): Promise<{ doc: RepositoryDocument; auth: AuthLevel }> {
     const ns = await this.projections.collection(namespacesProjection).get(namespace);
     if (!ns || ns.accountId !== actor.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name: namespace });
-    const auth = namespaceAuth(actor, ns);
+    const auth = await this.levels.on(actor, { kind: 'repository', namespace, repository: `${namespace}/${repository}` });
     if (auth === null) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name: namespace });
     const doc = await this.repositories.get(`${namespace}/${repository}`);
     if (!doc) throw new DomainError('CATALOG.REPOSITORY_NOT_FOUND', { repository: `${namespace}/${repository}` });
@@ -87,7 +88,8 @@ export class RepositoryManagementHandler {
   @MessagePattern(rpc.create.subject)
   async create(@Payload(new SchemaPipe(rpc.create.request)) { actor, namespace, repository, category, description, isPublic }: In<'create'>) {
     const fullName = `${namespace}/${repository}`;
-    await this.commands.run('CreateRepository', { actor, repository: fullName, category: category ?? 'other', description: description ?? '', isPublic }, actor);
+    const auth = await this.levels.on(actor, { kind: 'namespace', namespace });
+    await this.commands.run('CreateRepository', { actor, auth, repository: fullName, category: category ?? 'other', description: description ?? '', isPublic }, actor);
     return { repository: toSummary((await this.repositories.get(fullName))!) } satisfies RpcReply<typeof rpc.create>;
   }
 
@@ -98,10 +100,10 @@ export class RepositoryManagementHandler {
 
   @MessagePattern(rpc.update.subject)
   async update(@Payload(new SchemaPipe(rpc.update.request)) { actor, namespace, repository, category, description, isPublic }: In<'update'>) {
-    const current = await this.visible(actor, namespace, repository);
+    const { doc: current, auth } = await this.visibleWithAuth(actor, namespace, repository);
     await this.commands.run(
       'UpdateRepository',
-      { actor, repository: current.name, category: category ?? current.category, description: description ?? current.description, isPublic },
+      { actor, auth, repository: current.name, category: category ?? current.category, description: description ?? current.description, isPublic },
       actor,
     );
     return { repository: toSummary((await this.repositories.get(current.name))!) } satisfies RpcReply<typeof rpc.update>;
@@ -109,8 +111,8 @@ export class RepositoryManagementHandler {
 
   @MessagePattern(rpc.delete.subject)
   async delete(@Payload(new SchemaPipe(rpc.delete.request)) { actor, namespace, repository }: In<'delete'>) {
-    const current = await this.visible(actor, namespace, repository);
-    await this.commands.run('DeleteRepository', { actor, repository: current.name }, actor);
+    const { doc: current, auth } = await this.visibleWithAuth(actor, namespace, repository);
+    await this.commands.run('DeleteRepository', { actor, auth, repository: current.name }, actor);
     return { deleted: true } satisfies RpcReply<typeof rpc.delete>;
   }
 
@@ -127,13 +129,9 @@ export class RepositoryManagementHandler {
       this.repositories.find({ where, sort, offset: query.offset, limit: query.limit }),
       this.repositories.count(where),
     ]);
-    // Rights below manage come with permissions; today the account's administrator and creators see theirs.
-    const namespaces = this.projections.collection(namespacesProjection);
-    const visible: RepositorySummary[] = [];
-    for (const doc of docs) {
-      const ns = await namespaces.get(doc.namespace);
-      if (ns && namespaceAuth(query.actor, ns) !== null) visible.push(toSummary(doc));
-    }
+    // The page holds what the account has; the caller sees those it has a level on.
+    const levels = await this.levels.all(query.actor, docs.map((doc) => ({ kind: 'repository', namespace: doc.namespace, repository: doc.name })));
+    const visible = docs.filter((_doc, i) => levels[i] !== null).map(toSummary);
     return { repositories: visible, total } satisfies RpcReply<typeof rpc.search>;
   }
 

@@ -1,9 +1,8 @@
 import { DomainError } from '@wharf/contracts';
-import type { ManifestFacts } from '@wharf/contracts/catalog';
+import type { AuthLevel, ManifestFacts } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import type { Command, Decider, Event } from '@wharf/event-store';
 import { isValidRepositoryName, isValidTag, splitRepositoryName } from '@wharf/oci';
-import { namespaceAuth } from '../namespaces/namespace-auth';
 
 /** What the management APIs say about a repository besides its content. */
 export interface RepositorySettings {
@@ -77,9 +76,16 @@ interface Creation {
   namespace: NamespaceRef | null;
   newId: number;
 }
-export type CreateRepository = Command<'CreateRepository', Creation & { repository: string } & RepositorySettings>;
-export type UpdateRepository = Command<'UpdateRepository', { actor: Principal; namespace: NamespaceRef | null; repository: string } & RepositorySettings>;
-export type DeleteRepository = Command<'DeleteRepository', { actor: Principal; namespace: NamespaceRef | null; repository: string }>;
+/** Management commands carry the caller's level on the repository, as access reckons it. */
+interface Managed {
+  actor: Principal;
+  namespace: NamespaceRef | null;
+  repository: string;
+  auth: AuthLevel | null;
+}
+export type CreateRepository = Command<'CreateRepository', Managed & { newId: number } & RepositorySettings>;
+export type UpdateRepository = Command<'UpdateRepository', Managed & RepositorySettings>;
+export type DeleteRepository = Command<'DeleteRepository', Managed>;
 export type LinkBlob = Command<'LinkBlob', Creation & { repository: string; digest: string; size: number }>;
 export type UnlinkBlob = Command<'UnlinkBlob', { repository: string; digest: string }>;
 export type PushManifest = Command<'PushManifest', Creation & { repository: string; manifest: ManifestFacts; tag?: string }>;
@@ -166,13 +172,17 @@ const requireNamespace = (repository: string, namespace: NamespaceRef | null): N
   return namespace;
 };
 
-/** Management calls need manage rights (7) on the namespace; another account's namespace does not exist for them. */
-const requireManager = (actor: Principal, namespace: NamespaceRef): void => {
-  if (actor.accountId !== namespace.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name: namespace.name });
-  if (namespaceAuth(actor, namespace) !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name: namespace.name });
+/**
+ * Creating and changing a repository takes edit (3), deleting it manage (7); another account's namespace does
+ * not exist for the caller.
+ */
+const requireLevel = (command: { data: Managed }, minimum: AuthLevel): void => {
+  const namespace = requireNamespace(command.data.repository, command.data.namespace);
+  if (command.data.actor.accountId !== namespace.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name: namespace.name });
+  if ((command.data.auth ?? 0) < minimum) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name: namespace.name });
 };
 
-const created = (command: Command<string, Creation & { repository: string } & Partial<RepositorySettings>>): RepositoryCreated => {
+const created = (command: Command<string, Creation & { repository: string } & Partial<RepositorySettings>> | CreateRepository): RepositoryCreated => {
   const { repository, actor, newId, category, description, isPublic } = command.data;
   const namespace = requireNamespace(repository, command.data.namespace);
   return {
@@ -216,20 +226,19 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
   const now = command.metadata.now;
   switch (command.type) {
     case 'CreateRepository': {
-      const namespace = requireNamespace(command.data.repository, command.data.namespace);
-      requireManager(command.data.actor, namespace);
+      requireLevel(command, 3);
       if (state.exists) throw new DomainError('CATALOG.REPOSITORY_ALREADY_EXISTS', { repository: command.data.repository });
       return [created(command)];
     }
     case 'UpdateRepository': {
-      const { repository, actor, category, description, isPublic } = command.data;
-      requireManager(actor, requireNamespace(repository, command.data.namespace));
+      const { repository, category, description, isPublic } = command.data;
+      requireLevel(command, 3);
       requireRepository(state, repository);
       return [{ type: 'RepositoryUpdated', data: { repository, category, description, isPublic, updatedAt: now } }];
     }
     case 'DeleteRepository': {
-      const { repository, actor } = command.data;
-      requireManager(actor, requireNamespace(repository, command.data.namespace));
+      const { repository } = command.data;
+      requireLevel(command, 7);
       requireRepository(state, repository);
       return [
         {

@@ -113,28 +113,29 @@ describe('repository decider', () => {
   });
 
   it('creates a repository through the management API, for managers only, once', () => {
-    const create = (by: Principal) => ({ type: 'CreateRepository' as const, data: { actor: by, namespace, newId: 9, repository, ...settings }, metadata });
-    spec.given([]).when(create(actor)).then([{ ...created, data: { ...created.data, ...settings } } as RepositoryEvent]);
-    spec.given([created]).when(create(actor)).thenThrows({ code: 'CATALOG.REPOSITORY_ALREADY_EXISTS' });
-    spec.given([]).when(create(colleague)).thenThrows({ code: 'CATALOG.NAMESPACE_FORBIDDEN' });
-    spec.given([]).when(create({ ...actor, accountId: 'elsewhere' })).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
+    const create = (by: Principal, auth: 7 | 3 | 1 | null) => ({ type: 'CreateRepository' as const, data: { actor: by, auth, namespace, newId: 9, repository, ...settings }, metadata });
+    spec.given([]).when(create(actor, 7)).then([{ ...created, data: { ...created.data, ...settings } } as RepositoryEvent]);
+    spec.given([]).when(create(colleague, 3)).then([{ ...created, data: { ...created.data, creatorId: 'u2', creatorName: 'other', ...settings } } as RepositoryEvent]);
+    spec.given([created]).when(create(actor, 7)).thenThrows({ code: 'CATALOG.REPOSITORY_ALREADY_EXISTS' });
+    spec.given([]).when(create(colleague, 1)).thenThrows({ code: 'CATALOG.NAMESPACE_FORBIDDEN' });
+    spec.given([]).when(create({ ...actor, accountId: 'elsewhere' }, null)).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
   });
 
   it('updates settings and deletes the repository with everything it held; the name can then be reused', () => {
     spec
       .given([created])
-      .when({ type: 'UpdateRepository', data: { actor, namespace, repository, ...settings }, metadata })
+      .when({ type: 'UpdateRepository', data: { actor, auth: 3, namespace, repository, ...settings }, metadata })
       .then([{ type: 'RepositoryUpdated', data: { repository, ...settings, updatedAt: now } }]);
     const history = [...stocked, pushed(image), tagged('v1', image.digest)];
     spec
       .given(history)
-      .when({ type: 'DeleteRepository', data: { actor, namespace, repository }, metadata })
+      .when({ type: 'DeleteRepository', data: { actor, auth: 7, namespace, repository }, metadata })
       .then([{ type: 'RepositoryDeleted', data: { repository, tags: ['v1'], manifests: [image.digest], blobs: [config, layer], deletedAt: now } }]);
     const deleted: RepositoryEvent = { type: 'RepositoryDeleted', data: { repository, tags: ['v1'], manifests: [image.digest], blobs: [config, layer], deletedAt: now } };
     spec.given([...history, deleted]).when(link(layer)).then([created, linked(layer)]);
     spec
       .given([created])
-      .when({ type: 'DeleteRepository', data: { actor: colleague, namespace, repository }, metadata })
+      .when({ type: 'DeleteRepository', data: { actor: colleague, auth: 3, namespace, repository }, metadata })
       .thenThrows({ code: 'CATALOG.NAMESPACE_FORBIDDEN' });
   });
 

@@ -17,3 +17,33 @@ export const AccessRpc = {
     z.object({ granted: z.array(RepositoryAccess) }),
   ),
 } as const;
+
+export const AuthLevel = z.union([z.literal(7), z.literal(3), z.literal(1)]);
+export const UserAuth = z.object({ userId: z.string(), userName: z.string(), auth: AuthLevel });
+export type UserAuth = z.infer<typeof UserAuth>;
+
+/** A permission's target: an organization, or a repository (full name) within one. */
+export const PermissionTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('namespace'), namespace: z.string() }),
+  z.object({ kind: z.literal('repository'), namespace: z.string(), repository: z.string() }),
+]);
+export type PermissionTarget = z.infer<typeof PermissionTarget>;
+
+export const AccessStreams = { permissions: 'access.permissions-' } as const;
+
+export const PermissionRpc = {
+  grant: rpc('access.permission.grant', z.object({ actor: Principal, target: PermissionTarget, grants: z.array(UserAuth).min(1).max(100) }), z.object({ granted: z.literal(true) })),
+  update: rpc('access.permission.update', z.object({ actor: Principal, target: PermissionTarget, grants: z.array(UserAuth).min(1).max(100) }), z.object({ updated: z.literal(true) })),
+  revoke: rpc('access.permission.revoke', z.object({ actor: Principal, target: PermissionTarget, userIds: z.array(z.string()).min(1).max(100) }), z.object({ revoked: z.literal(true) })),
+  list: rpc(
+    'access.permission.list',
+    z.object({ actor: Principal, target: PermissionTarget }),
+    z.object({ self: UserAuth.nullable(), others: z.array(UserAuth) }),
+  ),
+  /** The caller's level on each organization (and, when named, repository): null where it has none. */
+  resolve: rpc(
+    'access.permission.resolve',
+    z.object({ principal: Principal, targets: z.array(PermissionTarget).max(1000) }),
+    z.object({ levels: z.array(AuthLevel.nullable()) }),
+  ),
+} as const;

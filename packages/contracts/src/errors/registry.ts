@@ -1,4 +1,5 @@
 import { catalogErrors } from './catalog.errors';
+import { accessErrors } from './access.errors';
 import { identityErrors } from './identity.errors';
 import { platformErrors } from './platform.errors';
 
@@ -8,7 +9,7 @@ export interface ErrorDescriptor {
   readonly message: string;
 }
 
-const registry = { ...platformErrors, ...identityErrors, ...catalogErrors } as const satisfies Record<string, ErrorDescriptor>;
+const registry = { ...platformErrors, ...identityErrors, ...catalogErrors, ...accessErrors } as const satisfies Record<string, ErrorDescriptor>;
 
 export type ErrorCode = keyof typeof registry;
 

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import type { PermissionTarget } from '@wharf/contracts/access';
+import type { AuthLevel } from '@wharf/contracts/catalog';
+import type { Principal } from '@wharf/contracts/identity';
+import { ProjectionHost } from '@wharf/platform';
+import { namespaceOwnersProjection } from '../repository-access/namespace-owners.projection';
+import { effectiveAuth } from '../repository-access/repository-access';
+import { permissionId, permissionsProjection } from './permissions.projection';
+
+/** Looks up the facts `effectiveAuth` needs: the organization's owner and the grants to the principal. */
+@Injectable()
+export class PermissionLevels {
+  constructor(private readonly projections: ProjectionHost) {}
+
+  async owner(namespace: string) {
+    return this.projections.collection(namespaceOwnersProjection).get(namespace);
+  }
+
+  private async granted(kind: 'namespace' | 'repository', name: string, userId: string): Promise<number | undefined> {
+    return (await this.projections.collection(permissionsProjection).get(permissionId(kind, name, userId)))?.auth;
+  }
+
+  async levelOn(principal: Principal | null, target: PermissionTarget): Promise<AuthLevel | null> {
+    const owner = await this.owner(target.namespace);
+    if (!principal || !owner) return null;
+    const namespace = await this.granted('namespace', target.namespace, principal.userId);
+    const repository = target.kind === 'repository' ? await this.granted('repository', target.repository, principal.userId) : undefined;
+    return effectiveAuth(principal, owner, { ...(namespace !== undefined ? { namespace } : {}), ...(repository !== undefined ? { repository } : {}) });
+  }
+}

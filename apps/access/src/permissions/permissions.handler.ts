@@ -1,0 +1,110 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, type RpcReply } from '@wharf/contracts';
+import { AccessStreams, PermissionRpc, type PermissionTarget, type UserAuth } from '@wharf/contracts/access';
+import type { Principal } from '@wharf/contracts/identity';
+import { handleCommand, type EventStore } from '@wharf/event-store';
+import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { SchemaPipe } from '@wharf/transport';
+import { directoryRepositoriesProjection, directoryUsersProjection } from './directory.projections';
+import { permissionDecider, type PermissionCommand } from './permission.decider';
+import { PermissionLevels } from './permission-levels';
+import { permissionsProjection } from './permissions.projection';
+
+const rpc = PermissionRpc;
+type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
+
+const nameOf = (target: PermissionTarget): string => (target.kind === 'namespace' ? target.namespace : target.repository);
+
+/** SWR organization and image permissions: grant, update, revoke, list, and the levels they add up to. */
+@Controller()
+export class PermissionsHandler {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionHost,
+    private readonly levels: PermissionLevels,
+  ) {}
+
+  /**
+   * The target must exist in the actor's account (else 404). Granting on an organization takes manage (7) on
+   * it; on a repository, edit (3) on its organization or manage on the repository; and never for oneself.
+   */
+  private async requireManager(actor: Principal, target: PermissionTarget, changing: string[] = []): Promise<void> {
+    const owner = await this.levels.owner(target.namespace);
+    const exists = target.kind === 'namespace' || (await this.projections.collection(directoryRepositoriesProjection).get(target.repository)) !== null;
+    if (!owner || owner.accountId !== actor.accountId || !exists) {
+      throw new DomainError(target.kind === 'namespace' ? 'CATALOG.NAMESPACE_NOT_FOUND' : 'CATALOG.REPOSITORY_NOT_FOUND', { name: nameOf(target) });
+    }
+    const onNamespace = await this.levels.levelOn(actor, { kind: 'namespace', namespace: target.namespace });
+    const onTarget = await this.levels.levelOn(actor, target);
+    const allowed = target.kind === 'namespace' ? onNamespace === 7 : (onNamespace ?? 0) >= 3 || onTarget === 7;
+    if (!allowed) throw new DomainError('ACCESS.FORBIDDEN', { name: nameOf(target) });
+    if (changing.includes(actor.userId)) throw new DomainError('ACCESS.FORBIDDEN', { reason: 'you cannot change your own permission' });
+  }
+
+  private async requireGrantees(actor: Principal, grants: UserAuth[]): Promise<void> {
+    const users = this.projections.collection(directoryUsersProjection);
+    for (const grant of grants) {
+      const user = await users.get(grant.userId);
+      if (!user || user.accountId !== actor.accountId || user.name !== grant.userName) {
+        throw new DomainError('ACCESS.INVALID_GRANTEE', { userId: grant.userId, userName: grant.userName });
+      }
+    }
+  }
+
+  private async run(target: PermissionTarget, type: PermissionCommand['type'], data: { grants: UserAuth[] } | { userIds: string[] }, actor: Principal) {
+    const name = nameOf(target);
+    const { position } = await handleCommand(this.events, `${AccessStreams.permissions}${target.kind}:${name}`, permissionDecider, {
+      type,
+      data: { kind: target.kind, name, namespace: target.namespace, ...data },
+      metadata: { now: this.clock.now().toISOString(), actor: { accountId: actor.accountId, userId: actor.userId } },
+    } as PermissionCommand);
+    await this.projections.waitFor(permissionsProjection, position);
+  }
+
+  @MessagePattern(rpc.grant.subject)
+  async grant(@Payload(new SchemaPipe(rpc.grant.request)) { actor, target, grants }: In<'grant'>) {
+    await this.requireManager(actor, target, grants.map((g) => g.userId));
+    await this.requireGrantees(actor, grants);
+    await this.run(target, 'GrantPermissions', { grants }, actor);
+    return { granted: true } satisfies RpcReply<typeof rpc.grant>;
+  }
+
+  @MessagePattern(rpc.update.subject)
+  async update(@Payload(new SchemaPipe(rpc.update.request)) { actor, target, grants }: In<'update'>) {
+    await this.requireManager(actor, target, grants.map((g) => g.userId));
+    await this.requireGrantees(actor, grants);
+    await this.run(target, 'UpdatePermissions', { grants }, actor);
+    return { updated: true } satisfies RpcReply<typeof rpc.update>;
+  }
+
+  @MessagePattern(rpc.revoke.subject)
+  async revoke(@Payload(new SchemaPipe(rpc.revoke.request)) { actor, target, userIds }: In<'revoke'>) {
+    await this.requireManager(actor, target, userIds);
+    await this.run(target, 'RevokePermissions', { userIds }, actor);
+    return { revoked: true } satisfies RpcReply<typeof rpc.revoke>;
+  }
+
+  /** The caller's own level and everyone else's grants; readable with any level on the target. */
+  @MessagePattern(rpc.list.subject)
+  async list(@Payload(new SchemaPipe(rpc.list.request)) { actor, target }: In<'list'>) {
+    const level = await this.levels.levelOn(actor, target);
+    if (level === null) throw new DomainError(target.kind === 'namespace' ? 'CATALOG.NAMESPACE_NOT_FOUND' : 'CATALOG.REPOSITORY_NOT_FOUND', { name: nameOf(target) });
+    const grants = await this.projections.collection(permissionsProjection).find({
+      where: [
+        { field: 'kind', op: 'eq', value: target.kind },
+        { field: 'name', op: 'eq', value: nameOf(target) },
+      ],
+      sort: [{ field: 'userName', direction: 'asc' }],
+    });
+    const others = grants.filter((g) => g.userId !== actor.userId).map((g) => ({ userId: g.userId, userName: g.userName, auth: g.auth as UserAuth['auth'] }));
+    return { self: { userId: actor.userId, userName: actor.userName, auth: level }, others } satisfies RpcReply<typeof rpc.list>;
+  }
+
+  @MessagePattern(rpc.resolve.subject)
+  async resolve(@Payload(new SchemaPipe(rpc.resolve.request)) { principal, targets }: In<'resolve'>) {
+    const levels = await Promise.all(targets.map((target) => this.levels.levelOn(principal, target)));
+    return { levels } satisfies RpcReply<typeof rpc.resolve>;
+  }
+}
