@@ -6,7 +6,7 @@ const metadata = { now };
 const onOrg = { kind: 'namespace' as const, name: 'team', namespace: 'team' };
 const onRepo = { kind: 'repository' as const, name: 'team/app', namespace: 'team' };
 const dev = { userId: 'u-dev', userName: 'dev', auth: 3 as const };
-const granted = (target = onOrg): PermissionEvent => ({ type: 'PermissionsGranted', data: { ...target, grants: [dev], grantedAt: now } });
+const granted = (target: typeof onOrg | typeof onRepo = onOrg): PermissionEvent => ({ type: 'PermissionsGranted', data: { ...target, grants: [dev], grantedAt: now } });
 const spec = DeciderSpecification.for(permissionDecider);
 
 describe('permission decider', () => {
