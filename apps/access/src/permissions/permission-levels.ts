@@ -12,8 +12,20 @@ import { permissionId, permissionsProjection } from './permissions.projection';
 export class PermissionLevels {
   constructor(private readonly projections: ProjectionHost) {}
 
+  /**
+   * The organization's owner. Organizations are created by catalog, another service: absence may only mean this
+   * service has not projected the creation yet, so it catches up with the log's head once before answering.
+   */
   async owner(namespace: string) {
-    return this.projections.collection(namespaceOwnersProjection).get(namespace);
+    return this.caughtUp(() => this.projections.collection(namespaceOwnersProjection).get(namespace));
+  }
+
+  /** Runs a lookup, and when it finds nothing, again after catching up with everything written so far. */
+  async caughtUp<T>(lookup: () => Promise<T | null>): Promise<T | null> {
+    const found = await lookup();
+    if (found !== null) return found;
+    await this.projections.waitForHead();
+    return lookup();
   }
 
   private async granted(kind: 'namespace' | 'repository', name: string, userId: string): Promise<number | undefined> {

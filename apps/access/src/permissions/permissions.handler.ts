@@ -32,7 +32,9 @@ export class PermissionsHandler {
    */
   private async requireManager(actor: Principal, target: PermissionTarget, changing: string[] = []): Promise<void> {
     const owner = await this.levels.owner(target.namespace);
-    const exists = target.kind === 'namespace' || (await this.projections.collection(directoryRepositoriesProjection).get(target.repository)) !== null;
+    const exists =
+      target.kind === 'namespace' ||
+      (await this.levels.caughtUp(() => this.projections.collection(directoryRepositoriesProjection).get(target.repository))) !== null;
     if (!owner || owner.accountId !== actor.accountId || !exists) {
       throw new DomainError(target.kind === 'namespace' ? 'CATALOG.NAMESPACE_NOT_FOUND' : 'CATALOG.REPOSITORY_NOT_FOUND', { name: nameOf(target) });
     }
@@ -46,7 +48,7 @@ export class PermissionsHandler {
   private async requireGrantees(actor: Principal, grants: UserAuth[]): Promise<void> {
     const users = this.projections.collection(directoryUsersProjection);
     for (const grant of grants) {
-      const user = await users.get(grant.userId);
+      const user = await this.levels.caughtUp(() => users.get(grant.userId));
       if (!user || user.accountId !== actor.accountId || user.name !== grant.userName) {
         throw new DomainError('ACCESS.INVALID_GRANTEE', { userId: grant.userId, userName: grant.userName });
       }
