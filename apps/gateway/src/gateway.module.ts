@@ -10,6 +10,7 @@ import { KeystoneController } from './keystone/keystone.controller';
 import { SERVICES } from './services';
 import { SwrNamespacesController } from './swr/swr-namespaces.controller';
 import { SwrLifecycleController } from './swr/swr-lifecycle.controller';
+import { SwrLoginController } from './swr/swr-login.controller';
 import { SwrPermissionsController } from './swr/swr-permissions.controller';
 import { SwrRepositoriesController } from './swr/swr-repositories.controller';
 import { SwrVersionsController } from './swr/swr-versions.controller';
@@ -20,7 +21,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrLifecycleController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrLoginController, SwrLifecycleController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

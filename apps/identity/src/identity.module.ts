@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { accessKeysProjection } from './access-keys/access-keys.projection';
 import { accountsProjection } from './accounts/accounts.projection';
+import { LoginSecretsHandler } from './login-secrets/login-secrets.handler';
+import { loginSecretsProjection } from './login-secrets/login-secrets.projection';
 import { AdminBootstrap } from './bootstrap/admin-bootstrap';
 import { RegistryTokensHandler } from './registry-tokens/registry-tokens.handler';
 import { SigningKeys } from './registry-tokens/signing-keys';
@@ -18,8 +20,8 @@ export class IdentityModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     return {
       module: IdentityModule,
-      imports: [PlatformModule.forService(runtime, [accountsProjection, usersProjection, sessionTokensProjection, signingKeysProjection, accessKeysProjection])],
-      controllers: [SessionsHandler, RegistryTokensHandler, IdentityManagementHandler],
+      imports: [PlatformModule.forService(runtime, [accountsProjection, usersProjection, sessionTokensProjection, signingKeysProjection, accessKeysProjection, loginSecretsProjection])],
+      controllers: [SessionsHandler, RegistryTokensHandler, IdentityManagementHandler, LoginSecretsHandler],
       providers: [AdminBootstrap, Credentials, SigningKeys],
     };
   }

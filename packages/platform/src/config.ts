@@ -18,6 +18,7 @@ export const ConfigSchema = z
     WHARF_READ_MODEL: z.enum(['sqlite', 'mongodb']).default('sqlite'),
     MONGODB_URL: z.string().min(1).optional(),
     WHARF_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    WHARF_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1-32 lowercase letters, digits or -').default('wharf-1'),
     WHARF_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
     WHARF_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   })
@@ -42,6 +43,8 @@ export interface WharfConfig {
   eventStore: { kind: 'sqlite'; path: string } | { kind: 'kurrentdb'; url: string };
   readModel: { kind: 'sqlite'; path: string } | { kind: 'mongodb'; url: string };
   adminPassword: string | undefined;
+  /** The region name SWR login commands use as the user-name prefix. */
+  region: string;
   sessionTtlSeconds: number;
   logLevel: RawConfig['WHARF_LOG_LEVEL'];
 }
@@ -73,6 +76,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
     eventStore: raw.WHARF_EVENT_STORE === 'kurrentdb' ? { kind: 'kurrentdb', url: raw.KURRENTDB_URL! } : { kind: 'sqlite', path: sqlitePath },
     readModel: raw.WHARF_READ_MODEL === 'mongodb' ? { kind: 'mongodb', url: raw.MONGODB_URL! } : { kind: 'sqlite', path: sqlitePath },
     adminPassword: raw.WHARF_ADMIN_PASSWORD,
+    region: raw.WHARF_REGION,
     sessionTtlSeconds: raw.WHARF_SESSION_TTL_SECONDS,
     logLevel: raw.WHARF_LOG_LEVEL,
   };

@@ -3,6 +3,7 @@ import type { Principal } from '@wharf/contracts/identity';
 import { CLOCK, ProjectionHost, type Clock } from '@wharf/platform';
 import { accessKeyOfLogin, loginPasswordMatches } from '../access-keys/access-key';
 import { accessKeysProjection } from '../access-keys/access-keys.projection';
+import { loginSecretsProjection } from '../login-secrets/login-secrets.projection';
 import { hashToken, tokenIdOf } from '../sessions/session-token';
 import { sessionTokensProjection } from '../sessions/session-tokens.projection';
 import { verifyAgainstDecoy, verifyPassword } from './password-hash';
@@ -56,10 +57,17 @@ export class Credentials {
     return user ? principalOf(user) : null;
   }
 
-  private async principalByAccessKey(accessKey: string, password: string): Promise<Principal | null> {
-    const key = await this.projections.collection(accessKeysProjection).get(accessKey);
-    if (!key || !loginPasswordMatches(password, key.loginPasswordHash)) return null;
-    const user = await this.projections.collection(usersProjection).get(key.userName);
-    return user && user.enabled && user.userId === key.userId ? principalOf(user) : null;
+  /** `{prefix}@{id}`: a long-term access key, or a temporary login that has not expired. */
+  private async principalByAccessKey(id: string, password: string): Promise<Principal | null> {
+    const key = await this.projections.collection(accessKeysProjection).get(id);
+    const temporary = key ? null : await this.projections.collection(loginSecretsProjection).get(id);
+    const login = key
+      ? { userId: key.userId, userName: key.userName, hash: key.loginPasswordHash }
+      : temporary && Date.parse(temporary.expiresAt) > this.clock.now().getTime()
+        ? { userId: temporary.userId, userName: temporary.userName, hash: temporary.passwordHash }
+        : null;
+    if (!login || !loginPasswordMatches(password, login.hash)) return null;
+    const user = await this.projections.collection(usersProjection).get(login.userName);
+    return user && user.enabled && user.userId === login.userId ? principalOf(user) : null;
   }
 }

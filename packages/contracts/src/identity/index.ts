@@ -31,6 +31,7 @@ export const IdentityStreams = {
   sessionToken: 'identity.sessiontoken-',
   signingKey: 'identity.signingkey-',
   accessKey: 'identity.accesskey-',
+  loginSecret: 'identity.loginsecret-',
 } as const;
 
 export const CreateSessionRequest = z.object({
@@ -129,4 +130,13 @@ export const IdentityManagementRpc = {
   ),
   listAccessKeys: rpc('identity.access-key.list', asActor({ userId: z.string() }), z.object({ accessKeys: z.array(AccessKey) })),
   deleteAccessKey: rpc('identity.access-key.delete', asActor({ accessKey: z.string() }), z.object({ deleted: z.literal(true) })),
+} as const;
+
+export const LoginSecretRpc = {
+  /** A docker login for the caller: `temporary` (6 h, `{project}@{id}`) or `enhanced` (24 h, `bearertoken@{id}`). */
+  issue: rpc(
+    'identity.login-secret.issue',
+    z.object({ actor: Principal, kind: z.enum(['temporary', 'enhanced']), project: z.string().min(1).max(64) }),
+    z.object({ username: z.string(), password: z.string(), expiresAt: z.string() }),
+  ),
 } as const;
