@@ -13,6 +13,7 @@ import { SwrLifecycleController } from './swr/swr-lifecycle.controller';
 import { SwrLoginController } from './swr/swr-login.controller';
 import { SwrPermissionsController } from './swr/swr-permissions.controller';
 import { SwrRepositoriesController } from './swr/swr-repositories.controller';
+import { SwrSharesController } from './swr/swr-shares.controller';
 import { SwrVersionsController } from './swr/swr-versions.controller';
 
 /** The control plane's HTTP edge: authenticates, validates, calls services, renders each dialect's errors. */
@@ -21,7 +22,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrLoginController, SwrLifecycleController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

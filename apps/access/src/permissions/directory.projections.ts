@@ -46,3 +46,23 @@ export const directoryRepositoriesProjection: Projection<DirectoryRepositoryDocu
     return event.type === 'RepositoryCreated' ? { id: repository, namespace: repository.slice(0, repository.indexOf('/')) } : null;
   },
 };
+
+/** Accounts by name, from identity's published account events: shares name the account they go to. */
+export interface DirectoryAccountDocument {
+  id: string;
+  accountId: string;
+  [field: string]: unknown;
+}
+
+const AccountFacts = z.object({ accountId: z.string(), name: z.string() });
+
+export const directoryAccountsProjection: Projection<DirectoryAccountDocument> = {
+  name: 'directory_accounts',
+  version: 1,
+  streamPrefixes: [IdentityStreams.account],
+  documentIds: (event) => (event.type === 'AccountCreated' || event.type === 'AccountDeleted' ? [AccountFacts.parse(event.data).name] : []),
+  evolve: (_doc, event) => {
+    const { accountId, name } = AccountFacts.parse(event.data);
+    return event.type === 'AccountCreated' ? { id: name, accountId } : null;
+  },
+};

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { PermissionTarget } from '@wharf/contracts/access';
 import type { AuthLevel } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
-import { ProjectionHost } from '@wharf/platform';
+import { CLOCK, ProjectionHost, type Clock } from '@wharf/platform';
+import { shareId, sharesProjection, shareValid } from '../shares/shares.projection';
 import { namespaceOwnersProjection } from '../repository-access/namespace-owners.projection';
 import { effectiveAuth } from '../repository-access/repository-access';
 import { permissionId, permissionsProjection } from './permissions.projection';
@@ -10,7 +11,10 @@ import { permissionId, permissionsProjection } from './permissions.projection';
 /** Looks up the facts `effectiveAuth` needs: the organization's owner and the grants to the principal. */
 @Injectable()
 export class PermissionLevels {
-  constructor(private readonly projections: ProjectionHost) {}
+  constructor(
+    private readonly projections: ProjectionHost,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /**
    * The organization's owner. Organizations are created by catalog, another service: absence may only mean this
@@ -32,9 +36,18 @@ export class PermissionLevels {
     return (await this.projections.collection(permissionsProjection).get(permissionId(kind, name, userId)))?.auth;
   }
 
+  /**
+   * The principal's level: from its own account's rules and grants, or read (1) on a repository shared with its
+   * account until the share's deadline passes.
+   */
   async levelOn(principal: Principal | null, target: PermissionTarget): Promise<AuthLevel | null> {
     const owner = await this.owner(target.namespace);
     if (!principal || !owner) return null;
+    if (principal.accountId !== owner.accountId) {
+      if (target.kind !== 'repository') return null;
+      const share = await this.projections.collection(sharesProjection).get(shareId(target.repository, principal.accountId));
+      return share && shareValid(share, this.clock.now()) ? 1 : null;
+    }
     const namespace = await this.granted('namespace', target.namespace, principal.userId);
     const repository = target.kind === 'repository' ? await this.granted('repository', target.repository, principal.userId) : undefined;
     return effectiveAuth(principal, owner, { ...(namespace !== undefined ? { namespace } : {}), ...(repository !== undefined ? { repository } : {}) });

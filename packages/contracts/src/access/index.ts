@@ -29,7 +29,7 @@ export const PermissionTarget = z.discriminatedUnion('kind', [
 ]);
 export type PermissionTarget = z.infer<typeof PermissionTarget>;
 
-export const AccessStreams = { permissions: 'access.permissions-' } as const;
+export const AccessStreams = { permissions: 'access.permissions-', shares: 'access.share-' } as const;
 
 export const PermissionRpc = {
   grant: rpc('access.permission.grant', z.object({ actor: Principal, target: PermissionTarget, grants: z.array(UserAuth).min(1).max(100) }), z.object({ granted: z.literal(true) })),
@@ -46,4 +46,32 @@ export const PermissionRpc = {
     z.object({ principal: Principal, targets: z.array(PermissionTarget).max(1000) }),
     z.object({ levels: z.array(AuthLevel.nullable()) }),
   ),
+} as const;
+
+export const Share = z.object({
+  repository: z.string(),
+  namespace: z.string(),
+  accessDomain: z.string(),
+  permit: z.literal('read'),
+  /** ISO time, or `forever`. */
+  deadline: z.string(),
+  description: z.string(),
+  creatorId: z.string(),
+  creatorName: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Whether the share still grants pull (its deadline has not passed). */
+  valid: z.boolean(),
+});
+export type Share = z.infer<typeof Share>;
+
+const ShareInput = z.object({ permit: z.literal('read'), deadline: z.string(), description: z.string().max(1000).optional() });
+const RepositoryRef = z.object({ namespace: z.string(), repository: z.string() });
+
+export const ShareRpc = {
+  create: rpc('access.share.create', z.object({ actor: Principal, target: RepositoryRef, accessDomain: z.string() }).merge(ShareInput), z.object({ share: Share })),
+  update: rpc('access.share.update', z.object({ actor: Principal, target: RepositoryRef, accessDomain: z.string() }).merge(ShareInput), z.object({ share: Share })),
+  remove: rpc('access.share.remove', z.object({ actor: Principal, target: RepositoryRef, accessDomain: z.string() }), z.object({ removed: z.literal(true) })),
+  list: rpc('access.share.list', z.object({ actor: Principal, target: RepositoryRef }), z.object({ shares: z.array(Share) })),
+  get: rpc('access.share.get', z.object({ actor: Principal, target: RepositoryRef, accessDomain: z.string() }), z.object({ share: Share.nullable() })),
 } as const;

@@ -1,0 +1,110 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, type RpcReply } from '@wharf/contracts';
+import { AccessStreams, ShareRpc, type Share } from '@wharf/contracts/access';
+import type { Principal } from '@wharf/contracts/identity';
+import { handleCommand, type EventStore } from '@wharf/event-store';
+import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { SchemaPipe } from '@wharf/transport';
+import { directoryAccountsProjection, directoryRepositoriesProjection } from '../permissions/directory.projections';
+import { PermissionLevels } from '../permissions/permission-levels';
+import { shareDecider, type ShareCommand } from './share.decider';
+import { shareId, sharesProjection, shareValid, type ShareDocument } from './shares.projection';
+
+const rpc = ShareRpc;
+type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
+
+/** SWR shared accounts: a private repository shared, pull only, with another account until a deadline. */
+@Controller()
+export class SharesHandler {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionHost,
+    private readonly levels: PermissionLevels,
+  ) {}
+
+  private toShare(doc: ShareDocument): Share {
+    const { repository, namespace, accessDomain, permit, deadline, description, creatorId, creatorName, createdAt, updatedAt } = doc;
+    return { repository, namespace, accessDomain, permit, deadline, description, creatorId, creatorName, createdAt, updatedAt, valid: shareValid(doc, this.clock.now()) };
+  }
+
+  /** The repository, in the caller's account, on which the caller has `minimum`; 404 otherwise. */
+  private async requireRepository(actor: Principal, target: { namespace: string; repository: string }, minimum: number): Promise<string> {
+    const repository = `${target.namespace}/${target.repository}`;
+    const exists = await this.levels.caughtUp(() => this.projections.collection(directoryRepositoriesProjection).get(repository));
+    const owner = await this.levels.owner(target.namespace);
+    if (!exists || !owner || owner.accountId !== actor.accountId) throw new DomainError('CATALOG.REPOSITORY_NOT_FOUND', { repository });
+    const level = await this.levels.levelOn(actor, { kind: 'repository', namespace: target.namespace, repository });
+    if ((level ?? 0) < minimum) throw new DomainError('ACCESS.FORBIDDEN', { repository });
+    return repository;
+  }
+
+  private async accountOf(actor: Principal, accessDomain: string): Promise<string> {
+    const account = await this.levels.caughtUp(() => this.projections.collection(directoryAccountsProjection).get(accessDomain));
+    if (!account || account.accountId === actor.accountId) throw new DomainError('ACCESS.INVALID_DOMAIN', { accessDomain });
+    return account.accountId;
+  }
+
+  private async run(repository: string, accountId: string, command: Omit<ShareCommand, 'metadata'>, actor: Principal): Promise<void> {
+    const { position } = await handleCommand(this.events, `${AccessStreams.shares}${shareId(repository, accountId)}`, shareDecider, {
+      ...command,
+      metadata: { now: this.clock.now().toISOString(), actor: { accountId: actor.accountId, userId: actor.userId } },
+    } as ShareCommand);
+    await this.projections.waitFor(sharesProjection, position);
+  }
+
+  private async stored(repository: string, accountId: string): Promise<ShareDocument> {
+    return (await this.projections.collection(sharesProjection).get(shareId(repository, accountId)))!;
+  }
+
+  @MessagePattern(rpc.create.subject)
+  async create(@Payload(new SchemaPipe(rpc.create.request)) { actor, target, accessDomain, permit, deadline, description }: In<'create'>) {
+    const repository = await this.requireRepository(actor, target, 7);
+    const accessAccountId = await this.accountOf(actor, accessDomain);
+    const data = { repository, namespace: target.namespace, accessDomain, accessAccountId, permit, deadline, description: description ?? '' };
+    await this.run(repository, accessAccountId, { type: 'ShareRepository', data: { ...data, creatorId: actor.userId, creatorName: actor.userName } }, actor);
+    return { share: this.toShare(await this.stored(repository, accessAccountId)) } satisfies RpcReply<typeof rpc.create>;
+  }
+
+  @MessagePattern(rpc.update.subject)
+  async update(@Payload(new SchemaPipe(rpc.update.request)) { actor, target, accessDomain, permit, deadline, description }: In<'update'>) {
+    const repository = await this.requireRepository(actor, target, 7);
+    const accessAccountId = await this.accountOf(actor, accessDomain);
+    const data = { repository, namespace: target.namespace, accessDomain, accessAccountId, permit, deadline, description: description ?? '' };
+    await this.run(repository, accessAccountId, { type: 'UpdateShare', data }, actor);
+    return { share: this.toShare(await this.stored(repository, accessAccountId)) } satisfies RpcReply<typeof rpc.update>;
+  }
+
+  @MessagePattern(rpc.remove.subject)
+  async remove(@Payload(new SchemaPipe(rpc.remove.request)) { actor, target, accessDomain }: In<'remove'>) {
+    const repository = await this.requireRepository(actor, target, 7);
+    const accessAccountId = await this.accountOf(actor, accessDomain);
+    await this.run(repository, accessAccountId, { type: 'RemoveShare', data: { repository, accessDomain, accessAccountId } }, actor);
+    return { removed: true } satisfies RpcReply<typeof rpc.remove>;
+  }
+
+  @MessagePattern(rpc.list.subject)
+  async list(@Payload(new SchemaPipe(rpc.list.request)) { actor, target }: In<'list'>) {
+    const repository = await this.requireRepository(actor, target, 1);
+    const docs = await this.projections.collection(sharesProjection).find({
+      where: [{ field: 'repository', op: 'eq', value: repository }],
+      sort: [{ field: 'accessDomain', direction: 'asc' }],
+      limit: 100,
+    });
+    return { shares: docs.map((doc) => this.toShare(doc)) } satisfies RpcReply<typeof rpc.list>;
+  }
+
+  @MessagePattern(rpc.get.subject)
+  async get(@Payload(new SchemaPipe(rpc.get.request)) { actor, target, accessDomain }: In<'get'>) {
+    const repository = await this.requireRepository(actor, target, 1);
+    const [doc] = await this.projections.collection(sharesProjection).find({
+      where: [
+        { field: 'repository', op: 'eq', value: repository },
+        { field: 'accessDomain', op: 'eq', value: accessDomain },
+      ],
+      limit: 1,
+    });
+    return { share: doc ? this.toShare(doc) : null } satisfies RpcReply<typeof rpc.get>;
+  }
+}
