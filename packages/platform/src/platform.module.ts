@@ -5,6 +5,7 @@ import type { EventStore } from '@wharf/event-store';
 import type { Document, DocumentStore, Projection } from '@wharf/read-model';
 import type { ServiceClient } from '@wharf/transport';
 import type { WharfConfig } from './config';
+import { CommandRunner } from './command-runner';
 import { ProjectionHost } from './projection-host';
 import { CLOCK, DOCUMENT_STORE, EVENT_STORE, PROJECTIONS, SERVICE_CLIENT, WHARF_CONFIG, type Clock } from './tokens';
 
@@ -47,8 +48,9 @@ export class PlatformModule {
         { provide: PROJECTIONS, useValue: projections },
         { provide: SERVICE_CLIENT, useValue: runtime.services },
         ProjectionHost,
+        CommandRunner,
       ],
-      exports: [WHARF_CONFIG, EVENT_STORE, DOCUMENT_STORE, CLOCK, SERVICE_CLIENT, ProjectionHost],
+      exports: [WHARF_CONFIG, EVENT_STORE, DOCUMENT_STORE, CLOCK, SERVICE_CLIENT, ProjectionHost, CommandRunner],
     };
   }
 }

@@ -1,10 +1,9 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
 import { AccessStreams, PermissionRpc, type PermissionTarget, type UserAuth } from '@wharf/contracts/access';
 import type { Principal } from '@wharf/contracts/identity';
-import { handleCommand, type EventStore } from '@wharf/event-store';
-import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { CommandRunner, ProjectionHost } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
 import { directoryRepositoriesProjection, directoryUsersProjection } from './directory.projections';
 import { permissionDecider, type PermissionCommand } from './permission.decider';
@@ -20,8 +19,7 @@ const nameOf = (target: PermissionTarget): string => (target.kind === 'namespace
 @Controller()
 export class PermissionsHandler {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
     private readonly levels: PermissionLevels,
   ) {}
@@ -57,12 +55,12 @@ export class PermissionsHandler {
 
   private async run(target: PermissionTarget, type: PermissionCommand['type'], data: { grants: UserAuth[] } | { userIds: string[] }, actor: Principal) {
     const name = nameOf(target);
-    const { position } = await handleCommand(this.events, `${AccessStreams.permissions}${target.kind}:${name}`, permissionDecider, {
-      type,
-      data: { kind: target.kind, name, namespace: target.namespace, ...data },
-      metadata: { now: this.clock.now().toISOString(), actor: { accountId: actor.accountId, userId: actor.userId } },
-    } as PermissionCommand);
-    await this.projections.waitFor(permissionsProjection, position);
+    await this.commands.run(
+      `${AccessStreams.permissions}${target.kind}:${name}`,
+      permissionDecider,
+      { type, data: { kind: target.kind, name, namespace: target.namespace, ...data } as PermissionCommand['data'] },
+      { actor, readModels: [permissionsProjection] },
+    );
   }
 
   @MessagePattern(rpc.grant.subject)

@@ -3,8 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
 import { AccessStreams, ShareRpc, type Share } from '@wharf/contracts/access';
 import type { Principal } from '@wharf/contracts/identity';
-import { handleCommand, type EventStore } from '@wharf/event-store';
-import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { CLOCK, CommandRunner, ProjectionHost, type Clock } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
 import { directoryAccountsProjection, directoryRepositoriesProjection } from '../permissions/directory.projections';
 import { PermissionLevels } from '../permissions/permission-levels';
@@ -18,8 +17,8 @@ type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
 @Controller()
 export class SharesHandler {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
     private readonly levels: PermissionLevels,
   ) {}
@@ -47,11 +46,7 @@ export class SharesHandler {
   }
 
   private async run(repository: string, accountId: string, command: Omit<ShareCommand, 'metadata'>, actor: Principal): Promise<void> {
-    const { position } = await handleCommand(this.events, `${AccessStreams.shares}${shareId(repository, accountId)}`, shareDecider, {
-      ...command,
-      metadata: { now: this.clock.now().toISOString(), actor: { accountId: actor.accountId, userId: actor.userId } },
-    } as ShareCommand);
-    await this.projections.waitFor(sharesProjection, position);
+    await this.commands.run(`${AccessStreams.shares}${shareId(repository, accountId)}`, shareDecider, command, { actor, readModels: [sharesProjection] });
   }
 
   private async stored(repository: string, accountId: string): Promise<ShareDocument> {

@@ -3,8 +3,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
 import { CatalogRpc, CatalogStreams, type AuthLevel, type VisibleNamespace } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
-import { handleCommand, type EventStore } from '@wharf/event-store';
-import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import type { EventStore } from '@wharf/event-store';
+import { CommandRunner, EVENT_STORE, ProjectionHost } from '@wharf/platform';
 import type { Filter } from '@wharf/read-model';
 import { SchemaPipe } from '@wharf/transport';
 import { AccessLevels } from '../access-levels';
@@ -25,7 +25,7 @@ const visible = (doc: NamespaceDocument, auth: AuthLevel | null): VisibleNamespa
 export class NamespacesHandler {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
     private readonly levels: AccessLevels,
   ) {}
@@ -38,14 +38,13 @@ export class NamespacesHandler {
   async create(@Payload(new SchemaPipe(createNamespace.request)) { actor, name }: typeof createNamespace.request._output) {
     // Checked before a number is reserved, so invalid names do not use up ids; the decider checks again.
     if (!isValidNamespaceName(name)) throw new DomainError('CATALOG.INVALID_NAMESPACE_NAME', { name });
-    const now = this.clock.now().toISOString();
+    const now = this.commands.now();
     const id = await reserveNamespaceNumber(this.events, name, now);
-    const { position } = await handleCommand(this.events, CatalogStreams.namespace + name, namespaceDecider, {
-      type: 'CreateNamespace',
-      data: { id, name, actor },
-      metadata: { now, actor: { accountId: actor.accountId, userId: actor.userId } },
+    await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'CreateNamespace', data: { id, name, actor } }, {
+      actor,
+      now,
+      readModels: [namespacesProjection],
     });
-    await this.projections.waitFor(namespacesProjection, position);
     return { namespace: await this.visibleOrThrow(actor, name) } satisfies RpcReply<typeof createNamespace>;
   }
 
@@ -68,12 +67,10 @@ export class NamespacesHandler {
   @MessagePattern(deleteNamespace.subject)
   async delete(@Payload(new SchemaPipe(deleteNamespace.request)) { actor, name }: typeof deleteNamespace.request._output) {
     const auth = await this.levels.on(actor, { kind: 'namespace', namespace: name });
-    const { position } = await handleCommand(this.events, CatalogStreams.namespace + name, namespaceDecider, {
-      type: 'DeleteNamespace',
-      data: { name, actor, auth },
-      metadata: { now: this.clock.now().toISOString(), actor: { accountId: actor.accountId, userId: actor.userId } },
+    await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'DeleteNamespace', data: { name, actor, auth } }, {
+      actor,
+      readModels: [namespacesProjection],
     });
-    await this.projections.waitFor(namespacesProjection, position);
     return { deleted: true } satisfies RpcReply<typeof deleteNamespace>;
   }
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RepositoryStreams } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
-import { handleCommand, type EventStore } from '@wharf/event-store';
+import type { EventStore } from '@wharf/event-store';
 import { splitRepositoryName } from '@wharf/oci';
-import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { CommandRunner, EVENT_STORE, ProjectionHost } from '@wharf/platform';
 import { reserveRepositoryNumber } from '../namespaces/namespace-numbers';
 import { namespacesProjection } from '../namespaces/namespaces.projection';
 import { repositoryDecider, type NamespaceRef, type RepositoryCommand } from './repository.decider';
@@ -16,7 +16,7 @@ type WithoutContext<C> = C extends { data: infer D } ? Omit<D, 'namespace' | 'ne
 export class RepositoryCommands {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
   ) {}
 
@@ -35,17 +35,16 @@ export class RepositoryCommands {
     data: WithoutContext<Extract<RepositoryCommand, { type: T }>>,
     actor?: Principal,
   ): Promise<void> {
-    const now = this.clock.now().toISOString();
+    const now = this.commands.now();
     const repository = data.repository;
     const namespace = await this.namespaceOf(repository);
     const exists = (await this.projections.collection(repositoriesProjection).get(repository)) !== null;
     const newId = exists || !namespace ? 0 : await reserveRepositoryNumber(this.events, repository, now);
-    const command = {
-      type,
-      data: { ...data, namespace, newId },
-      metadata: { now, ...(actor ? { actor: { accountId: actor.accountId, userId: actor.userId } } : {}) },
-    } as unknown as RepositoryCommand;
-    const { position } = await handleCommand(this.events, RepositoryStreams.repository + repository, repositoryDecider, command);
-    await Promise.all(repositoryProjections.map((projection) => this.projections.waitFor(projection, position)));
+    const command = { type, data: { ...data, namespace, newId } } as unknown as RepositoryCommand;
+    await this.commands.run(RepositoryStreams.repository + repository, repositoryDecider, command, {
+      ...(actor ? { actor } : {}),
+      now,
+      readModels: repositoryProjections,
+    });
   }
 }

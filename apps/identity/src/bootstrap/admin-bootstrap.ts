@@ -2,8 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError } from '@wharf/contracts';
 import { IdentityStreams } from '@wharf/contracts/identity';
-import { handleCommand, type EventStore } from '@wharf/event-store';
-import { CLOCK, EVENT_STORE, ProjectionHost, WHARF_CONFIG, type Clock, type WharfConfig } from '@wharf/platform';
+import { CommandRunner, ProjectionHost, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import { accountDecider } from '../accounts/account.decider';
 import { accountsProjection } from '../accounts/accounts.projection';
 import { hashPassword } from '../users/password-hash';
@@ -26,8 +25,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('AdminBootstrap');
 
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandRunner,
     @Inject(WHARF_CONFIG) private readonly config: WharfConfig,
     private readonly projections: ProjectionHost,
   ) {}
@@ -49,12 +47,12 @@ export class AdminBootstrap implements OnApplicationBootstrap {
 
   private async createSystemAccount() {
     try {
-      const { position } = await handleCommand(this.events, IdentityStreams.account + SYSTEM_ACCOUNT, accountDecider, {
-        type: 'CreateAccount',
-        data: { accountId: randomUUID(), name: SYSTEM_ACCOUNT, system: true },
-        metadata: { now: this.clock.now().toISOString() },
-      });
-      await this.projections.waitFor(accountsProjection, position);
+      await this.commands.run(
+        IdentityStreams.account + SYSTEM_ACCOUNT,
+        accountDecider,
+        { type: 'CreateAccount', data: { accountId: randomUUID(), name: SYSTEM_ACCOUNT, system: true } },
+        { readModels: [accountsProjection] },
+      );
     } catch (error) {
       if (!alreadyExists(error)) throw error;
       await this.projections.waitForHead();
@@ -66,20 +64,23 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     const generated = this.config.adminPassword === undefined;
     const password = this.config.adminPassword ?? randomBytes(18).toString('base64url');
     try {
-      const { position } = await handleCommand(this.events, IdentityStreams.user + SYSTEM_ADMIN, userDecider, {
-        type: 'CreateUser',
-        data: {
-          userId: randomUUID(),
-          name: SYSTEM_ADMIN,
-          accountId,
-          accountName: SYSTEM_ACCOUNT,
-          systemAccount: true,
-          accountAdmin: true,
-          passwordHash: await hashPassword(password),
+      await this.commands.run(
+        IdentityStreams.user + SYSTEM_ADMIN,
+        userDecider,
+        {
+          type: 'CreateUser',
+          data: {
+            userId: randomUUID(),
+            name: SYSTEM_ADMIN,
+            accountId,
+            accountName: SYSTEM_ACCOUNT,
+            systemAccount: true,
+            accountAdmin: true,
+            passwordHash: await hashPassword(password),
+          },
         },
-        metadata: { now: this.clock.now().toISOString() },
-      });
-      await this.projections.waitFor(usersProjection, position);
+        { readModels: [usersProjection] },
+      );
     } catch (error) {
       if (alreadyExists(error)) return;
       throw error;

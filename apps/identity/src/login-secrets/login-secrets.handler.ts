@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { RpcReply } from '@wharf/contracts';
 import { IdentityStreams, LoginSecretRpc } from '@wharf/contracts/identity';
-import { handleCommand, type EventStore } from '@wharf/event-store';
-import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { CommandRunner } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
 import { hashLoginPassword, newAccessKeyId } from '../access-keys/access-key';
 import { loginSecretDecider } from './login-secret.decider';
@@ -15,23 +14,22 @@ export const LOGIN_TTL_SECONDS = { temporary: 6 * 3600, enhanced: 24 * 3600 } as
 
 @Controller()
 export class LoginSecretsHandler {
-  constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly projections: ProjectionHost,
-  ) {}
+  constructor(private readonly commands: CommandRunner) {}
 
   /** A docker login for the caller; the password is shown here only and kept as a hash. */
   @MessagePattern(LoginSecretRpc.issue.subject)
   async issue(@Payload(new SchemaPipe(LoginSecretRpc.issue.request)) { actor, kind, project }: typeof LoginSecretRpc.issue.request._output) {
     const loginId = newAccessKeyId();
     const password = randomBytes(32).toString('hex');
-    const { newEvents, position } = await handleCommand(this.events, IdentityStreams.loginSecret + loginId, loginSecretDecider, {
-      type: 'IssueLoginSecret',
-      data: { loginId, kind, userId: actor.userId, userName: actor.userName, accountId: actor.accountId, passwordHash: hashLoginPassword(password), ttlSeconds: LOGIN_TTL_SECONDS[kind] },
-      metadata: { now: this.clock.now().toISOString(), actor: { accountId: actor.accountId, userId: actor.userId } },
-    });
-    await this.projections.waitFor(loginSecretsProjection, position);
+    const { newEvents } = await this.commands.run(
+      IdentityStreams.loginSecret + loginId,
+      loginSecretDecider,
+      {
+        type: 'IssueLoginSecret',
+        data: { loginId, kind, userId: actor.userId, userName: actor.userName, accountId: actor.accountId, passwordHash: hashLoginPassword(password), ttlSeconds: LOGIN_TTL_SECONDS[kind] },
+      },
+      { actor, readModels: [loginSecretsProjection] },
+    );
     const username = `${kind === 'enhanced' ? 'bearertoken' : project}@${loginId}`;
     return { username, password, expiresAt: newEvents[0]!.data.expiresAt } satisfies RpcReply<typeof LoginSecretRpc.issue>;
   }

@@ -1,8 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { IdentityStreams } from '@wharf/contracts/identity';
-import { handleCommand, type EventStore } from '@wharf/event-store';
-import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import { CommandRunner, ProjectionHost } from '@wharf/platform';
 import { generateSigningKey } from '@wharf/registry-token';
 import { signingKeyDecider } from './signing-key.decider';
 import { signingKeysProjection, type SigningKeyDocument } from './signing-keys.projection';
@@ -15,20 +14,16 @@ export class SigningKeys implements OnApplicationBootstrap {
   private current: { kid: string; privateKey: KeyObject } | undefined;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.projections.start();
     // Replicas racing here append to the same stream; the decider makes every creation after the first a no-op.
-    const { position } = await handleCommand(this.events, IdentityStreams.signingKey + PRIMARY, signingKeyDecider, {
-      type: 'CreateSigningKey',
-      data: generateSigningKey(),
-      metadata: { now: this.clock.now().toISOString() },
+    await this.commands.run(IdentityStreams.signingKey + PRIMARY, signingKeyDecider, { type: 'CreateSigningKey', data: generateSigningKey() }, {
+      readModels: [signingKeysProjection],
     });
-    await this.projections.waitFor(signingKeysProjection, position);
     const [key] = await this.all();
     if (!key) throw new Error('No signing key after creating one');
     this.current = { kid: key.kid, privateKey: createPrivateKey(key.privateKeyPem) };

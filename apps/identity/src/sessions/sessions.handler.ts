@@ -2,8 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
 import { IdentityRpc, IdentityStreams } from '@wharf/contracts/identity';
-import { handleCommand, type EventStore } from '@wharf/event-store';
-import { CLOCK, EVENT_STORE, ProjectionHost, WHARF_CONFIG, type Clock, type WharfConfig } from '@wharf/platform';
+import { CommandRunner, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
 import { Credentials, principalOf } from '../users/credentials';
 import { hashToken, newSessionToken, tokenIdOf } from './session-token';
@@ -15,10 +14,8 @@ const { createSession, verifyToken } = IdentityRpc;
 @Controller()
 export class SessionsHandler {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WHARF_CONFIG) private readonly config: WharfConfig,
-    private readonly projections: ProjectionHost,
+    private readonly commands: CommandRunner,
     private readonly credentials: Credentials,
   ) {}
 
@@ -31,12 +28,12 @@ export class SessionsHandler {
     }
     const token = newSessionToken();
     const tokenHash = hashToken(token);
-    const { newEvents, position } = await handleCommand(this.events, IdentityStreams.sessionToken + tokenIdOf(tokenHash), sessionTokenDecider, {
-      type: 'IssueSessionToken',
-      data: { tokenHash, userId: user.userId, userName: user.name, accountId: user.accountId, ttlSeconds: this.config.sessionTtlSeconds },
-      metadata: { now: this.clock.now().toISOString(), actor: { accountId: user.accountId, userId: user.userId } },
-    });
-    await this.projections.waitFor(sessionTokensProjection, position);
+    const { newEvents } = await this.commands.run(
+      IdentityStreams.sessionToken + tokenIdOf(tokenHash),
+      sessionTokenDecider,
+      { type: 'IssueSessionToken', data: { tokenHash, userId: user.userId, userName: user.name, accountId: user.accountId, ttlSeconds: this.config.sessionTtlSeconds } },
+      { actor: { accountId: user.accountId, userId: user.userId }, readModels: [sessionTokensProjection] },
+    );
     const issued = newEvents[0]!.data;
     return { token, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt, principal: principalOf(user, tokenHash) } satisfies RpcReply<
       typeof createSession

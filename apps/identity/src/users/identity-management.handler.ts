@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
 import { IdentityManagementRpc, IdentityStreams, type Account, type Principal, type User } from '@wharf/contracts/identity';
-import { handleCommand, type Command, type Decider, type Event, type EventStore } from '@wharf/event-store';
-import { CLOCK, EVENT_STORE, ProjectionHost, type Clock } from '@wharf/platform';
+import type { Command, Decider, Event } from '@wharf/event-store';
+import { CommandRunner, ProjectionHost } from '@wharf/platform';
 import type { Document, Projection } from '@wharf/read-model';
 import { SchemaPipe } from '@wharf/transport';
 import { accessKeyDecider } from '../access-keys/access-key.decider';
@@ -42,8 +42,7 @@ const requireStrong = (password: string): void => {
 @Controller()
 export class IdentityManagementHandler {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
   ) {}
 
@@ -55,13 +54,7 @@ export class IdentityManagementHandler {
     actor: Principal,
     projection: Projection<Document, never>,
   ): Promise<E[]> {
-    const { newEvents, position } = await handleCommand(this.events, stream, decider, {
-      type,
-      data,
-      metadata: { now: this.clock.now().toISOString(), actor: { accountId: actor.accountId, userId: actor.userId } },
-    } as C);
-    await this.projections.waitFor(projection, position);
-    return newEvents;
+    return (await this.commands.run(stream, decider, { type, data }, { actor, readModels: [projection] })).newEvents;
   }
 
   private async accountById(accountId: string): Promise<AccountDocument> {

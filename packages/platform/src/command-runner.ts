@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { handleCommand, type Actor, type Command, type CommandResult, type Decider, type Event, type EventStore } from '@wharf/event-store';
+import type { Document, Projection } from '@wharf/read-model';
+import { ProjectionHost } from './projection-host';
+import { CLOCK, EVENT_STORE, type Clock } from './tokens';
+
+/**
+ * The write path every service shares: stamp the command with the time and the actor, read-decide-append with
+ * retries, then answer only once the read models that serve the next read have applied it (read-your-writes).
+ */
+@Injectable()
+export class CommandRunner {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly projections: ProjectionHost,
+  ) {}
+
+  now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  async run<S, C extends Command, E extends Event>(
+    stream: string,
+    decider: Decider<S, C, E>,
+    command: { type: C['type']; data: C['data'] },
+    options: { actor?: Pick<Actor, 'accountId' | 'userId'>; readModels: readonly Projection<Document, never>[]; now?: string },
+  ): Promise<CommandResult<S, E>> {
+    const metadata = { now: options.now ?? this.now(), ...(options.actor ? { actor: { accountId: options.actor.accountId, userId: options.actor.userId } } : {}) };
+    const result = await handleCommand(this.events, stream, decider, { ...command, metadata } as C);
+    await Promise.all(options.readModels.map((projection) => this.projections.waitFor(projection, result.position)));
+    return result;
+  }
+}
