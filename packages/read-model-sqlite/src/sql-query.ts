@@ -19,7 +19,9 @@ const NOTHING = sql('0');
  * The SQL expression of a document field. Expression indexes are declared with exactly this text, which is what
  * lets the planner use them. `name` has passed `validateQuery`/`validateFieldNames`, so it is a plain identifier.
  */
-export const field = (name: string): string => `json_extract(doc, '$.${name}')`;
+export const field = (name: string): string =>
+  // A document's id is its row's primary key, so filters and sorts on it use the key instead of the JSON.
+  name === 'id' ? 'id' : `json_extract(doc, '$.${name}')`;
 
 /**
  * json_extract turns JSON true/false into 1/0, and SQLite cannot bind booleans: bind those numbers. So SQLite does

@@ -3,12 +3,17 @@ import type { PermissionTarget } from '@wharf/contracts/access';
 import type { AuthLevel } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import { CLOCK, ProjectionHost, type Clock } from '@wharf/platform';
-import { shareId, sharesProjection, shareValid } from '../shares/shares.projection';
-import { namespaceOwnersProjection } from '../repository-access/namespace-owners.projection';
+import { namespaceOwnersProjection, type NamespaceOwnerDocument } from '../repository-access/namespace-owners.projection';
 import { effectiveAuth } from '../repository-access/repository-access';
-import { permissionId, permissionsProjection } from './permissions.projection';
+import { sharesProjection, shareValid } from '../shares/shares.projection';
+import { permissionsProjection } from './permissions.projection';
 
-/** Looks up the facts `effectiveAuth` needs: the organization's owner and the grants to the principal. */
+const BATCH = 500;
+
+/**
+ * Works out principals' levels from the facts `effectiveAuth` needs: organization owners, the grants to the
+ * principal and the shares to its account. Many targets cost a few queries, not a few per target.
+ */
 @Injectable()
 export class PermissionLevels {
   constructor(
@@ -32,24 +37,64 @@ export class PermissionLevels {
     return lookup();
   }
 
-  private async granted(kind: 'namespace' | 'repository', name: string, userId: string): Promise<number | undefined> {
-    return (await this.projections.collection(permissionsProjection).get(permissionId(kind, name, userId)))?.auth;
+  async levelOn(principal: Principal | null, target: PermissionTarget): Promise<AuthLevel | null> {
+    const [level] = await this.levelsOn(principal, [target]);
+    return level ?? null;
   }
 
   /**
-   * The principal's level: from its own account's rules and grants, or read (1) on a repository shared with its
-   * account until the share's deadline passes.
+   * Each target's level: from the principal's own account's rules and grants, or read (1) on a repository
+   * shared with its account until the share's deadline passes.
    */
-  async levelOn(principal: Principal | null, target: PermissionTarget): Promise<AuthLevel | null> {
-    const owner = await this.owner(target.namespace);
-    if (!principal || !owner) return null;
-    if (principal.accountId !== owner.accountId) {
-      if (target.kind !== 'repository') return null;
-      const share = await this.projections.collection(sharesProjection).get(shareId(target.repository, principal.accountId));
-      return share && shareValid(share, this.clock.now()) ? 1 : null;
+  async levelsOn(principal: Principal | null, targets: readonly PermissionTarget[]): Promise<(AuthLevel | null)[]> {
+    if (!principal || targets.length === 0) return targets.map(() => null);
+    const owners = await this.ownersOf([...new Set(targets.map((t) => t.namespace))]);
+    const privileged = (owner: NamespaceOwnerDocument) => principal.accountAdmin || principal.userId === owner.creatorId;
+    const needsGrants = targets.some((t) => {
+      const owner = owners.get(t.namespace);
+      return owner && owner.accountId === principal.accountId && !privileged(owner);
+    });
+    const grants = needsGrants ? await this.grantsOf(principal.userId) : new Map<string, number>();
+    const crossAccount = targets.some((t) => t.kind === 'repository' && owners.get(t.namespace)?.accountId !== principal.accountId);
+    const shared = crossAccount ? await this.sharedWith(principal.accountId) : new Set<string>();
+    return targets.map((target) => {
+      const owner = owners.get(target.namespace) ?? null;
+      if (!owner) return null;
+      if (owner.accountId !== principal.accountId) return target.kind === 'repository' && shared.has(target.repository) ? 1 : null;
+      const namespace = grants.get(`namespace:${target.namespace}`);
+      const repository = target.kind === 'repository' ? grants.get(`repository:${target.repository}`) : undefined;
+      return effectiveAuth(principal, owner, { ...(namespace !== undefined ? { namespace } : {}), ...(repository !== undefined ? { repository } : {}) });
+    });
+  }
+
+  private async ownersOf(namespaces: string[]): Promise<Map<string, NamespaceOwnerDocument>> {
+    const owners = new Map<string, NamespaceOwnerDocument>();
+    const load = async (names: string[]) => {
+      for (let i = 0; i < names.length; i += BATCH) {
+        const docs = await this.projections.collection(namespaceOwnersProjection).find({ where: [{ field: 'id', op: 'in', values: names.slice(i, i + BATCH) }] });
+        for (const doc of docs) owners.set(doc.id, doc);
+      }
+    };
+    await load(namespaces);
+    const missing = namespaces.filter((name) => !owners.has(name));
+    if (missing.length > 0) {
+      // See `owner`: a namespace catalog just created may not be projected here yet.
+      await this.projections.waitForHead();
+      await load(missing);
     }
-    const namespace = await this.granted('namespace', target.namespace, principal.userId);
-    const repository = target.kind === 'repository' ? await this.granted('repository', target.repository, principal.userId) : undefined;
-    return effectiveAuth(principal, owner, { ...(namespace !== undefined ? { namespace } : {}), ...(repository !== undefined ? { repository } : {}) });
+    return owners;
+  }
+
+  /** `kind:name` → level granted to the user. */
+  private async grantsOf(userId: string): Promise<Map<string, number>> {
+    const docs = await this.projections.collection(permissionsProjection).find({ where: [{ field: 'userId', op: 'eq', value: userId }] });
+    return new Map(docs.map((doc) => [`${doc.kind}:${doc.name}`, doc.auth]));
+  }
+
+  /** Repositories shared with the account whose shares are still valid. */
+  private async sharedWith(accountId: string): Promise<Set<string>> {
+    const docs = await this.projections.collection(sharesProjection).find({ where: [{ field: 'accessAccountId', op: 'eq', value: accountId }] });
+    const now = this.clock.now();
+    return new Set(docs.filter((doc) => shareValid(doc, now)).map((doc) => doc.repository));
   }
 }

@@ -104,7 +104,7 @@ export class PermissionsHandler {
 
   @MessagePattern(rpc.resolve.subject)
   async resolve(@Payload(new SchemaPipe(rpc.resolve.request)) { principal, targets }: In<'resolve'>) {
-    const levels = await Promise.all(targets.map((target) => this.levels.levelOn(principal, target)));
+    const levels = await this.levels.levelsOn(principal, targets);
     return { levels } satisfies RpcReply<typeof rpc.resolve>;
   }
 }

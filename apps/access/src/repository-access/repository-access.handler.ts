@@ -15,14 +15,13 @@ export class RepositoryAccessHandler {
 
   @MessagePattern(authorize.subject)
   async authorize(@Payload(new SchemaPipe(authorize.request)) { principal, requests }: typeof authorize.request._output) {
-    const granted = await Promise.all(
-      requests.map(async ({ repository, actions }) => {
-        const namespace = splitRepositoryName(repository)?.namespace;
-        const level = namespace ? await this.levels.levelOn(principal, { kind: 'repository', namespace, repository }) : null;
-        const allowed = actionsOf(level);
-        return { repository, actions: actions.filter((action) => allowed.includes(action)) };
-      }),
-    );
+    // Names without a namespace get a target no organization matches, so they resolve to nothing.
+    const targets = requests.map(({ repository }) => ({ kind: 'repository' as const, namespace: splitRepositoryName(repository)?.namespace ?? '', repository }));
+    const levels = await this.levels.levelsOn(principal, targets);
+    const granted = requests.map(({ repository, actions }, i) => {
+      const allowed = actionsOf(levels[i] ?? null);
+      return { repository, actions: actions.filter((action) => allowed.includes(action)) };
+    });
     return { granted } satisfies RpcReply<typeof authorize>;
   }
 }

@@ -98,6 +98,13 @@ export const documentStoreContract = (name: string, options: DocumentStoreContra
       expect(ids(await c.find({ where: [{ field: 'name', op: 'prefix', value: 'eps%' }] }))).toEqual([]);
     });
 
+    it('filters on id like any other field', async () => {
+      const c = await seeded();
+      expect(ids(await c.find({ where: [{ field: 'id', op: 'in', values: ['r4', 'r2', 'nope'] }] }))).toEqual(['r2', 'r4']);
+      expect(ids(await c.find({ where: [{ field: 'id', op: 'eq', value: 'r3' }] }))).toEqual(['r3']);
+      expect(ids(await c.find({ where: [{ field: 'id', op: 'gt', value: 'r3' }], sort: [{ field: 'id', direction: 'desc' }] }))).toEqual(['r5', 'r4']);
+    });
+
     it('finds by range', async () => {
       const c = await seeded();
       expect(ids(await c.find({ where: [{ field: 'size', op: 'gt', value: 10 }] }))).toEqual(['r1', 'r3']);
