@@ -9,16 +9,17 @@ import {
   NO_STREAM as KURRENT_NO_STREAM,
   START,
   STREAM_EXISTS as KURRENT_STREAM_EXISTS,
-  streamNameFilter,
   StreamNotFoundError,
+  UnknownError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
   type AppendStreamState,
-  type Position,
-  type ResolvedEvent,
+  type JSONType,
+  type ReadPosition,
 } from '@kurrent/kurrentdb-client';
 import {
   ExpectedVersionConflictError,
+  matchesExpectedRevision,
   type AppendResult,
   type Event,
   type EventStore,
@@ -30,23 +31,20 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from '@wharf/event-store';
+import { LogSubscription } from './kurrentdb-subscription';
+import { eventPosition, logPosition, revisionNumber } from './positions';
+import { isSystemEvent, positionOf, storedEvent, toRecordedEvent } from './recorded-event';
 
-export type KurrentDbEventStoreOptions = { connectionString: string } | { client: KurrentDBClient };
+export type KurrentDbEventStoreOptions = ({ connectionString: string } | { client: KurrentDBClient }) & {
+  /** How long a quiet subscription waits before checking whether it can report progress up to the head. */
+  tailCheckIntervalMs?: number;
+};
 
 /**
- * The port's global position is the event's commit position in KurrentDB's log. Events appended through the
- * gRPC API carry equal commit and prepare positions, which is what lets one number both order events and
- * resume a read (`{commit: p, prepare: p}`). An event where they differ would make that resumption skip events,
- * so the adapter refuses it loudly instead of losing data.
+ * A reader waiting for the head (read-your-writes across services) waits at most about this long when the events
+ * it waits for are ones its subscription filters out; a quiet subscription costs one head read per interval.
  */
-const toPortPosition = (position: Position): number => {
-  if (position.commit !== position.prepare) {
-    throw new Error(`KurrentDB event at commit ${position.commit} has prepare ${position.prepare}: positions cannot be mapped`);
-  }
-  if (position.commit > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`KurrentDB position ${position.commit} exceeds 2^53`);
-  return Number(position.commit);
-};
-const toKurrentPosition = (position: number): Position => ({ commit: BigInt(position), prepare: BigInt(position) });
+const DEFAULT_TAIL_CHECK_INTERVAL_MS = 250;
 
 const toStreamState = (expected: ExpectedRevision): AppendStreamState => {
   switch (expected) {
@@ -57,65 +55,106 @@ const toStreamState = (expected: ExpectedRevision): AppendStreamState => {
     case 'stream_exists':
       return KURRENT_STREAM_EXISTS;
     default:
-      return BigInt(expected);
+      // -1 is the port's revision of a stream that does not exist (what a conflict reports as `actual`).
+      return expected === -1 ? KURRENT_NO_STREAM : BigInt(expected);
   }
 };
 
-const toRecorded = (resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | null => {
-  const event = resolved.event;
-  if (!event || !event.position || event.type.startsWith('$')) return null;
-  if (!event.isJson) throw new Error(`Event ${event.id} in ${event.streamId} is not JSON`);
-  return {
-    id: event.id,
-    streamName: event.streamId,
-    revision: Number(event.revision),
-    position: toPortPosition(event.position),
-    type: event.type,
-    data: event.data as unknown,
-    metadata: (event.metadata ?? {}) as RecordedEvent['metadata'],
-  };
+/** The stream's revision the server reported with a conflict; -1 when the stream does not exist. */
+const actualRevision = (error: WrongExpectedVersionError): number =>
+  typeof error.actualState === 'bigint' && error.actualState >= 0n ? revisionNumber(error.actualState) : -1;
+
+/** Non-system events of a $all read, in read order, that `wanted` accepts; at most `limit`. */
+const collectAll = async (
+  reading: AsyncIterable<AllStreamResolvedEvent>,
+  wanted: (position: number) => boolean,
+  limit: number,
+): Promise<RecordedEvent[]> => {
+  const events: RecordedEvent[] = [];
+  if (limit <= 0) return events;
+  for await (const resolved of reading) {
+    const event = storedEvent(resolved);
+    const position = positionOf(event);
+    if (isSystemEvent(event) || !wanted(position)) continue;
+    events.push(toRecordedEvent(event, position));
+    if (events.length >= limit) break;
+  }
+  return events;
+};
+
+const closedError = (): Error => new Error('The KurrentDB event store is closed');
+
+/** What `subscribe` returns once the store is closed: like the other adapters, it reports the error through `done`. */
+const failedSubscription = (error: Error): Subscription => {
+  const done = Promise.reject(error);
+  done.catch(() => undefined); // observed through `done`; never an unhandled rejection
+  return { done, stop: async () => undefined };
 };
 
 /** The distributed mode's event store: KurrentDB (formerly EventStoreDB) through its official client. */
 export const getKurrentDbEventStore = (options: KurrentDbEventStoreOptions): EventStore => {
   const ownsClient = 'connectionString' in options;
   const client = 'client' in options ? options.client : KurrentDBClient.connectionString(options.connectionString);
+  const tailCheckIntervalMs = options.tailCheckIntervalMs ?? DEFAULT_TAIL_CHECK_INTERVAL_MS;
+  const subscriptions = new Set<Subscription>();
+  let closing: Promise<void> | undefined;
+
+  const ensureOpen = (): void => {
+    if (closing) throw closedError();
+  };
+
+  /** The stream's last revision and that event's position, as the port reports for an append of nothing. */
+  const lastOf = async (stream: string): Promise<AppendResult> => {
+    const [last] = await readStream(stream, { direction: 'backwards', maxCount: 1 });
+    return { nextExpectedRevision: last?.revision ?? -1, position: last?.position ?? 0 };
+  };
 
   const appendToStream = async (
     stream: string,
     events: readonly Event[],
     { expectedRevision = 'any' }: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> => {
+    ensureOpen();
+    if (events.length === 0) {
+      // Appending nothing still writes a record in KurrentDB; the port treats it as a check of the revision only.
+      const current = await lastOf(stream);
+      if (!matchesExpectedRevision(expectedRevision, current.nextExpectedRevision)) {
+        throw new ExpectedVersionConflictError(stream, expectedRevision, current.nextExpectedRevision);
+      }
+      return current;
+    }
     try {
       const result = await client.appendToStream(
         stream,
-        events.map((event) =>
-          jsonEvent({ type: event.type, data: (event.data ?? null) as never, metadata: (event.metadata ?? {}) as never }),
-        ),
+        // The client types data as an object, array or string but only JSON-encodes it, as the port expects.
+        events.map(({ type, data, metadata }) => jsonEvent({ type, data: (data ?? null) as JSONType, metadata: { ...metadata } })),
         { streamState: toStreamState(expectedRevision) },
       );
-      if (!result.position) throw new Error(`KurrentDB returned no position for an append to ${stream}`);
-      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: toPortPosition(result.position) };
+      if (!result.position) throw new Error(`KurrentDB reported no position for an append to ${stream}`);
+      return {
+        nextExpectedRevision: revisionNumber(result.nextExpectedRevision),
+        position: eventPosition(result.position, `the append to ${stream}`),
+      };
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError) {
-        const actual = error.actualState === KURRENT_NO_STREAM ? -1 : Number(error.actualState);
-        throw new ExpectedVersionConflictError(stream, expectedRevision, actual);
-      }
+      if (error instanceof WrongExpectedVersionError) throw new ExpectedVersionConflictError(stream, expectedRevision, actualRevision(error));
       throw error;
     }
   };
 
   const readStream = async (stream: string, { direction = 'forwards', fromRevision, maxCount }: ReadStreamOptions = {}) => {
+    ensureOpen();
+    if (maxCount === 0) return [];
+    const forwards = direction === 'forwards';
     const events: RecordedEvent[] = [];
     try {
       const reading = client.readStream(stream, {
-        direction: direction === 'forwards' ? FORWARDS : BACKWARDS,
-        fromRevision: fromRevision === undefined ? (direction === 'forwards' ? START : END) : BigInt(fromRevision),
-        ...(maxCount !== undefined ? { maxCount } : {}),
+        direction: forwards ? FORWARDS : BACKWARDS,
+        fromRevision: fromRevision === undefined ? (forwards ? START : END) : BigInt(fromRevision),
+        ...(maxCount === undefined ? {} : { maxCount }),
       });
       for await (const resolved of reading) {
-        const recorded = toRecorded(resolved);
-        if (recorded) events.push(recorded);
+        const event = storedEvent(resolved);
+        events.push(toRecordedEvent(event, positionOf(event)));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -124,73 +163,57 @@ export const getKurrentDbEventStore = (options: KurrentDbEventStoreOptions): Eve
     return events;
   };
 
-  const readAll = async ({ direction = 'forwards', after, maxCount }: ReadAllOptions = {}) => {
-    const events: RecordedEvent[] = [];
+  /** A $all read without the server's system events, which the port never returns. */
+  const readAllFrom = (fromPosition: ReadPosition, direction: 'forwards' | 'backwards', maxCount: number) =>
+    client.readAll({ fromPosition, direction: direction === 'forwards' ? FORWARDS : BACKWARDS, maxCount, filter: excludeSystemEvents() });
+
+  const readAll = async ({ direction = 'forwards', after, maxCount = Number.MAX_SAFE_INTEGER }: ReadAllOptions = {}) => {
+    ensureOpen();
     const forwards = direction === 'forwards';
-    const reading = client.readAll({
-      direction: forwards ? FORWARDS : BACKWARDS,
-      fromPosition: after === undefined ? (forwards ? START : END) : toKurrentPosition(after),
-      filter: excludeSystemEvents(),
-    });
-    for await (const resolved of reading) {
-      const recorded = toRecorded(resolved);
-      // The start position may be included by the server; the port's `after` is exclusive.
-      if (!recorded || (after !== undefined && (forwards ? recorded.position <= after : recorded.position >= after))) continue;
-      events.push(recorded);
-      if (maxCount !== undefined && events.length >= maxCount) break;
+    const logEnd = forwards ? START : END;
+    if (after === undefined || (forwards && after <= 0)) return collectAll(readAllFrom(logEnd, direction, maxCount), () => true, maxCount);
+    if (!forwards && after <= 0) return [];
+    const beyond = (position: number): boolean => (forwards ? position > after : position < after);
+    try {
+      // One more than wanted: a forward read includes the event at its start position, which `after` excludes.
+      return await collectAll(readAllFrom(logPosition(after), direction, Math.min(maxCount + 1, Number.MAX_SAFE_INTEGER)), beyond, maxCount);
+    } catch (error) {
+      // The server refuses to start inside a record ("Trying to read from an invalid position", a gRPC status the
+      // client's native reader has no class for, hence UnknownError). Positions this store hands out are record
+      // boundaries; other numbers, such as
+      // `event.position - 1`, are served by reading from the log's own end in that direction (always valid) and
+      // skipping here the events on the wrong side of `after`.
+      if (!(error instanceof UnknownError)) throw error;
+      return collectAll(readAllFrom(logEnd, direction, Number.MAX_SAFE_INTEGER), beyond, maxCount);
     }
-    return events;
   };
 
-  const subscribe = ({ from, filter }: SubscribeOptions, handler: SubscriptionHandler): Subscription => {
-    let stopped = false;
-    // Events and checkpoint notifications reach the handler one at a time, in log order.
-    let chain: Promise<void> = Promise.resolve();
-    let lastDelivered = from === 'start' ? 0 : from;
-    const deliver = (events: RecordedEvent[], checkpoint: number): Promise<void> => {
-      chain = chain.then(async () => {
-        if (stopped || checkpoint <= lastDelivered) return;
-        lastDelivered = checkpoint;
-        await handler(events, checkpoint);
-      });
-      return chain;
-    };
-    const subscription = client.subscribeToAll({
-      fromPosition: from === 'start' ? START : toKurrentPosition(from),
-      filter: filter
-        ? streamNameFilter({
-            prefixes: [...filter.streamPrefixes],
-            checkpointInterval: 1,
-            checkpointReached: (_subscription, position) => deliver([], toPortPosition(position)),
-          })
-        : excludeSystemEvents({
-            checkpointInterval: 1,
-            checkpointReached: (_subscription, position) => deliver([], toPortPosition(position)),
-          }),
-    });
-    const done = (async () => {
-      for await (const resolved of subscription) {
-        if (stopped) break;
-        const recorded = toRecorded(resolved);
-        if (recorded) await deliver([recorded], recorded.position);
-      }
-      await chain;
-    })();
-    done.catch(() => subscription.unsubscribe().catch(() => undefined));
-    return {
-      done,
-      async stop() {
-        stopped = true;
-        await subscription.unsubscribe();
-        await chain.catch(() => undefined);
-        await done.catch(() => undefined);
-      },
-    };
+  /** Also what subscriptions check their tail against, which they may still do while the store closes. */
+  const readHead = async (): Promise<number> => {
+    for await (const resolved of readAllFrom(END, 'backwards', 1)) return positionOf(storedEvent(resolved));
+    return 0;
   };
 
   const headPosition = async (): Promise<number> => {
-    const [last] = await readAll({ direction: 'backwards', maxCount: 1 });
-    return last?.position ?? 0;
+    ensureOpen();
+    return readHead();
+  };
+
+  const subscribe = (options: SubscribeOptions, handler: SubscriptionHandler): Subscription => {
+    if (closing) return failedSubscription(closedError());
+    const subscription = new LogSubscription({ client, headPosition: readHead, tailCheckIntervalMs }, options, handler);
+    subscriptions.add(subscription);
+    const forget = (): void => {
+      subscriptions.delete(subscription);
+    };
+    subscription.done.then(forget, forget); // the error itself is the subscriber's to observe through `done`
+    return subscription;
+  };
+
+  /** Stops subscriptions (waiting for handlers under way), then releases the client if this store created it. */
+  const shutDown = async (): Promise<void> => {
+    await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+    if (ownsClient) await client.dispose();
   };
 
   return {
@@ -199,8 +222,6 @@ export const getKurrentDbEventStore = (options: KurrentDbEventStoreOptions): Eve
     readAll,
     subscribe,
     headPosition,
-    close: async () => {
-      if (ownsClient) await client.dispose();
-    },
+    close: () => (closing ??= shutDown()),
   };
 };
