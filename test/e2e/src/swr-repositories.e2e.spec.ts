@@ -133,6 +133,24 @@ describe('SWR repositories and tags', () => {
     expect([missingTag.status, codeOf(missingTag.body)]).toEqual([404, 'SVCSTG.SWR.4040048']);
   });
 
+  it('lets anyone pull a public repository, anonymously too, and never push', async () => {
+    await createNamespace(wharf.apiUrl, token, 'opensource');
+    const pusher = (await oci.token(['repository:opensource/tool:pull,push'])).token;
+    await oci.pushImage('opensource/tool', 'v1', pusher);
+    const anonymousPull = async () => {
+      const anonymous = (await oci.token(['repository:opensource/tool:pull,push'], null)).token;
+      return {
+        pull: (await oci.request('GET', '/v2/opensource/tool/manifests/v1', { token: anonymous })).status,
+        push: (await oci.request('POST', '/v2/opensource/tool/blobs/uploads/', { token: anonymous })).status,
+      };
+    };
+    expect(await anonymousPull()).toEqual({ pull: 401, push: 401 });
+    expect((await api('/v2/manage/namespaces/opensource/repos/tool', { method: 'PATCH', json: { is_public: true } })).status).toBe(201);
+    expect(await anonymousPull()).toEqual({ pull: 200, push: 401 });
+    expect((await api('/v2/manage/namespaces/opensource/repos/tool', { method: 'PATCH', json: { is_public: false } })).status).toBe(201);
+    expect(await anonymousPull()).toEqual({ pull: 401, push: 401 });
+  });
+
   it('lists repositories with filters, sorting, paging and Content-Range, refusing bad parameters', async () => {
     await createNamespace(wharf.apiUrl, token, 'listing');
     for (const name of ['alpha', 'beta', 'gamma-db']) {

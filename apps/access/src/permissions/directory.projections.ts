@@ -27,23 +27,35 @@ export const directoryUsersProjection: Projection<DirectoryUserDocument> = {
   },
 };
 
-/** Repositories that exist, from catalog's published repository events: permissions need a real target. */
+/**
+ * Repositories that exist and whether they are public, from catalog's published repository events: permissions
+ * need a real target, and a public repository may be pulled by anyone.
+ */
 export interface DirectoryRepositoryDocument {
   id: string;
   namespace: string;
+  isPublic: boolean;
   [field: string]: unknown;
 }
 
-const RepositoryFacts = z.object({ repository: z.string() });
+const RepositoryFacts = z.object({ repository: z.string(), isPublic: z.boolean().optional() });
+const REPOSITORY_EVENTS = ['RepositoryCreated', 'RepositoryUpdated', 'RepositoryDeleted'];
 
 export const directoryRepositoriesProjection: Projection<DirectoryRepositoryDocument> = {
   name: 'directory_repositories',
-  version: 1,
+  version: 2,
   streamPrefixes: [RepositoryStreams.repository],
-  documentIds: (event) => (event.type === 'RepositoryCreated' || event.type === 'RepositoryDeleted' ? [RepositoryFacts.parse(event.data).repository] : []),
-  evolve: (_doc, event) => {
-    const { repository } = RepositoryFacts.parse(event.data);
-    return event.type === 'RepositoryCreated' ? { id: repository, namespace: repository.slice(0, repository.indexOf('/')) } : null;
+  documentIds: (event) => (REPOSITORY_EVENTS.includes(event.type) ? [RepositoryFacts.parse(event.data).repository] : []),
+  evolve: (doc, event) => {
+    const { repository, isPublic } = RepositoryFacts.parse(event.data);
+    switch (event.type) {
+      case 'RepositoryCreated':
+        return { id: repository, namespace: repository.slice(0, repository.indexOf('/')), isPublic: isPublic ?? false };
+      case 'RepositoryUpdated':
+        return doc ? { ...doc, isPublic: isPublic ?? doc.isPublic } : null;
+      default:
+        return null;
+    }
   },
 };
 

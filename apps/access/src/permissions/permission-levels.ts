@@ -6,6 +6,7 @@ import { CLOCK, ProjectionHost, type Clock } from '@wharf/platform';
 import { namespaceOwnersProjection, type NamespaceOwnerDocument } from '../repository-access/namespace-owners.projection';
 import { effectiveAuth } from '../repository-access/repository-access';
 import { sharesProjection, shareValid } from '../shares/shares.projection';
+import { directoryRepositoriesProjection } from './directory.projections';
 import { permissionsProjection } from './permissions.projection';
 
 const BATCH = 500;
@@ -44,9 +45,34 @@ export class PermissionLevels {
 
   /**
    * Each target's level: from the principal's own account's rules and grants, or read (1) on a repository
-   * shared with its account until the share's deadline passes.
+   * shared with its account until the share's deadline passes, or read (1) on a public repository, for anyone.
    */
   async levelsOn(principal: Principal | null, targets: readonly PermissionTarget[]): Promise<(AuthLevel | null)[]> {
+    const levels = await this.privateLevelsOn(principal, targets);
+    const pending = targets.flatMap((target, i) => (levels[i] === null && target.kind === 'repository' ? [target.repository] : []));
+    if (pending.length === 0) return levels;
+    const publicRepositories = await this.publicAmong(pending);
+    return levels.map((level, i) => {
+      const target = targets[i]!;
+      return level === null && target.kind === 'repository' && publicRepositories.has(target.repository) ? 1 : level;
+    });
+  }
+
+  private async publicAmong(repositories: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < repositories.length; i += BATCH) {
+      const docs = await this.projections.collection(directoryRepositoriesProjection).find({
+        where: [
+          { field: 'id', op: 'in', values: repositories.slice(i, i + BATCH) },
+          { field: 'isPublic', op: 'eq', value: true },
+        ],
+      });
+      for (const doc of docs) found.add(doc.id);
+    }
+    return found;
+  }
+
+  private async privateLevelsOn(principal: Principal | null, targets: readonly PermissionTarget[]): Promise<(AuthLevel | null)[]> {
     if (!principal || targets.length === 0) return targets.map(() => null);
     const owners = await this.ownersOf([...new Set(targets.map((t) => t.namespace))]);
     const privileged = (owner: NamespaceOwnerDocument) => principal.accountAdmin || principal.userId === owner.creatorId;
