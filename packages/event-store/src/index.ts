@@ -1,6 +1,5 @@
 export * from './types';
 export * from './event-store';
 export * from './command-handling';
-export * from './streams';
 export * from './polling-subscription';
 export * from './in-memory-event-store';

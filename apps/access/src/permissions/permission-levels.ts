@@ -26,8 +26,8 @@ export class PermissionLevels {
    * The organization's owner. Organizations are created by catalog, another service: absence may only mean this
    * service has not projected the creation yet, so it catches up with the log's head once before answering.
    */
-  async owner(namespace: string) {
-    return this.caughtUp(() => this.projections.collection(namespaceOwnersProjection).get(namespace));
+  async owner(namespace: string): Promise<NamespaceOwnerDocument | null> {
+    return (await this.ownersOf([namespace])).get(namespace) ?? null;
   }
 
   /** Runs a lookup, and when it finds nothing, again after catching up with everything written so far. */
@@ -104,7 +104,6 @@ export class PermissionLevels {
     await load(namespaces);
     const missing = namespaces.filter((name) => !owners.has(name));
     if (missing.length > 0) {
-      // See `owner`: a namespace catalog just created may not be projected here yet.
       await this.projections.waitForHead();
       await load(missing);
     }

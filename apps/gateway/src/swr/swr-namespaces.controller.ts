@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { DomainError } from '@wharf/contracts';
 import { CatalogRpc, type VisibleNamespace } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import type { ServiceClient } from '@wharf/transport';
@@ -47,7 +48,7 @@ export class SwrNamespacesController {
       const pairs = parseSwrFilter(filter, ['namespace', 'mode']);
       const mode = pairs.get('mode');
       if (mode !== undefined && mode !== 'visible') {
-        parseInput(z.object({ mode: z.literal('visible') }), { mode });
+        throw new DomainError('PLATFORM.VALIDATION_FAILED', { path: 'mode', reason: 'mode must be visible' });
       }
       const contains = pairs.get('namespace');
       criteria = contains ? { nameContains: contains } : {};

@@ -59,6 +59,11 @@ const readBody = async (request: Request, limit: number): Promise<Buffer> => {
   return Buffer.concat(chunks);
 };
 
+/** A malformed digest in a path or parameter is 400 DIGEST_INVALID, wherever it appears. */
+const requireDigest = (digest: string): void => {
+  if (!parseDigest(digest)) throw new OciError('DIGEST_INVALID', 'invalid digest', { digest });
+};
+
 const positiveInteger = (value: unknown): number | undefined => {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new OciError('PAGINATION_NUMBER_INVALID', undefined, { n: String(value) });
@@ -186,7 +191,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
 
   private async manifest(name: string, reference: string, claims: RegistryTokenClaims, request: Request, response: Response): Promise<void> {
     const isDigest = looksLikeDigest(reference);
-    if (isDigest && !parseDigest(reference)) throw new OciError('DIGEST_INVALID', 'invalid digest', { digest: reference });
+    if (isDigest) requireDigest(reference);
     switch (request.method) {
       case 'GET':
       case 'HEAD': {
@@ -249,7 +254,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
   // ---- blobs -----------------------------------------------------------------------------------------
 
   private async blob(name: string, digest: string, claims: RegistryTokenClaims, request: Request, response: Response): Promise<void> {
-    if (!parseDigest(digest)) throw new OciError('DIGEST_INVALID', 'invalid digest', { digest });
+    requireDigest(digest);
     if (request.method === 'DELETE') {
       await this.services.call(RepositoryRpc.unlinkBlob, { actor: this.actor(claims), repository: name, digest });
       response.status(202).end();
@@ -323,15 +328,11 @@ export class RegistryApi implements BeforeApplicationShutdown {
     const mount = typeof query.mount === 'string' ? query.mount : undefined;
     const from = typeof query.from === 'string' ? query.from : undefined;
     if (mount && from && (await this.mount(name, mount, from, claims, response))) return;
-    const now = this.options.clock.now();
-    const upload = await this.uploads.start(name, now);
     const digest = typeof query.digest === 'string' ? query.digest : undefined;
+    if (digest) requireDigest(digest);
+    const upload = await this.uploads.start(name, this.options.clock.now());
     if (digest) {
       // Monolithic upload: the whole blob in the POST body.
-      if (!parseDigest(digest)) {
-        await this.uploads.cancel(name, upload.id);
-        throw new OciError('DIGEST_INVALID', 'invalid digest', { digest });
-      }
       try {
         await this.uploads.append(name, upload.id, request, this.lengthOf(request));
         await this.finishUpload(name, upload.id, digest, claims, response);
@@ -456,7 +457,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
 
   private async referrers(name: string, digest: string, request: Request, response: Response): Promise<void> {
     if (request.method !== 'GET') throw new OciError('UNSUPPORTED', `${request.method} is not supported on referrers`);
-    if (!parseDigest(digest)) throw new OciError('DIGEST_INVALID', 'invalid digest', { digest });
+    requireDigest(digest);
     const artifactType = (request.query as Record<string, unknown>).artifactType;
     const filter = typeof artifactType === 'string' ? artifactType : undefined;
     const { manifests } = await this.services.call(RepositoryRpc.referrers, { repository: name, digest, ...(filter ? { artifactType: filter } : {}) });
