@@ -6,12 +6,13 @@ import { isValidNamespaceName } from './namespace-name';
 
 export type NamespaceCreated = Event<
   'NamespaceCreated',
-  { id: number; name: string; accountId: string; creatorId: string; creatorName: string; createdAt: string }
+  /** `registryId` is the namespace's UUID: its id as a Selectel registry. */
+  { id: number; registryId: string; name: string; accountId: string; creatorId: string; creatorName: string; createdAt: string }
 >;
 export type NamespaceDeleted = Event<'NamespaceDeleted', { id: number; name: string; accountId: string; deletedAt: string }>;
 export type NamespaceEvent = NamespaceCreated | NamespaceDeleted;
 
-export type CreateNamespace = Command<'CreateNamespace', { id: number; name: string; actor: Principal }>;
+export type CreateNamespace = Command<'CreateNamespace', { id: number; registryId: string; name: string; actor: Principal }>;
 /** `auth` is the caller's level on the namespace, as access reckons it. */
 export type DeleteNamespace = Command<'DeleteNamespace', { name: string; actor: Principal; auth: AuthLevel | null }>;
 export type NamespaceCommand = CreateNamespace | DeleteNamespace;
@@ -38,7 +39,7 @@ export const evolve = (state: NamespaceState, event: NamespaceEvent): NamespaceS
 export const decide = (command: NamespaceCommand, state: NamespaceState): NamespaceEvent[] => {
   switch (command.type) {
     case 'CreateNamespace': {
-      const { id, name, actor } = command.data;
+      const { id, registryId, name, actor } = command.data;
       if (!isValidNamespaceName(name)) throw new DomainError('CATALOG.INVALID_NAMESPACE_NAME', { name });
       if (state.status === 'active') throw new DomainError('CATALOG.NAMESPACE_ALREADY_EXISTS', { name });
       return [
@@ -46,6 +47,7 @@ export const decide = (command: NamespaceCommand, state: NamespaceState): Namesp
           type: 'NamespaceCreated',
           data: {
             id,
+            registryId,
             name,
             accountId: actor.accountId,
             creatorId: actor.userId,

@@ -3,6 +3,7 @@ import { DeciderSpecification } from '@wharf/event-store/testing';
 import { namespaceDecider, type NamespaceCreated, type NamespaceDeleted } from './namespace.decider';
 
 const now = '2026-11-23T10:00:00.000Z';
+const REGISTRY_ID = '5d8504c1-bb11-43d2-88a8-bb07303422b3';
 const admin: Principal = { accountId: 'acc-1', accountName: 'acme', userId: 'u-admin', userName: 'admin', accountAdmin: true, systemAdmin: false };
 const creator: Principal = { ...admin, userId: 'u-dev', userName: 'dev', accountAdmin: false };
 const colleague: Principal = { ...admin, userId: 'u-other', userName: 'other', accountAdmin: false };
@@ -10,12 +11,12 @@ const stranger: Principal = { ...admin, accountId: 'acc-2', accountName: 'globex
 
 const created = (by: Principal = creator): NamespaceCreated => ({
   type: 'NamespaceCreated',
-  data: { id: 7, name: 'group', accountId: by.accountId, creatorId: by.userId, creatorName: by.userName, createdAt: now },
+  data: { id: 7, registryId: REGISTRY_ID, name: 'group', accountId: by.accountId, creatorId: by.userId, creatorName: by.userName, createdAt: now },
 });
 const deleted: NamespaceDeleted = { type: 'NamespaceDeleted', data: { id: 7, name: 'group', accountId: 'acc-1', deletedAt: now } };
 
 const spec = DeciderSpecification.for(namespaceDecider);
-const create = (name: string, actor: Principal = creator) => ({ type: 'CreateNamespace' as const, data: { id: 7, name, actor }, metadata: { now } });
+const create = (name: string, actor: Principal = creator) => ({ type: 'CreateNamespace' as const, data: { id: 7, registryId: REGISTRY_ID, name, actor }, metadata: { now } });
 const remove = (actor: Principal, auth: 7 | 3 | 1 | null = 7) => ({ type: 'DeleteNamespace' as const, data: { name: 'group', actor, auth }, metadata: { now } });
 
 describe('namespace decider', () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
@@ -17,8 +18,8 @@ const { createNamespace, listNamespaces, getNamespace, deleteNamespace } = Catal
 
 const visible = (doc: NamespaceDocument, auth: AuthLevel | null): VisibleNamespace | null => {
   if (auth === null) return null;
-  const { number, name, accountId, creatorId, creatorName, createdAt } = doc;
-  return { id: number, name, accountId, creatorId, creatorName, createdAt, auth };
+  const { number, registryId, name, accountId, creatorId, creatorName, createdAt } = doc;
+  return { id: number, registryId, name, accountId, creatorId, creatorName, createdAt, auth };
 };
 
 @Controller()
@@ -40,7 +41,7 @@ export class NamespacesHandler {
     if (!isValidNamespaceName(name)) throw new DomainError('CATALOG.INVALID_NAMESPACE_NAME', { name });
     const now = this.commands.now();
     const id = await reserveNamespaceNumber(this.events, name, now);
-    await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'CreateNamespace', data: { id, name, actor } }, {
+    await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'CreateNamespace', data: { id, registryId: randomUUID(), name, actor } }, {
       actor,
       now,
       readModels: [namespacesProjection],

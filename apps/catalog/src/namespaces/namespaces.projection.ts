@@ -7,6 +7,8 @@ import type { NamespaceEvent } from './namespace.decider';
 export interface NamespaceDocument {
   id: string;
   number: number;
+  /** The namespace's UUID (its Selectel registry id). */
+  registryId: string;
   name: string;
   accountId: string;
   creatorId: string;
@@ -17,15 +19,15 @@ export interface NamespaceDocument {
 
 export const namespacesProjection: Projection<NamespaceDocument, NamespaceEvent> = {
   name: 'namespaces',
-  version: 1,
+  version: 2,
   streamPrefixes: [CatalogStreams.namespace],
-  indexes: [['accountId', 'number'], ['number']],
+  indexes: [['accountId', 'number'], ['number'], ['registryId']],
   documentIds: (event: RecordedEvent<NamespaceEvent>) => [event.data.name],
   evolve: (doc, event) => {
     switch (event.type) {
       case 'NamespaceCreated': {
-        const { id, name, accountId, creatorId, creatorName, createdAt } = event.data;
-        return { id: name, number: id, name, accountId, creatorId, creatorName, createdAt };
+        const { id, registryId, name, accountId, creatorId, creatorName, createdAt } = event.data;
+        return { id: name, number: id, registryId, name, accountId, creatorId, creatorName, createdAt };
       }
       case 'NamespaceDeleted':
         return null;

@@ -9,7 +9,7 @@ describe('namespaces projection', () => {
   const createdEvent = recorded(
     {
       type: 'NamespaceCreated',
-      data: { id: 3, name: 'team', accountId: 'a1', creatorId: 'u1', creatorName: 'dev', createdAt: '2026-11-23T10:00:00.000Z' },
+      data: { id: 3, registryId: '5d8504c1-bb11-43d2-88a8-bb07303422b3', name: 'team', accountId: 'a1', creatorId: 'u1', creatorName: 'dev', createdAt: '2026-11-23T10:00:00.000Z' },
     },
     10,
   );
@@ -19,6 +19,7 @@ describe('namespaces projection', () => {
     expect(namespacesProjection.evolve(null, createdEvent, 'team')).toEqual({
       id: 'team',
       number: 3,
+      registryId: '5d8504c1-bb11-43d2-88a8-bb07303422b3',
       name: 'team',
       accountId: 'a1',
       creatorId: 'u1',

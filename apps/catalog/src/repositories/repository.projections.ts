@@ -6,6 +6,9 @@ import type { RepositoryEvent } from './repository.decider';
 type Recorded = RecordedEvent<RepositoryEvent>;
 const streamPrefixes = [RepositoryStreams.repository];
 
+/** The namespace of a repository's full name: its first path segment (namespace names never contain `/`). */
+export const namespaceOf = (repository: string): string => repository.slice(0, repository.indexOf('/'));
+
 export interface RepositoryDocument {
   id: string;
   /** SWR's integer id. */
@@ -105,6 +108,7 @@ export interface TagDocument {
   /** Position of the event that created the tag: a stable integer id. */
   number: number;
   repository: string;
+  namespace: string;
   tag: string;
   digest: string;
   mediaType: string;
@@ -121,9 +125,9 @@ export const tagId = (repository: string, tag: string): string => `${repository}
 /** Tag → digest and the image's facts: the pull path's resolution and the management APIs' tag listings. */
 export const tagsProjection: Projection<TagDocument, RepositoryEvent> = {
   name: 'tags',
-  version: 2,
+  version: 3,
   streamPrefixes,
-  indexes: [['repository', 'tag'], ['repository', 'updatedAt']],
+  indexes: [['repository', 'tag'], ['repository', 'updatedAt'], ['namespace']],
   documentIds: (event: Recorded) => {
     switch (event.type) {
       case 'TagPointed':
@@ -144,6 +148,7 @@ export const tagsProjection: Projection<TagDocument, RepositoryEvent> = {
           id: tagId(repository, tag),
           number: doc?.number ?? event.position,
           repository,
+          namespace: namespaceOf(repository),
           tag,
           digest,
           mediaType,
@@ -167,6 +172,7 @@ export const tagsProjection: Projection<TagDocument, RepositoryEvent> = {
 export interface ManifestDocument {
   id: string;
   repository: string;
+  namespace: string;
   digest: string;
   mediaType: string;
   size: number;
@@ -182,9 +188,9 @@ export const manifestId = (repository: string, digest: string): string => `${rep
 /** Manifests by repository and digest, with what the referrers API needs. */
 export const manifestsProjection: Projection<ManifestDocument, RepositoryEvent> = {
   name: 'manifests',
-  version: 2,
+  version: 3,
   streamPrefixes,
-  indexes: [['repository', 'subject']],
+  indexes: [['repository', 'subject'], ['namespace']],
   documentIds: (event: Recorded) => {
     switch (event.type) {
       case 'ManifestPushed':
@@ -205,6 +211,7 @@ export const manifestsProjection: Projection<ManifestDocument, RepositoryEvent> 
         return {
           id: manifestId(repository, digest),
           repository,
+          namespace: namespaceOf(repository),
           digest,
           mediaType,
           size,
@@ -226,6 +233,7 @@ export const manifestsProjection: Projection<ManifestDocument, RepositoryEvent> 
 export interface BlobLinkDocument {
   id: string;
   repository: string;
+  namespace: string;
   digest: string;
   size: number;
   [field: string]: unknown;
@@ -234,9 +242,9 @@ export interface BlobLinkDocument {
 /** Which repositories link which blobs: a blob is served through a repository only if it links it. */
 export const blobLinksProjection: Projection<BlobLinkDocument, RepositoryEvent> = {
   name: 'blob_links',
-  version: 2,
+  version: 3,
   streamPrefixes,
-  indexes: [['digest']],
+  indexes: [['digest'], ['namespace', 'digest']],
   documentIds: (event: Recorded) => {
     switch (event.type) {
       case 'BlobLinked':
@@ -252,7 +260,7 @@ export const blobLinksProjection: Projection<BlobLinkDocument, RepositoryEvent> 
     switch (event.type) {
       case 'BlobLinked': {
         const { repository, digest, size } = event.data;
-        return { id: manifestId(repository, digest), repository, digest, size };
+        return { id: manifestId(repository, digest), repository, namespace: namespaceOf(repository), digest, size };
       }
       case 'BlobUnlinked':
       case 'RepositoryDeleted':

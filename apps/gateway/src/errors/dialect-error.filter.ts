@@ -2,11 +2,19 @@ import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, ty
 import { DomainError } from '@wharf/contracts';
 import type { Request, Response } from 'express';
 import { keystoneDialect } from '../keystone/keystone-errors';
+import { selectelDialect, selectelError, SelectelInputError } from '../selectel/selectel-errors';
 import { swrDialect, swrError, SwrInputError } from '../swr/swr-errors';
 import type { ErrorDialect } from './dialect';
 
-/** The dialect that owns a path: Keystone/IAM for `/v3/` and `/v3.0/`, SWR for the rest (Selectel's `/api/` comes later). */
-export const dialectFor = (path: string): ErrorDialect => (/^\/v3(\.0)?\//.test(path) ? keystoneDialect : swrDialect);
+/**
+ * The dialect that owns a path: Keystone/IAM for `/v3/` and `/v3.0/` (except SWR's own v3 lists under
+ * `/v3/manage/`), Selectel for `/api/`, SWR for the rest.
+ */
+export const dialectFor = (path: string): ErrorDialect => {
+  if (/^\/v3(\.0)?\//.test(path) && !path.startsWith('/v3/manage/')) return keystoneDialect;
+  if (path.startsWith('/api/')) return selectelDialect;
+  return swrDialect;
+};
 
 /** Renders every error in the dialect of the route it happened on; unexpected errors are logged, never shown. */
 @Catch()
@@ -21,6 +29,7 @@ export class DialectErrorFilter implements ExceptionFilter {
     const rendering = (() => {
       if (error instanceof DomainError) return dialect.domain(error);
       if (error instanceof SwrInputError) return swrError(error.errorCode, error.message, error.detail);
+      if (error instanceof SelectelInputError) return selectelError(error.status, error.message);
       if (error instanceof NotFoundException) return dialect.routeNotFound(request.method, request.path);
       if (error instanceof HttpException && error.getStatus() < 500) return dialect.malformedRequest(error.getStatus(), error.message);
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -10,6 +10,8 @@ export type AuthLevel = z.infer<typeof AuthLevel>;
 export const Namespace = z.object({
   /** SWR's integer id, assigned in creation order. */
   id: z.number().int().positive(),
+  /** The namespace's UUID: its id as a Selectel registry. */
+  registryId: z.string().uuid(),
   name: z.string(),
   accountId: z.string(),
   creatorId: z.string(),
