@@ -20,4 +20,10 @@ export class AccessLevels {
     const { levels } = await this.services.call(PermissionRpc.resolve, { principal: actor, targets });
     return levels;
   }
+
+  /** Organization → the actor's highest repository-level grant in it. */
+  async repositoryGrantNamespaces(actor: Principal): Promise<Map<string, AuthLevel>> {
+    const { namespaces } = await this.services.call(PermissionRpc.repositoryGrantNamespaces, { principal: actor });
+    return new Map(namespaces.map(({ namespace, auth }) => [namespace, auth]));
+  }
 }

@@ -12,6 +12,7 @@ import { SwrNamespacesController } from './swr/swr-namespaces.controller';
 import { SwrLifecycleController } from './swr/swr-lifecycle.controller';
 import { SwrLoginController } from './swr/swr-login.controller';
 import { SwrPermissionsController } from './swr/swr-permissions.controller';
+import { SwrQuotasController } from './swr/swr-quotas.controller';
 import { SwrRepositoriesController } from './swr/swr-repositories.controller';
 import { SwrSharesController } from './swr/swr-shares.controller';
 import { SwrVersionsController } from './swr/swr-versions.controller';
@@ -22,7 +23,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

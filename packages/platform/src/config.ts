@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** An account quota's default limit (SWR's `quota_limit` is an int32). */
+const quota = z.coerce.number().int().min(0).max(2_147_483_647);
 
 /** Every setting Wharf reads from the environment, with its default. Parsed once per process. */
 export const ConfigSchema = z
@@ -21,6 +23,9 @@ export const ConfigSchema = z
     WHARF_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1-32 lowercase letters, digits or -').default('wharf-1'),
     WHARF_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
     WHARF_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+    WHARF_QUOTA_NAMESPACES: quota.default(100),
+    WHARF_QUOTA_REPOSITORIES: quota.default(10_000),
+    WHARF_QUOTA_TAGS: quota.default(1_000_000),
   })
   .superRefine((env, ctx) => {
     const requireWhen = (when: boolean, variable: keyof typeof env, because: string) => {
@@ -47,6 +52,8 @@ export interface WharfConfig {
   region: string;
   sessionTtlSeconds: number;
   logLevel: RawConfig['WHARF_LOG_LEVEL'];
+  /** Each account's limits until the system administrator sets its own. */
+  quotaDefaults: { namespace: number; repository: number; tag: number };
 }
 
 export class ConfigError extends Error {
@@ -79,5 +86,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
     region: raw.WHARF_REGION,
     sessionTtlSeconds: raw.WHARF_SESSION_TTL_SECONDS,
     logLevel: raw.WHARF_LOG_LEVEL,
+    quotaDefaults: { namespace: raw.WHARF_QUOTA_NAMESPACES, repository: raw.WHARF_QUOTA_REPOSITORIES, tag: raw.WHARF_QUOTA_TAGS },
   };
 };

@@ -132,9 +132,17 @@ describe('SWR permissions', () => {
     expect([dup.status, codeOf(dup.body)]).toEqual([409, 'SVCSTG.SWR.4090089']);
     expect((await call('t-edit', 'PATCH', '/v2/manage/namespaces/perm/repos/app/access', [grant('t-none', 3)])).status).toBe(201);
     expect(await actionsFor('t-none', 'perm/app')).toEqual(['pull', 'push']);
+    // A repository grant alone does not list the organization, except in `mode::visible`, with that level.
+    const plainList = (await call('t-none', 'GET', '/v2/manage/namespaces')).body as { namespaces: unknown[] };
+    expect(plainList.namespaces).toEqual([]);
+    const visibleList = await call('t-none', 'GET', '/v2/manage/namespaces?filter=mode::visible');
+    expect([visibleList.status, visibleList.body]).toEqual([200, { namespaces: [{ id: expect.any(Number), name: 'perm', creator_name: 't-admin', auth: 3 }] }]);
+    const filtered = (await call('t-none', 'GET', '/v2/manage/namespaces?filter=namespace::nothing|mode::visible')).body as { namespaces: unknown[] };
+    expect(filtered.namespaces).toEqual([]);
     expect((await call('t-read', 'DELETE', '/v2/manage/namespaces/perm/repos/app/access', [ids.get('t-none')])).status).toBe(403);
     expect((await call('t-edit', 'DELETE', '/v2/manage/namespaces/perm/repos/app/access', [ids.get('t-none')])).status).toBe(204);
     expect(await actionsFor('t-none', 'perm/app')).toEqual([]);
+    expect(((await call('t-none', 'GET', '/v2/manage/namespaces?filter=mode::visible')).body as { namespaces: unknown[] }).namespaces).toEqual([]);
     expect((await call('t-admin', 'DELETE', '/v2/manage/namespaces/perm/access', [ids.get('t-read')])).status).toBe(204);
     expect(await actionsFor('t-read', 'perm/app')).toEqual([]);
     const gone = await call('t-admin', 'DELETE', '/v2/manage/namespaces/perm/access', [ids.get('t-read')]);

@@ -107,4 +107,18 @@ export class PermissionsHandler {
     const levels = await this.levels.levelsOn(principal, targets);
     return { levels } satisfies RpcReply<typeof rpc.resolve>;
   }
+
+  @MessagePattern(rpc.repositoryGrantNamespaces.subject)
+  async repositoryGrantNamespaces(@Payload(new SchemaPipe(rpc.repositoryGrantNamespaces.request)) { principal }: In<'repositoryGrantNamespaces'>) {
+    const grants = await this.projections.collection(permissionsProjection).find({
+      where: [
+        { field: 'userId', op: 'eq', value: principal.userId },
+        { field: 'kind', op: 'eq', value: 'repository' },
+      ],
+    });
+    const highest = new Map<string, UserAuth['auth']>();
+    for (const grant of grants) highest.set(grant.namespace, Math.max(highest.get(grant.namespace) ?? 0, grant.auth) as UserAuth['auth']);
+    const namespaces = [...highest].map(([namespace, auth]) => ({ namespace, auth }));
+    return { namespaces } satisfies RpcReply<typeof rpc.repositoryGrantNamespaces>;
+  }
 }

@@ -9,6 +9,7 @@ import { CommandRunner, EVENT_STORE, ProjectionHost } from '@wharf/platform';
 import type { Filter } from '@wharf/read-model';
 import { SchemaPipe } from '@wharf/transport';
 import { AccessLevels } from '../access-levels';
+import { Quotas } from '../quotas/quotas';
 import { isValidNamespaceName } from './namespace-name';
 import { namespaceDecider } from './namespace.decider';
 import { reserveNamespaceNumber } from './namespace-numbers';
@@ -29,6 +30,7 @@ export class NamespacesHandler {
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
     private readonly levels: AccessLevels,
+    private readonly quotas: Quotas,
   ) {}
 
   private get namespaces() {
@@ -39,6 +41,7 @@ export class NamespacesHandler {
   async create(@Payload(new SchemaPipe(createNamespace.request)) { actor, name }: typeof createNamespace.request._output) {
     // Checked before a number is reserved, so invalid names do not use up ids; the decider checks again.
     if (!isValidNamespaceName(name)) throw new DomainError('CATALOG.INVALID_NAMESPACE_NAME', { name });
+    await this.quotas.ensureRoom(actor.accountId, 'namespace');
     const now = this.commands.now();
     const id = await reserveNamespaceNumber(this.events, name, now);
     await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'CreateNamespace', data: { id, registryId: randomUUID(), name, actor } }, {
@@ -50,13 +53,16 @@ export class NamespacesHandler {
   }
 
   @MessagePattern(listNamespaces.subject)
-  async list(@Payload(new SchemaPipe(listNamespaces.request)) { actor, name, nameContains }: typeof listNamespaces.request._output) {
+  async list(@Payload(new SchemaPipe(listNamespaces.request)) { actor, name, nameContains, includeRepositoryGrants }: typeof listNamespaces.request._output) {
     const where: Filter[] = [{ field: 'accountId', op: 'eq', value: actor.accountId }];
     if (name !== undefined) where.push({ field: 'name', op: 'eq', value: name });
     if (nameContains) where.push({ field: 'name', op: 'contains', value: nameContains });
     const docs = await this.namespaces.find({ where, sort: [{ field: 'number', direction: 'asc' }] });
     const levels = await this.levels.all(actor, docs.map((doc) => ({ kind: 'namespace', namespace: doc.name })));
-    const namespaces = docs.map((doc, i) => visible(doc, levels[i] ?? null)).filter((ns): ns is VisibleNamespace => ns !== null);
+    const throughRepositories = includeRepositoryGrants ? await this.levels.repositoryGrantNamespaces(actor) : new Map<string, AuthLevel>();
+    const namespaces = docs
+      .map((doc, i) => visible(doc, levels[i] ?? throughRepositories.get(doc.name) ?? null))
+      .filter((ns): ns is VisibleNamespace => ns !== null);
     return { namespaces } satisfies RpcReply<typeof listNamespaces>;
   }
 

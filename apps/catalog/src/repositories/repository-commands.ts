@@ -6,8 +6,12 @@ import { splitRepositoryName } from '@wharf/oci';
 import { CommandRunner, EVENT_STORE, ProjectionHost } from '@wharf/platform';
 import { reserveRepositoryNumber } from '../namespaces/namespace-numbers';
 import { namespacesProjection } from '../namespaces/namespaces.projection';
+import { Quotas } from '../quotas/quotas';
 import { repositoryDecider, type NamespaceRef, type RepositoryCommand } from './repository.decider';
-import { repositoriesProjection, repositoryProjections } from './repository.projections';
+import { repositoriesProjection, repositoryProjections, tagId, tagsProjection } from './repository.projections';
+
+/** Commands that create the repository when it does not exist yet (a push creates it as the API does). */
+const CREATING: ReadonlySet<RepositoryCommand['type']> = new Set(['CreateRepository', 'LinkBlob', 'PushManifest']);
 
 type WithoutContext<C> = C extends { data: infer D } ? Omit<D, 'namespace' | 'newId'> : never;
 
@@ -18,6 +22,7 @@ export class RepositoryCommands {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
+    private readonly quotas: Quotas,
   ) {}
 
   async namespaceOf(repository: string): Promise<NamespaceRef | null> {
@@ -28,7 +33,8 @@ export class RepositoryCommands {
 
   /**
    * Runs a command and answers once every repository read model has applied it (read-your-writes). Commands
-   * that may create the repository get its namespace and, if it does not exist yet, a reserved id.
+   * that may create the repository get its namespace and, if it does not exist yet, a reserved id; a new
+   * repository and a new tag must fit the account's quotas.
    */
   async run<T extends RepositoryCommand['type']>(
     type: T,
@@ -39,6 +45,11 @@ export class RepositoryCommands {
     const repository = data.repository;
     const namespace = await this.namespaceOf(repository);
     const exists = (await this.projections.collection(repositoriesProjection).get(repository)) !== null;
+    if (namespace && !exists && CREATING.has(type)) await this.quotas.ensureRoom(namespace.accountId, 'repository');
+    const tag = type === 'PushManifest' ? (data as { tag?: string }).tag : undefined;
+    if (namespace && tag !== undefined && (await this.projections.collection(tagsProjection).get(tagId(repository, tag))) === null) {
+      await this.quotas.ensureRoom(namespace.accountId, 'tag');
+    }
     const newId = exists || !namespace ? 0 : await reserveRepositoryNumber(this.events, repository, now);
     const command = { type, data: { ...data, namespace, newId } } as unknown as RepositoryCommand;
     await this.commands.run(RepositoryStreams.repository + repository, repositoryDecider, command, {

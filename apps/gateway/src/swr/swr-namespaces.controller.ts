@@ -38,12 +38,12 @@ export class SwrNamespacesController {
   /**
    * `filter=namespace::x|mode::visible` wins over the plain `namespace` parameter. In the filter the name
    * matches fuzzily (as documented); the plain parameter matches exactly. `mode::visible` adds organizations
-   * reachable only through repository permissions, which do not exist yet, so both modes list the same set.
+   * the caller reaches only through repository permissions, with its highest repository level as `auth`.
    */
   @Get()
   async list(@CurrentPrincipal() actor: Principal, @Query() query: unknown) {
     const { namespace, filter } = parseInput(ListNamespacesQuery, query);
-    let criteria: { name?: string; nameContains?: string } = namespace ? { name: namespace } : {};
+    let criteria: { name?: string; nameContains?: string; includeRepositoryGrants?: boolean } = namespace ? { name: namespace } : {};
     if (filter !== undefined) {
       const pairs = parseSwrFilter(filter, ['namespace', 'mode']);
       const mode = pairs.get('mode');
@@ -51,7 +51,7 @@ export class SwrNamespacesController {
         throw new DomainError('PLATFORM.VALIDATION_FAILED', { path: 'mode', reason: 'mode must be visible' });
       }
       const contains = pairs.get('namespace');
-      criteria = contains ? { nameContains: contains } : {};
+      criteria = { ...(contains ? { nameContains: contains } : {}), ...(mode === 'visible' ? { includeRepositoryGrants: true } : {}) };
     }
     const { namespaces } = await this.services.call(CatalogRpc.listNamespaces, { actor, ...criteria });
     return { namespaces: namespaces.map(toSwr) };

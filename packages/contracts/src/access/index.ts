@@ -46,6 +46,15 @@ export const PermissionRpc = {
     z.object({ principal: Principal, targets: z.array(PermissionTarget).max(1000) }),
     z.object({ levels: z.array(AuthLevel.nullable()) }),
   ),
+  /**
+   * Organizations the principal reaches only through repository-level grants (SWR's `mode::visible`), each with
+   * the highest level among those grants.
+   */
+  repositoryGrantNamespaces: rpc(
+    'access.permission.repository-grant-namespaces',
+    z.object({ principal: Principal }),
+    z.object({ namespaces: z.array(z.object({ namespace: z.string(), auth: AuthLevel })) }),
+  ),
 } as const;
 
 export const Share = z.object({

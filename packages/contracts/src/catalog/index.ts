@@ -52,6 +52,8 @@ export const CatalogRpc = {
       name: z.string().optional(),
       /** Substring of the name (SWR's `filter=namespace::…` matches fuzzily). */
       nameContains: z.string().optional(),
+      /** Also organizations reached only through repository-level grants (SWR's `mode::visible`). */
+      includeRepositoryGrants: z.boolean().optional(),
     }),
     z.object({ namespaces: z.array(VisibleNamespace) }),
   ),
@@ -221,3 +223,5 @@ export const RepositoryManagementRpc = {
   deleteTag: rpc('catalog.tag.delete-managed', withActor({ ...RepositoryRef, tag: z.string() }), z.object({ deleted: z.literal(true) })),
   recordPulls: rpc('catalog.repository.record-pulls', z.object({ repository: z.string(), count: z.number().int().positive() }), z.object({ recorded: z.literal(true) })),
 } as const;
+
+export * from './quotas';

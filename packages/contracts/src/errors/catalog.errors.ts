@@ -13,4 +13,10 @@ export const catalogErrors = {
   'CATALOG.MANIFEST_BLOB_UNKNOWN': { status: 400, message: 'The manifest references a blob or manifest the repository does not have' },
   'CATALOG.MANIFEST_REFERENCED': { status: 409, message: 'The manifest is still referenced by an index in the repository' },
   'CATALOG.BLOB_NOT_LINKED': { status: 404, message: 'The repository does not link this blob' },
+  'CATALOG.NAMESPACE_QUOTA_EXCEEDED': { status: 400, message: 'The maximum number of organizations has been exceeded' },
+  'CATALOG.REPOSITORY_QUOTA_EXCEEDED': { status: 400, message: 'The maximum number of images has been exceeded' },
+  'CATALOG.TAG_QUOTA_EXCEEDED': { status: 400, message: 'The maximum number of image tags has been exceeded' },
+  'CATALOG.PROJECT_NOT_FOUND': { status: 404, message: 'The project does not exist' },
+  'CATALOG.PROJECT_FORBIDDEN': { status: 403, message: 'The project does not belong to you' },
+  'CATALOG.QUOTA_FORBIDDEN': { status: 403, message: 'Only the system administrator may set quotas' },
 } as const;
