@@ -13,6 +13,7 @@ import { Credentials } from './users/credentials';
 import { IdentityManagementHandler } from './users/identity-management.handler';
 import { sessionTokensProjection } from './sessions/session-tokens.projection';
 import { usersProjection } from './users/users.projection';
+import { SELECTEL_TOKEN_PROJECTIONS, SELECTEL_TOKEN_HANDLERS, SELECTEL_TOKEN_PROVIDERS } from './selectel-tokens/selectel-tokens.module-parts';
 
 /** Identity: accounts, users, passwords, session tokens, and the signed bearer tokens of the registry. */
 @Module({})
@@ -20,9 +21,9 @@ export class IdentityModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     return {
       module: IdentityModule,
-      imports: [PlatformModule.forService(runtime, [accountsProjection, usersProjection, sessionTokensProjection, signingKeysProjection, accessKeysProjection, loginSecretsProjection])],
-      controllers: [SessionsHandler, RegistryTokensHandler, IdentityManagementHandler, LoginSecretsHandler],
-      providers: [AdminBootstrap, Credentials, SigningKeys],
+      imports: [PlatformModule.forService(runtime, [accountsProjection, usersProjection, sessionTokensProjection, signingKeysProjection, accessKeysProjection, loginSecretsProjection, ...SELECTEL_TOKEN_PROJECTIONS])],
+      controllers: [SessionsHandler, RegistryTokensHandler, IdentityManagementHandler, LoginSecretsHandler, ...SELECTEL_TOKEN_HANDLERS],
+      providers: [AdminBootstrap, Credentials, SigningKeys, ...SELECTEL_TOKEN_PROVIDERS],
     };
   }
 }

@@ -3,10 +3,12 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
 import { AccessRpc, RepositoryAction } from '@wharf/contracts/access';
-import { IdentityRpc, type Principal } from '@wharf/contracts/identity';
+import { IdentityRpc, type Principal, type SelectelTokenScope } from '@wharf/contracts/identity';
 import { CLOCK, SERVICE_CLIENT, type Clock } from '@wharf/platform';
 import { signRegistryToken, TOKEN_ISSUER, type AccessEntry } from '@wharf/registry-token';
 import { SchemaPipe, type ServiceClient } from '@wharf/transport';
+import { KnownRegistries } from '../selectel-tokens/known-registries';
+import { namespaceOf, narrowToScope } from '../selectel-tokens/token-scope';
 import { Credentials } from '../users/credentials';
 import { SigningKeys } from './signing-keys';
 
@@ -24,6 +26,7 @@ export class RegistryTokensHandler {
     @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
     private readonly credentials: Credentials,
     private readonly keys: SigningKeys,
+    private readonly registries: KnownRegistries,
   ) {}
 
   /**
@@ -34,11 +37,13 @@ export class RegistryTokensHandler {
   @MessagePattern(issueRegistryToken.subject)
   async issue(@Payload(new SchemaPipe(issueRegistryToken.request)) { credentials, service, scopes }: typeof issueRegistryToken.request._output) {
     let principal: Principal | null = null;
+    let tokenScope: SelectelTokenScope | undefined;
     if (credentials) {
-      principal = await this.credentials.principalByLogin(credentials.username, credentials.password);
-      if (!principal) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
+      const login = await this.credentials.dockerLogin(credentials.username, credentials.password);
+      if (!login) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
+      ({ principal, scope: tokenScope } = login);
     }
-    const access = await this.grant(principal, scopes);
+    const access = await this.grant(principal, scopes, tokenScope);
     const now = this.clock.now();
     const iat = Math.floor(now.getTime() / 1000);
     const token = signRegistryToken(
@@ -75,20 +80,26 @@ export class RegistryTokensHandler {
     return { keys } satisfies RpcReply<typeof listSigningKeys>;
   }
 
-  private async grant(principal: Principal | null, scopes: AccessEntry[]): Promise<AccessEntry[]> {
+  /** What access allows the principal, narrowed to a Selectel token's scope when a token logged in. */
+  private async grant(principal: Principal | null, scopes: AccessEntry[], tokenScope?: SelectelTokenScope): Promise<AccessEntry[]> {
     const repositories = scopes.filter((scope) => scope.type === 'repository');
     const requests = repositories.map(({ name, actions }) => ({
       repository: name,
       // `*` asks for everything a repository allows.
       actions: [...new Set(actions.flatMap((action) => (action === '*' ? ['pull', 'push', 'delete'] : [action])).filter(isRepositoryAction))],
     }));
-    const { granted } =
+    let { granted } =
       requests.length > 0 ? await this.services.call(AccessRpc.authorize, { principal, requests }) : { granted: [] as { repository: string; actions: RepositoryAction[] }[] };
+    if (tokenScope) {
+      const registryIds = tokenScope.allRegistries ? new Map<string, string>() : await this.registries.registryIdsOf(granted.flatMap(({ repository }) => namespaceOf(repository) ?? []));
+      granted = narrowToScope(granted, tokenScope, (namespace) => registryIds.get(namespace));
+    }
     // Refused scopes stay in the token with no actions, so the registry can tell "asked and refused" (403)
     // from "not asked yet" (401 with a challenge).
     const access: AccessEntry[] = granted.map((entry) => ({ type: 'repository', name: entry.repository, actions: entry.actions }));
     // Listing the catalog is open to every authenticated caller; the registry filters the list per repository.
-    if (principal && scopes.some((scope) => scope.type === 'registry' && scope.name === 'catalog')) {
+    // A token limited to some registries gets no listing: the registry filters it by the account, not the token.
+    if (principal && (!tokenScope || tokenScope.allRegistries) && scopes.some((scope) => scope.type === 'registry' && scope.name === 'catalog')) {
       access.push({ type: 'registry', name: 'catalog', actions: ['*'] });
     }
     return access;

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@wharf/contracts/identity';
+import { SELECTEL_TOKEN_USERNAME, type Principal } from '@wharf/contracts/identity';
 import { CLOCK, ProjectionHost, type Clock } from '@wharf/platform';
 import { accessKeyOfLogin, loginPasswordMatches } from '../access-keys/access-key';
 import { accessKeysProjection } from '../access-keys/access-keys.projection';
 import { loginSecretsProjection } from '../login-secrets/login-secrets.projection';
+import { SelectelTokenLogins, type TokenLogin } from '../selectel-tokens/selectel-token-logins';
 import { hashToken, tokenIdOf } from '../sessions/session-token';
 import { sessionTokensProjection } from '../sessions/session-tokens.projection';
 import { verifyAgainstDecoy, verifyPassword } from './password-hash';
@@ -25,6 +26,7 @@ export class Credentials {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projections: ProjectionHost,
+    private readonly selectelTokens: SelectelTokenLogins,
   ) {}
 
   /** The enabled user with this name and password, or null; takes as long for unknown users as for known ones. */
@@ -55,6 +57,19 @@ export class Credentials {
     if (byToken) return byToken.principal;
     const user = await this.userByPassword(userName, password);
     return user ? principalOf(user) : null;
+  }
+
+  /**
+   * Credentials given to the registry's token endpoint: a Selectel token (user `token`, the secret as password),
+   * whose scope narrows what access grants, else whatever principalByLogin accepts.
+   */
+  async dockerLogin(userName: string, password: string): Promise<{ principal: Principal; scope?: TokenLogin['scope'] } | null> {
+    if (userName === SELECTEL_TOKEN_USERNAME) {
+      const byToken = await this.selectelTokens.login(password);
+      if (byToken) return byToken;
+    }
+    const principal = await this.principalByLogin(userName, password);
+    return principal ? { principal } : null;
   }
 
   /** `{prefix}@{id}`: a long-term access key, or a temporary login that has not expired. */

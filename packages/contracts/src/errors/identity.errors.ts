@@ -10,4 +10,13 @@ export const identityErrors = {
   'IDENTITY.ACCOUNT_NOT_FOUND': { status: 404, message: 'The account does not exist' },
   'IDENTITY.USER_NOT_FOUND': { status: 404, message: 'The user does not exist' },
   'IDENTITY.ACCESS_KEY_NOT_FOUND': { status: 404, message: 'The access key does not exist' },
+  'IDENTITY.SELECTEL_TOKEN_NOT_FOUND': { status: 404, message: 'Token not found.' },
+  'IDENTITY.SELECTEL_TOKEN_MALFORMED': { status: 400, message: 'Invalid or malformed token.' },
+  'IDENTITY.SELECTEL_TOKEN_REVOKED': { status: 409, message: 'The token is revoked; regenerate it or create a new one' },
+  'IDENTITY.INVALID_TOKEN_EXPIRATION': { status: 400, message: 'The expiration must be a time in the future, or isSet false' },
+  'IDENTITY.INVALID_TOKEN_SCOPE': { status: 400, message: "The token scope must name at least one of the account's registries, or all of them" },
+  'IDENTITY.REGISTRY_NOT_FOUND': { status: 404, message: 'Registry not found.' },
+  'IDENTITY.CLUSTER_NOT_FOUND': { status: 404, message: 'Cluster integration not found.' },
+  'IDENTITY.CLUSTER_ALREADY_INTEGRATED': { status: 409, message: 'A cluster with this name is already integrated with the registry' },
+  'IDENTITY.INVALID_CLUSTER': { status: 400, message: 'The cluster name (1-63 letters, digits, ".", "_", "-") or pool (e.g. "ru-9") is not valid' },
 } as const;

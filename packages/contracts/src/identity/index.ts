@@ -140,3 +140,6 @@ export const LoginSecretRpc = {
     z.object({ username: z.string(), password: z.string(), expiresAt: z.string() }),
   ),
 } as const;
+
+/** Selectel API tokens and registry cluster integrations. */
+export * from './selectel-tokens';

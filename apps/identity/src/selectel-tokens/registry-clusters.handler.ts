@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, type RpcReply } from '@wharf/contracts';
+import { RegistryClusterRpc, SELECTEL_TOKEN_USERNAME, SelectelTokenStreams, type Principal } from '@wharf/contracts/identity';
+import { CommandRunner, ProjectionHost } from '@wharf/platform';
+import { SchemaPipe } from '@wharf/transport';
+import { KnownRegistries } from './known-registries';
+import { registryClusterDecider, type RegistryClusterCommand } from './registry-cluster.decider';
+import { registryClustersProjection } from './registry-clusters.projection';
+import { SelectelTokenRecords } from './selectel-token-records';
+import { hashTokenSecret, newTokenSecret } from './token-secret';
+
+const rpc = RegistryClusterRpc;
+type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
+
+/**
+ * Kubernetes clusters integrated with a registry. Each integration holds its own pull-only token scoped to the
+ * registry; removing the integration deletes the token, so its pull secret stops working at once.
+ */
+@Controller()
+export class RegistryClustersHandler {
+  constructor(
+    private readonly commands: CommandRunner,
+    private readonly projections: ProjectionHost,
+    private readonly registries: KnownRegistries,
+    private readonly tokens: SelectelTokenRecords,
+  ) {}
+
+  private async runCluster(registryId: string, command: { type: RegistryClusterCommand['type']; data: RegistryClusterCommand['data'] }, actor: Principal) {
+    await this.commands.run(SelectelTokenStreams.registryClusters + registryId, registryClusterDecider, command, { actor, readModels: [registryClustersProjection] });
+  }
+
+  @MessagePattern(rpc.list.subject)
+  async list(@Payload(new SchemaPipe(rpc.list.request)) { actor, registryId }: In<'list'>) {
+    await this.registries.requireOwned(actor.accountId, registryId);
+    const docs = await this.projections
+      .collection(registryClustersProjection)
+      .find({ where: [{ field: 'registryId', op: 'eq', value: registryId }], sort: [{ field: 'name', direction: 'asc' }] });
+    return { clusters: docs.map(({ id, name, pool }) => ({ id, name, pool })), totalCount: docs.length } satisfies RpcReply<typeof rpc.list>;
+  }
+
+  /** The integration is recorded before its token exists, so a failure in between never leaves a credential nobody holds. */
+  @MessagePattern(rpc.add.subject)
+  async add(@Payload(new SchemaPipe(rpc.add.request)) { actor, registryId, name, pool }: In<'add'>) {
+    await this.registries.requireOwned(actor.accountId, registryId);
+    const clusterId = randomUUID();
+    const tokenId = randomUUID();
+    await this.runCluster(registryId, { type: 'IntegrateCluster', data: { clusterId, registryId, name, pool, tokenId, actor } }, actor);
+    const secret = newTokenSecret();
+    const scope = { modeRW: false, allRegistries: false, registryIds: [registryId] };
+    await this.tokens.run(
+      tokenId,
+      {
+        type: 'IssueToken',
+        data: { tokenId, actor, kind: 'cluster', name: `cluster ${name}`, secretHash: hashTokenSecret(secret), expiration: { isSet: false }, scope, accountRegistryIds: [registryId], clusterId, createdBy: actor.userId },
+      },
+      actor,
+    );
+    return { cluster: { id: clusterId, name, pool }, pullSecret: { username: SELECTEL_TOKEN_USERNAME, password: secret } } satisfies RpcReply<typeof rpc.add>;
+  }
+
+  /** The token goes first: once this answers, the cluster's pull secret is dead even if the removal is retried. */
+  @MessagePattern(rpc.remove.subject)
+  async remove(@Payload(new SchemaPipe(rpc.remove.request)) { actor, registryId, clusterId }: In<'remove'>) {
+    await this.registries.requireOwned(actor.accountId, registryId);
+    const cluster = await this.projections.collection(registryClustersProjection).get(clusterId);
+    if (!cluster || cluster.registryId !== registryId) throw new DomainError('IDENTITY.CLUSTER_NOT_FOUND', { id: clusterId });
+    if (await this.tokens.collection.get(cluster.tokenId)) {
+      await this.tokens.run(cluster.tokenId, { type: 'DeleteToken', data: { tokenId: cluster.tokenId, actor, via: 'cluster' } }, actor);
+    }
+    await this.runCluster(registryId, { type: 'RemoveClusterIntegration', data: { clusterId, actor } }, actor);
+    return { removed: true } satisfies RpcReply<typeof rpc.remove>;
+  }
+}
