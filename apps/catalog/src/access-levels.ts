@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PermissionRpc, type PermissionTarget } from '@wharf/contracts/access';
+import { PermissionRpc, ShareRpc, type AccountShare, type PermissionTarget } from '@wharf/contracts/access';
 import type { AuthLevel } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import { SERVICE_CLIENT } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 
-/** The caller's SWR level on organizations and repositories, as the access service reckons it. */
+/** What the access service reckons: the caller's SWR levels on organizations and repositories, and shares. */
 @Injectable()
 export class AccessLevels {
   constructor(@Inject(SERVICE_CLIENT) private readonly services: ServiceClient) {}
@@ -19,6 +19,11 @@ export class AccessLevels {
     if (targets.length === 0) return [];
     const { levels } = await this.services.call(PermissionRpc.resolve, { principal: actor, targets });
     return levels;
+  }
+
+  /** Shares of the actor's account's repositories (`outgoing`) or to its account (`incoming`). */
+  async shares(actor: Principal, direction: 'outgoing' | 'incoming'): Promise<AccountShare[]> {
+    return (await this.services.call(ShareRpc.ofAccount, { actor, direction })).shares;
   }
 
   /** Organization → the actor's highest repository-level grant in it. */

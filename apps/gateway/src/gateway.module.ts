@@ -15,6 +15,7 @@ import { SwrPermissionsController } from './swr/swr-permissions.controller';
 import { SwrQuotasController } from './swr/swr-quotas.controller';
 import { SwrRepositoriesController } from './swr/swr-repositories.controller';
 import { SwrSharesController } from './swr/swr-shares.controller';
+import { SwrV3ListsController } from './swr/swr-v3-lists.controller';
 import { SwrVersionsController } from './swr/swr-versions.controller';
 
 /** The control plane's HTTP edge: authenticates, validates, calls services, renders each dialect's errors. */
@@ -23,7 +24,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

@@ -13,6 +13,7 @@ export const namespaceOwnersProjection: Projection<NamespaceOwnerDocument> = {
   name: 'namespace_owners',
   version: 1,
   streamPrefixes: [CatalogStreams.namespace],
+  indexes: [['accountId']],
   documentIds: (event) => {
     const name = (event.data as { name?: unknown }).name;
     return typeof name === 'string' ? [name] : [];

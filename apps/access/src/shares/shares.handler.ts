@@ -1,11 +1,12 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
-import { AccessStreams, ShareRpc, type Share } from '@wharf/contracts/access';
+import { AccessStreams, ShareRpc, type AccountShare, type Share } from '@wharf/contracts/access';
 import type { Principal } from '@wharf/contracts/identity';
 import { CLOCK, CommandRunner, ProjectionHost, type Clock } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
 import { directoryAccountsProjection, directoryRepositoriesProjection } from '../permissions/directory.projections';
+import { namespaceOwnersProjection } from '../repository-access/namespace-owners.projection';
 import { PermissionLevels } from '../permissions/permission-levels';
 import { shareDecider, type ShareCommand } from './share.decider';
 import { shareId, sharesProjection, shareValid, type ShareDocument } from './shares.projection';
@@ -101,5 +102,30 @@ export class SharesHandler {
       limit: 1,
     });
     return { share: doc ? this.toShare(doc) : null } satisfies RpcReply<typeof rpc.get>;
+  }
+
+  @MessagePattern(rpc.ofAccount.subject)
+  async ofAccount(@Payload(new SchemaPipe(rpc.ofAccount.request)) { actor, direction }: In<'ofAccount'>) {
+    const shares = this.projections.collection(sharesProjection);
+    const owners = this.projections.collection(namespaceOwnersProjection);
+    if (direction === 'outgoing') {
+      const namespaces = (await owners.find({ where: [{ field: 'accountId', op: 'eq', value: actor.accountId }] })).map((owner) => owner.id);
+      const docs = namespaces.length === 0 ? [] : await shares.find({ where: [{ field: 'namespace', op: 'in', values: namespaces }] });
+      return { shares: docs.map((doc) => ({ ...this.toShare(doc), ownerAccountId: actor.accountId, ownerAccountName: actor.accountName })) } satisfies RpcReply<typeof rpc.ofAccount>;
+    }
+    const docs = await shares.find({ where: [{ field: 'accessAccountId', op: 'eq', value: actor.accountId }] });
+    if (docs.length === 0) return { shares: [] } satisfies RpcReply<typeof rpc.ofAccount>;
+    const ownerOf = new Map((await owners.find({ where: [{ field: 'id', op: 'in', values: [...new Set(docs.map((doc) => doc.namespace))] }] })).map((o) => [o.id, o.accountId]));
+    const accountIds = [...new Set(ownerOf.values())];
+    const accountNames = new Map(
+      (await this.projections.collection(directoryAccountsProjection).find({ where: [{ field: 'accountId', op: 'in', values: accountIds }] })).map(
+        (account) => [account.accountId, account.id],
+      ),
+    );
+    const incoming: AccountShare[] = docs.flatMap((doc) => {
+      const ownerAccountId = ownerOf.get(doc.namespace);
+      return ownerAccountId ? [{ ...this.toShare(doc), ownerAccountId, ownerAccountName: accountNames.get(ownerAccountId) ?? '' }] : [];
+    });
+    return { shares: incoming } satisfies RpcReply<typeof rpc.ofAccount>;
   }
 }

@@ -18,7 +18,7 @@ export const sharesProjection: Projection<ShareDocument, ShareEvent> = {
   name: 'shares',
   version: 1,
   streamPrefixes: [AccessStreams.shares],
-  indexes: [['repository', 'accessDomain'], ['accessAccountId']],
+  indexes: [['repository', 'accessDomain'], ['accessAccountId'], ['namespace']],
   documentIds: (event) => [shareId(event.data.repository, event.data.accessAccountId)],
   evolve: (doc, event, id) => {
     switch (event.type) {

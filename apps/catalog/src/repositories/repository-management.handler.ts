@@ -4,7 +4,7 @@ import { DomainError, type RpcReply } from '@wharf/contracts';
 import { RepositoryManagementRpc, type AuthLevel, type RepositorySummary, type TagDetail } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import { ProjectionHost } from '@wharf/platform';
-import type { Filter, SortKey } from '@wharf/read-model';
+import type { Cursor, Filter, SortKey } from '@wharf/read-model';
 import { SchemaPipe } from '@wharf/transport';
 import { AccessLevels } from '../access-levels';
 import { namespacesProjection } from '../namespaces/namespaces.projection';
@@ -55,6 +55,22 @@ const SORT_FIELDS: Record<In<'search'>['orderBy'], string> = {
   tagCount: 'tagCount',
   namespace: 'namespace',
   isPublic: 'isPublic',
+  id: 'number',
+};
+
+const matches = (value: string, match: { value: string; fuzzy: boolean } | undefined): boolean =>
+  match === undefined || (match.fuzzy ? value.toLowerCase().includes(match.value.toLowerCase()) : value === match.value);
+
+/** A tag page's marker: the sort value and id of the last tag shown, opaque to clients. */
+const encodeTagMarker = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+const decodeTagMarker = (marker: string): Cursor => {
+  try {
+    const cursor = JSON.parse(Buffer.from(marker, 'base64url').toString()) as Cursor;
+    if (Array.isArray(cursor.values) && cursor.values.length === 1 && typeof cursor.id === 'string') return cursor;
+  } catch {
+    // Falls through to the validation error below.
+  }
+  throw new DomainError('PLATFORM.VALIDATION_FAILED', { path: 'marker', reason: 'not a marker this API returned' });
 };
 
 /** The management side of repositories and tags: what the SWR (and later Selectel) dialects serve. */
@@ -125,14 +141,63 @@ export class RepositoryManagementHandler {
     if (query.category !== undefined) where.push({ field: 'category', op: 'eq', value: query.category });
     if (query.isPublic !== undefined) where.push({ field: 'isPublic', op: 'eq', value: query.isPublic });
     const sort: SortKey[] = [{ field: SORT_FIELDS[query.orderBy], direction: query.direction }];
-    const [docs, total] = await Promise.all([
-      this.repositories.find({ where, sort, offset: query.offset, limit: query.limit }),
+    const byMarker = query.afterId !== undefined;
+    const [found, total] = await Promise.all([
+      byMarker
+        ? this.repositories.find({ where: [...where, { field: 'number', op: 'gt', value: query.afterId! }], sort: [{ field: 'number', direction: 'asc' }], limit: query.limit + 1 })
+        : this.repositories.find({ where, sort, offset: query.offset, limit: query.limit }),
       this.repositories.count(where),
     ]);
+    const docs = found.slice(0, query.limit);
     // The page holds what the account has; the caller sees those it has a level on.
     const levels = await this.levels.all(query.actor, docs.map((doc) => ({ kind: 'repository', namespace: doc.namespace, repository: doc.name })));
     const visible = docs.filter((_doc, i) => levels[i] !== null).map(toSummary);
-    return { repositories: visible, total } satisfies RpcReply<typeof rpc.search>;
+    const nextMarker = byMarker && found.length > query.limit ? docs.at(-1)!.number : undefined;
+    return { repositories: visible, total, ...(nextMarker !== undefined ? { nextMarker } : {}) } satisfies RpcReply<typeof rpc.search>;
+  }
+
+  /**
+   * Shared repositories, one row per repository (valid while any of its shares is). Shares per account are few
+   * next to repositories, so the rows are filtered, sorted and paged in memory.
+   */
+  @MessagePattern(rpc.searchShared.subject)
+  async searchShared(@Payload(new SchemaPipe(rpc.searchShared.request)) query: In<'searchShared'>) {
+    const byRepository = new Map<string, { ownerAccountName: string; valid: boolean }>();
+    for (const share of await this.levels.shares(query.actor, query.side)) {
+      const seen = byRepository.get(share.repository);
+      byRepository.set(share.repository, { ownerAccountName: share.ownerAccountName, valid: (seen?.valid ?? false) || share.valid });
+    }
+    const docs: RepositoryDocument[] = [];
+    const names = [...byRepository.keys()];
+    for (let i = 0; i < names.length; i += 500) {
+      docs.push(...(await this.repositories.find({ where: [{ field: 'id', op: 'in', values: names.slice(i, i + 500) }] })));
+    }
+    // The account's own repositories show to those who may read them; shares to the account show to all its users.
+    const levels =
+      query.side === 'outgoing'
+        ? await this.levels.all(query.actor, docs.map((doc) => ({ kind: 'repository', namespace: doc.namespace, repository: doc.name })))
+        : docs.map(() => 1);
+    const rows = docs
+      .filter((doc, i) => levels[i] !== null)
+      .map((doc) => ({ ...toSummary(doc), ownerAccountName: byRepository.get(doc.name)!.ownerAccountName, shareValid: byRepository.get(doc.name)!.valid }))
+      .filter(
+        (row) =>
+          matches(row.namespace, query.namespace) &&
+          matches(row.name, query.name) &&
+          matches(row.ownerAccountName, query.ownerAccountName) &&
+          (query.valid === undefined || row.shareValid === query.valid),
+      );
+    const field = query.afterId !== undefined ? 'id' : query.orderBy;
+    const sign = query.afterId !== undefined || query.direction === 'asc' ? 1 : -1;
+    rows.sort((a, b) => {
+      const [x, y] = [a[field], b[field]];
+      const order = x < y ? -1 : x > y ? 1 : 0;
+      return order !== 0 ? sign * order : a.fullName < b.fullName ? -1 : 1;
+    });
+    const page = query.afterId !== undefined ? rows.filter((row) => row.id > query.afterId!).slice(0, query.limit + 1) : rows.slice(query.offset, query.offset + query.limit);
+    const more = query.afterId !== undefined && page.length > query.limit;
+    const repositories = page.slice(0, query.limit);
+    return { repositories, total: rows.length, ...(more ? { nextMarker: repositories.at(-1)!.id } : {}) } satisfies RpcReply<typeof rpc.searchShared>;
   }
 
   @MessagePattern(rpc.listTags.subject)
@@ -141,11 +206,18 @@ export class RepositoryManagementHandler {
     const where: Filter[] = [{ field: 'repository', op: 'eq', value: repository.name }];
     if (query.tag !== undefined) where.push({ field: 'tag', op: 'eq', value: query.tag });
     const tags = this.projections.collection(tagsProjection);
-    const [docs, total] = await Promise.all([
-      tags.find({ where, sort: [{ field: query.orderBy, direction: query.direction }], offset: query.offset, limit: query.limit }),
-      tags.count(where),
-    ]);
-    return { tags: docs.map((doc) => toTagDetail(doc, repository)), total } satisfies RpcReply<typeof rpc.listTags>;
+    const sort: SortKey[] = [{ field: query.orderBy, direction: query.direction }];
+    if (query.marker === undefined) {
+      const [docs, total] = await Promise.all([tags.find({ where, sort, offset: query.offset, limit: query.limit }), tags.count(where)]);
+      return { tags: docs.map((doc) => toTagDetail(doc, repository)), total } satisfies RpcReply<typeof rpc.listTags>;
+    }
+    // Marker paging: an empty marker starts at the beginning; a page that has more ends with the next marker.
+    const after = query.marker === '' ? undefined : decodeTagMarker(query.marker);
+    const [found, total] = await Promise.all([tags.find({ where, sort, limit: query.limit + 1, ...(after ? { after } : {}) }), tags.count(where)]);
+    const docs = found.slice(0, query.limit);
+    const last = docs.at(-1);
+    const nextMarker = found.length > query.limit && last ? encodeTagMarker({ values: [last[query.orderBy] as string], id: last.id }) : undefined;
+    return { tags: docs.map((doc) => toTagDetail(doc, repository)), total, ...(nextMarker ? { nextMarker } : {}) } satisfies RpcReply<typeof rpc.listTags>;
   }
 
   @MessagePattern(rpc.getTag.subject)

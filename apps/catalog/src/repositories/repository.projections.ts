@@ -45,7 +45,7 @@ export const repositoriesProjection: Projection<RepositoryDocument, RepositoryEv
   name: 'repositories',
   version: 2,
   streamPrefixes,
-  indexes: [['accountId', 'name'], ['namespace', 'name'], ['name'], ['accountId', 'updatedAt'], ['accountId', 'tagCount'], ['number']],
+  indexes: [['accountId', 'name'], ['namespace', 'name'], ['name'], ['accountId', 'updatedAt'], ['accountId', 'tagCount'], ['number'], ['accountId', 'number']],
   documentIds: (event: Recorded) => [event.data.repository],
   evolve: (doc, event) => {
     if (event.type === 'RepositoryCreated') {

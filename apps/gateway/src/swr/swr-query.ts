@@ -63,3 +63,18 @@ export const contentRange = (offset: number, count: number, total: number): stri
 
 /** SWR writes `/` in repository names as `$` in paths. */
 export const repositoryFromPath = (segment: string): string => segment.replace(/\$/g, '/');
+
+/** SWR's booleans arrive as JSON booleans or as the strings `true`/`false`. */
+export const bool = (name: string, value: unknown): boolean => {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new SwrInputError('SVCSTG.SWR.4001009', `${name} must be set to true or false.`);
+};
+
+/** `self` lists what the caller's account shares out, `thirdparty` what is shared with it. */
+export const sharedSide = (name: string, value: string | undefined): 'outgoing' | 'incoming' => {
+  if (value === undefined) throw new SwrInputError('SVCSTG.SWR.4001036', `Parameters are lost: ${name} is required`);
+  if (value === 'self') return 'outgoing';
+  if (value === 'thirdparty') return 'incoming';
+  throw new SwrInputError('SVCSTG.SWR.4000014', `Invalid API parameters: ${name} must be self or thirdparty`, value);
+};

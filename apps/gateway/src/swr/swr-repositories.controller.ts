@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { RepositoryManagementRpc, type RepositorySummary, type TagDetail } from '@wharf/contracts/catalog';
+import { RepositoryManagementRpc } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
@@ -8,7 +8,8 @@ import { AuthenticatedGuard } from '../auth/authenticated.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { SERVICES } from '../services';
 import { SwrInputError } from './swr-errors';
-import { contentRange, parseSwrListQuery, repositoryFromPath } from './swr-query';
+import { bool, contentRange, parseSwrListQuery, repositoryFromPath, sharedSide } from './swr-query';
+import { SwrShapes } from './swr-shapes';
 
 const rpc = RepositoryManagementRpc;
 
@@ -17,12 +18,6 @@ const CATEGORIES = ['app_server', 'linux', 'framework_app', 'database', 'lang', 
 const MAX_DESCRIPTION = 30000;
 const MAX_NAME = 128;
 const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+|\/)[a-z0-9]+)*$/;
-
-const bool = (name: string, value: unknown): boolean => {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw new SwrInputError('SVCSTG.SWR.4001009', `${name} must be set to true or false.`);
-};
 
 const optionalString = (name: string, value: unknown): string | undefined => {
   if (value === undefined) return undefined;
@@ -45,83 +40,6 @@ const settings = (input: Record<string, unknown>) => {
 };
 
 const objectOf = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
-
-/** SWR field names and shapes for repositories and tags, built from the registry's public address. */
-class SwrShapes {
-  constructor(private readonly registryHost: string) {}
-
-  path(namespace: string, name: string, tag?: string): string {
-    return `${this.registryHost}/${namespace}/${name}${tag !== undefined ? `:${tag}` : ''}`;
-  }
-
-  summary(r: RepositorySummary) {
-    // There is one registry address, so the "internal" path is the same as the public one.
-    return {
-      id: r.id,
-      ns_id: r.namespaceId,
-      name: r.name,
-      category: r.category,
-      description: r.description,
-      creator_id: r.creatorId,
-      creator_name: r.creatorName,
-      size: r.size,
-      is_public: r.isPublic,
-      num_images: r.tagCount,
-      num_download: r.numDownload,
-      url: '',
-      path: this.path(r.namespace, r.name),
-      internal_path: this.path(r.namespace, r.name),
-      created: r.createdAt,
-      updated: r.updatedAt,
-      domain_id: r.accountId,
-      priority: 0,
-    };
-  }
-
-  listItem(r: RepositorySummary, domainName: string, total: number) {
-    return {
-      name: r.name,
-      category: r.category,
-      description: r.description,
-      size: r.size,
-      is_public: r.isPublic,
-      num_images: r.tagCount,
-      num_download: r.numDownload,
-      created_at: r.createdAt,
-      updated_at: r.updatedAt,
-      logo: '',
-      url: '',
-      path: this.path(r.namespace, r.name),
-      internal_path: this.path(r.namespace, r.name),
-      domain_name: domainName,
-      namespace: r.namespace,
-      tags: r.tags,
-      // Only meaningful in the shared list (whether a share is valid); a plain listing has no share.
-      status: false,
-      total_range: total,
-    };
-  }
-
-  tag(t: TagDetail, namespace: string, name: string) {
-    return {
-      id: t.id,
-      repo_id: t.repositoryId,
-      tag: t.tag,
-      image_id: t.configDigest ? t.configDigest.replace(/^sha256:/, '') : '',
-      manifest: t.content ?? '',
-      digest: t.digest,
-      schema: 2,
-      path: this.path(namespace, name, t.tag),
-      internal_path: this.path(namespace, name, t.tag),
-      size: t.size,
-      is_trusted: false,
-      created: t.createdAt,
-      updated: t.updatedAt,
-      domain_id: t.accountId,
-      tag_type: t.mediaType.includes('index') || t.mediaType.includes('manifest.list') ? 1 : 0,
-    };
-  }
-}
 
 /** SWR image repositories and tags (§1.2.3, §1.2.5). */
 @Controller('v2/manage')
@@ -203,6 +121,43 @@ export class SwrRepositoriesController {
     });
     if (parsed.paged) response.setHeader('Content-Range', contentRange(parsed.offset, repositories.length, total));
     return repositories.map((r) => this.shapes.listItem(r, actor.accountName, total));
+  }
+
+  /**
+   * Shared repositories: `center::self` lists what the caller's account shares out, `thirdparty` what others
+   * share with it. Both sources' parameters are accepted: SDK-GO's `namespace` and OTC's `domain_name` (the
+   * owning account) and `status` (true while a share is valid).
+   */
+  @Get('shared-repositories')
+  async listShared(@CurrentPrincipal() actor: Principal, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
+    const parsed = parseSwrListQuery(
+      query,
+      ['center', 'namespace', 'name', 'domain_name', 'status', 'limit', 'offset', 'order_column', 'order_type'],
+      ['updated_at', 'updated_time', 'name', 'tag_count', 'namespace', 'domain_name'],
+    );
+    const side = sharedSide('center', parsed.values.get('center'));
+    const text = (key: string) => {
+      const value = parsed.values.get(key);
+      return value === undefined ? undefined : { value, fuzzy: parsed.fromFilter };
+    };
+    const [namespace, name, owner, status] = [text('namespace'), text('name'), text('domain_name'), parsed.values.get('status')];
+    const orderBy = (
+      { name: 'name', updated_time: 'updatedAt', updated_at: 'updatedAt', tag_count: 'tagCount', namespace: 'namespace', domain_name: 'ownerAccountName' } as const
+    )[(parsed.orderColumn ?? 'updated_at') as 'name'];
+    const { repositories, total } = await this.services.call(rpc.searchShared, {
+      actor,
+      side,
+      ...(namespace ? { namespace } : {}),
+      ...(name ? { name } : {}),
+      ...(owner ? { ownerAccountName: owner } : {}),
+      ...(status !== undefined ? { valid: bool('status', status) } : {}),
+      offset: parsed.offset,
+      limit: parsed.limit,
+      orderBy,
+      direction: parsed.orderType,
+    });
+    if (parsed.paged) response.setHeader('Content-Range', contentRange(parsed.offset, repositories.length, total));
+    return repositories.map((r) => this.shapes.sharedItem(r, total));
   }
 
   /** The v2 tag list: a bare array whose items spell the tag key `Tag`, as SWR's SDK and docs both do. */

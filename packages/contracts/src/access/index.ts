@@ -74,6 +74,10 @@ export const Share = z.object({
 });
 export type Share = z.infer<typeof Share>;
 
+/** A share seen from an account's side: either end may list it, so it names the owning account too. */
+export const AccountShare = Share.extend({ ownerAccountId: z.string(), ownerAccountName: z.string() });
+export type AccountShare = z.infer<typeof AccountShare>;
+
 const ShareInput = z.object({ permit: z.literal('read'), deadline: z.string(), description: z.string().max(1000).optional() });
 const RepositoryRef = z.object({ namespace: z.string(), repository: z.string() });
 
@@ -83,4 +87,10 @@ export const ShareRpc = {
   remove: rpc('access.share.remove', z.object({ actor: Principal, target: RepositoryRef, accessDomain: z.string() }), z.object({ removed: z.literal(true) })),
   list: rpc('access.share.list', z.object({ actor: Principal, target: RepositoryRef }), z.object({ shares: z.array(Share) })),
   get: rpc('access.share.get', z.object({ actor: Principal, target: RepositoryRef, accessDomain: z.string() }), z.object({ share: Share.nullable() })),
+  /** Every share of the actor's account's repositories (`outgoing`), or to the actor's account (`incoming`). */
+  ofAccount: rpc(
+    'access.share.of-account',
+    z.object({ actor: Principal, direction: z.enum(['outgoing', 'incoming']) }),
+    z.object({ shares: z.array(AccountShare) }),
+  ),
 } as const;

@@ -176,6 +176,10 @@ export const TagDetail = z.object({
 });
 export type TagDetail = z.infer<typeof TagDetail>;
 
+/** A repository in a share listing: its owner's account name and whether any share of it is still valid. */
+export const SharedRepository = RepositorySummary.extend({ ownerAccountName: z.string(), shareValid: z.boolean() });
+export type SharedRepository = z.infer<typeof SharedRepository>;
+
 const TextMatch = z.object({ value: z.string(), fuzzy: z.boolean() });
 const RepositoryRef = { namespace: z.string(), repository: z.string() };
 const Settings = { category: z.string().optional(), description: z.string().max(30000).optional() };
@@ -202,10 +206,31 @@ export const RepositoryManagementRpc = {
       isPublic: z.boolean().optional(),
       offset: z.number().int().nonnegative(),
       limit: z.number().int().positive().max(1000),
-      orderBy: z.enum(['name', 'updatedAt', 'tagCount', 'namespace', 'isPublic']),
+      orderBy: z.enum(['name', 'updatedAt', 'tagCount', 'namespace', 'isPublic', 'id']),
       direction: z.enum(['asc', 'desc']),
+      /** Marker paging (SWR v3): only repositories whose id is greater, in id order; the reply's `nextMarker` continues. */
+      afterId: z.number().int().nonnegative().optional(),
     }),
-    z.object({ repositories: z.array(RepositorySummary), total: z.number().int() }),
+    z.object({ repositories: z.array(RepositorySummary), total: z.number().int(), nextMarker: z.number().int().optional() }),
+  ),
+  /** Repositories shared by the actor's account (`outgoing`) or with it (`incoming`), one row per repository. */
+  searchShared: rpc(
+    'catalog.repository.search-shared',
+    withActor({
+      side: z.enum(['outgoing', 'incoming']),
+      namespace: TextMatch.optional(),
+      name: TextMatch.optional(),
+      /** The owning account's name (SWR's `domain_name`). */
+      ownerAccountName: TextMatch.optional(),
+      /** Whether a share of the repository is still valid. */
+      valid: z.boolean().optional(),
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().positive().max(1000),
+      orderBy: z.enum(['name', 'updatedAt', 'tagCount', 'namespace', 'ownerAccountName', 'id']),
+      direction: z.enum(['asc', 'desc']),
+      afterId: z.number().int().nonnegative().optional(),
+    }),
+    z.object({ repositories: z.array(SharedRepository), total: z.number().int(), nextMarker: z.number().int().optional() }),
   ),
   listTags: rpc(
     'catalog.tag.list-details',
@@ -216,8 +241,10 @@ export const RepositoryManagementRpc = {
       limit: z.number().int().positive().max(1000),
       orderBy: z.enum(['updatedAt', 'tag']),
       direction: z.enum(['asc', 'desc']),
+      /** Marker paging (SWR v3): the `nextMarker` of the previous page; `offset` is then ignored. */
+      marker: z.string().max(2048).optional(),
     }),
-    z.object({ tags: z.array(TagDetail), total: z.number().int() }),
+    z.object({ tags: z.array(TagDetail), total: z.number().int(), nextMarker: z.string().optional() }),
   ),
   getTag: rpc('catalog.tag.get', withActor({ ...RepositoryRef, tag: z.string() }), z.object({ tag: TagDetail })),
   deleteTag: rpc('catalog.tag.delete-managed', withActor({ ...RepositoryRef, tag: z.string() }), z.object({ deleted: z.literal(true) })),
