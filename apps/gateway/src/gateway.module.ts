@@ -8,6 +8,9 @@ import { HealthController } from './health/health.controller';
 import { KeystoneIdentityController } from './keystone/keystone-identity.controller';
 import { KeystoneController } from './keystone/keystone.controller';
 import { SERVICES } from './services';
+import { SelectelClustersController } from './selectel/selectel-clusters.controller';
+import { SelectelTokensV1Controller } from './selectel/selectel-tokens-v1.controller';
+import { SelectelTokensController } from './selectel/selectel-tokens.controller';
 import { SwrNamespacesController } from './swr/swr-namespaces.controller';
 import { SwrLifecycleController } from './swr/swr-lifecycle.controller';
 import { SwrLoginController } from './swr/swr-login.controller';
@@ -24,7 +27,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

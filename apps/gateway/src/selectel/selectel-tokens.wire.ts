@@ -1,0 +1,98 @@
+import { SELECTEL_TOKEN_NAME_MAX_LENGTH, SELECTEL_TOKEN_USERNAME, type SelectelToken } from '@wharf/contracts/identity';
+import { z } from 'zod';
+import { SelectelInputError } from './selectel-errors';
+
+/**
+ * The Selectel dialect's wire shapes for tokens (v1 and v2) and cluster integrations: request schemas that refuse
+ * unknown fields and wrong types with a 400 naming the field, and the mappings to Selectel's JSON.
+ */
+
+/** Parses Selectel input; any mismatch is a 400 in Selectel's error body, naming the offending field. */
+export const selectelInput = <S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> => {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data as z.output<S>;
+  const issue = result.error.issues[0];
+  const field = issue?.path.length ? issue.path.join('.') : what;
+  throw new SelectelInputError(400, `Invalid ${what}: ${field}: ${issue?.message ?? 'invalid'}`);
+};
+
+/** RFC 3339 with an offset, as Selectel and Terraform send it (`2030-01-01T00:00:00Z`). */
+const Rfc3339 = z.string().datetime({ offset: true });
+
+/** An expiration; when `isSet` is false any `expiresAt` (Go clients send the zero time) is ignored. */
+const Expiration = z
+  .object({ isSet: z.boolean(), expiresAt: Rfc3339.optional() })
+  .strict()
+  .transform(({ isSet, expiresAt }) => (isSet ? { isSet, ...(expiresAt !== undefined ? { expiresAt: new Date(expiresAt).toISOString() } : {}) } : { isSet }));
+
+const Scope = z
+  .object({
+    modeRW: z.boolean(),
+    allRegistries: z.boolean(),
+    // Go clients send null for an empty list.
+    registryIds: z.array(z.string().uuid()).max(100).nullable().optional(),
+  })
+  .strict()
+  .transform(({ modeRW, allRegistries, registryIds }) => ({ modeRW, allRegistries, registryIds: registryIds ?? [] }));
+
+const Name = z.string().min(1).max(SELECTEL_TOKEN_NAME_MAX_LENGTH);
+
+export const CreateTokenBody = z.object({ name: Name.optional(), expiration: Expiration, scope: Scope }).strict();
+export const UpdateTokenBody = z.object({ name: Name.optional(), expiration: Expiration.optional(), scope: Scope.optional() }).strict();
+
+/** Refresh and regenerate take `{"expiration": {…}}` (the seed); the bare expiration object (Selectel's SDK) also works. */
+export const ExpirationBody = z.preprocess(
+  (body) => (typeof body === 'object' && body !== null && !('expiration' in body) && 'isSet' in body ? { expiration: body } : body),
+  z.object({ expiration: Expiration }).strict(),
+);
+
+const DockerConfigFlag = z.enum(['true', 'false']).optional();
+export const CreateTokenQuery = z.object({ 'docker-config': DockerConfigFlag }).strict();
+export const CreateV1TokenQuery = z.object({ ttl: z.enum(['12h', '1y']).default('12h'), 'docker-config': DockerConfigFlag }).strict();
+
+const Count = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(String(fallback));
+
+export const ListTokensQuery = z
+  .object({
+    limit: Count(10, 1, 1000),
+    offset: Count(0, 0, Number.MAX_SAFE_INTEGER),
+    sort_field: z.enum(['name', 'createdAt', 'lastUsedAt', 'expiresAt']).default('createdAt'),
+    sort_type: z.enum(['asc', 'desc']).default('asc'),
+    search: z.string().max(255).optional(),
+    scope_mode: z.enum(['ro', 'rw']).optional(),
+  })
+  .strict();
+
+export const AddClusterBody = z.object({ name: z.string(), pool: z.string() }).strict();
+
+/** Selectel's timestamps: RFC 3339 in UTC, without fractional seconds when there are none. */
+export const rfc3339 = (iso: string): string => iso.replace(/\.000Z$/, 'Z');
+
+/** A v2 token in Selectel's JSON; `token` (the secret) only when the answer is a create or regenerate. */
+export const selectelToken = (token: SelectelToken, secret?: string) => ({
+  id: token.id,
+  name: token.name,
+  createdAt: rfc3339(token.createdAt),
+  expiration: token.expiration.isSet && token.expiration.expiresAt ? { isSet: true, expiresAt: rfc3339(token.expiration.expiresAt) } : { isSet: false },
+  scope: { modeRW: token.scope.modeRW, allRegistries: token.scope.allRegistries, registryIds: token.scope.registryIds },
+  status: token.status,
+  ...(token.lastUsedAt !== undefined ? { lastUsedAt: rfc3339(token.lastUsedAt) } : {}),
+  ...(secret !== undefined ? { token: secret } : {}),
+});
+
+/** A v1 token's expiry: Unix seconds, and the whole seconds left (never negative). */
+export const v1Expiry = (expiresAt: string, now = Date.now()) => {
+  const at = Date.parse(expiresAt);
+  return { expireAt: Math.floor(at / 1000), expireIn: Math.max(0, Math.floor((at - now) / 1000)) };
+};
+
+/** A Docker `config.json` that logs in to the registry host with a token secret. */
+export const dockerConfig = (registryHost: string, secret: string) => ({
+  auths: { [registryHost]: { auth: Buffer.from(`${SELECTEL_TOKEN_USERNAME}:${secret}`).toString('base64') } },
+});
