@@ -10,6 +10,12 @@ import { RepositoriesHandler } from './repositories/repositories.handler';
 import { RepositoryCommands } from './repositories/repository-commands';
 import { RepositoryManagementHandler } from './repositories/repository-management.handler';
 import { repositoryProjections } from './repositories/repository.projections';
+import { RegistriesHandler } from './registries/registries.handler';
+import { RegistryDeletion } from './registries/registry-deletion';
+import { RegistryDirectory } from './registries/registry-directory';
+import { RegistryImages } from './registries/registry-images';
+import { registryImagesProjection } from './registries/registry-images.projection';
+import { RegistryRepositoriesHandler } from './registries/registry-repositories.handler';
 
 /** Catalog: namespaces (SWR organizations, Selectel registries), repositories, manifests, tags and blob links. */
 @Module({})
@@ -17,9 +23,9 @@ export class CatalogModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     return {
       module: CatalogModule,
-      imports: [PlatformModule.forService(runtime, [namespacesProjection, ...repositoryProjections, quotaLimitsProjection])],
-      controllers: [NamespacesHandler, RepositoriesHandler, RepositoryManagementHandler, QuotasHandler],
-      providers: [RepositoryCommands, AccessLevels, Quotas],
+      imports: [PlatformModule.forService(runtime, [namespacesProjection, ...repositoryProjections, quotaLimitsProjection, registryImagesProjection])],
+      controllers: [NamespacesHandler, RepositoriesHandler, RepositoryManagementHandler, QuotasHandler, RegistriesHandler, RegistryRepositoriesHandler],
+      providers: [RepositoryCommands, AccessLevels, Quotas, RegistryDirectory, RegistryDeletion, RegistryImages],
     };
   }
 }

@@ -9,6 +9,8 @@ import { KeystoneIdentityController } from './keystone/keystone-identity.control
 import { KeystoneController } from './keystone/keystone.controller';
 import { SERVICES } from './services';
 import { SelectelClustersController } from './selectel/selectel-clusters.controller';
+import { SelectelRegistriesController } from './selectel/selectel-registries.controller';
+import { SelectelRepositoriesController } from './selectel/selectel-repositories.controller';
 import { SelectelTokensV1Controller } from './selectel/selectel-tokens-v1.controller';
 import { SelectelTokensController } from './selectel/selectel-tokens.controller';
 import { SwrNamespacesController } from './swr/swr-namespaces.controller';
@@ -27,7 +29,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

@@ -26,6 +26,8 @@ export const ConfigSchema = z
     WHARF_QUOTA_NAMESPACES: quota.default(100),
     WHARF_QUOTA_REPOSITORIES: quota.default(10_000),
     WHARF_QUOTA_TAGS: quota.default(1_000_000),
+    /** Bytes a Selectel registry may hold (its `sizeLimit`); Selectel's default is 20 GiB. */
+    WHARF_REGISTRY_SIZE_LIMIT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(21_474_836_480),
   })
   .superRefine((env, ctx) => {
     const requireWhen = (when: boolean, variable: keyof typeof env, because: string) => {
@@ -54,6 +56,8 @@ export interface WharfConfig {
   logLevel: RawConfig['WHARF_LOG_LEVEL'];
   /** Each account's limits until the system administrator sets its own. */
   quotaDefaults: { namespace: number; repository: number; tag: number };
+  /** Bytes each Selectel registry may hold (`sizeLimit`). */
+  registrySizeLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -87,5 +91,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
     sessionTtlSeconds: raw.WHARF_SESSION_TTL_SECONDS,
     logLevel: raw.WHARF_LOG_LEVEL,
     quotaDefaults: { namespace: raw.WHARF_QUOTA_NAMESPACES, repository: raw.WHARF_QUOTA_REPOSITORIES, tag: raw.WHARF_QUOTA_TAGS },
+    registrySizeLimit: raw.WHARF_REGISTRY_SIZE_LIMIT,
   };
 };

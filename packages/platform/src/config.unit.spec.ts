@@ -30,6 +30,11 @@ describe('configuration', () => {
     expect(config.readModel).toEqual({ kind: 'mongodb', url: 'mongodb://127.0.0.1:27017' });
   });
 
+  it("gives Selectel registries Selectel's 20 GiB size limit unless WHARF_REGISTRY_SIZE_LIMIT says otherwise", () => {
+    expect(loadConfig({}).registrySizeLimit).toBe(21474836480);
+    expect(loadConfig({ WHARF_REGISTRY_SIZE_LIMIT: '1048576' }).registrySizeLimit).toBe(1048576);
+  });
+
   it('lets a process supply its own defaults, which the environment overrides', () => {
     expect(() => loadConfig({}, { WHARF_TRANSPORT: 'nats' })).toThrow(/NATS_URL/);
     expect(loadConfig({ WHARF_TRANSPORT: 'inprocess' }, { WHARF_TRANSPORT: 'nats' }).transport.kind).toBe('inprocess');
@@ -44,6 +49,8 @@ describe('configuration', () => {
     [{ WHARF_READ_MODEL: 'mongodb' }, 'MONGODB_URL'],
     [{ WHARF_ADMIN_PASSWORD: 'short' }, 'WHARF_ADMIN_PASSWORD'],
     [{ WHARF_PUBLIC_REGISTRY_URL: 'not a url' }, 'WHARF_PUBLIC_REGISTRY_URL'],
+    [{ WHARF_REGISTRY_SIZE_LIMIT: '0' }, 'WHARF_REGISTRY_SIZE_LIMIT'],
+    [{ WHARF_REGISTRY_SIZE_LIMIT: '20GiB' }, 'WHARF_REGISTRY_SIZE_LIMIT'],
   ])('refuses %j naming %s', (env, variable) => {
     let thrown: unknown;
     try {

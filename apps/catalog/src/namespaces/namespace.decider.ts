@@ -10,16 +10,20 @@ export type NamespaceCreated = Event<
   { id: number; registryId: string; name: string; accountId: string; creatorId: string; creatorName: string; createdAt: string }
 >;
 export type NamespaceDeleted = Event<'NamespaceDeleted', { id: number; name: string; accountId: string; deletedAt: string }>;
-export type NamespaceEvent = NamespaceCreated | NamespaceDeleted;
+/** A Selectel registry delete has begun: its repositories go first, then NamespaceDeleted ends it. */
+export type NamespaceDeletionStarted = Event<'NamespaceDeletionStarted', { id: number; name: string; accountId: string; startedAt: string }>;
+export type NamespaceEvent = NamespaceCreated | NamespaceDeleted | NamespaceDeletionStarted;
 
 export type CreateNamespace = Command<'CreateNamespace', { id: number; registryId: string; name: string; actor: Principal }>;
 /** `auth` is the caller's level on the namespace, as access reckons it. */
 export type DeleteNamespace = Command<'DeleteNamespace', { name: string; actor: Principal; auth: AuthLevel | null }>;
-export type NamespaceCommand = CreateNamespace | DeleteNamespace;
+/** Marks the namespace as being deleted, so nothing new is created in it while its repositories are deleted. */
+export type StartNamespaceDeletion = Command<'StartNamespaceDeletion', { name: string; actor: Principal; auth: AuthLevel | null }>;
+export type NamespaceCommand = CreateNamespace | DeleteNamespace | StartNamespaceDeletion;
 
 export type NamespaceState =
   | { status: 'absent' }
-  | { status: 'active'; id: number; name: string; accountId: string; creatorId: string };
+  | { status: 'active'; id: number; name: string; accountId: string; creatorId: string; deleting: boolean };
 
 export const initialState = (): NamespaceState => ({ status: 'absent' });
 
@@ -27,8 +31,10 @@ export const evolve = (state: NamespaceState, event: NamespaceEvent): NamespaceS
   switch (event.type) {
     case 'NamespaceCreated': {
       const { id, name, accountId, creatorId } = event.data;
-      return { status: 'active', id, name, accountId, creatorId };
+      return { status: 'active', id, name, accountId, creatorId, deleting: false };
     }
+    case 'NamespaceDeletionStarted':
+      return state.status === 'active' ? { ...state, deleting: true } : state;
     case 'NamespaceDeleted':
       return { status: 'absent' };
     default:
@@ -63,6 +69,14 @@ export const decide = (command: NamespaceCommand, state: NamespaceState): Namesp
       if (actor.accountId !== state.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
       if (auth !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name });
       return [{ type: 'NamespaceDeleted', data: { id: state.id, name, accountId: state.accountId, deletedAt: command.metadata.now } }];
+    }
+    case 'StartNamespaceDeletion': {
+      const { name, actor, auth } = command.data;
+      if (state.status !== 'active' || actor.accountId !== state.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
+      if (auth !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name });
+      // Started already (an interrupted delete being resumed): nothing new to record.
+      if (state.deleting) return [];
+      return [{ type: 'NamespaceDeletionStarted', data: { id: state.id, name, accountId: state.accountId, startedAt: command.metadata.now } }];
     }
     default: {
       const unknown: never = command;

@@ -14,6 +14,8 @@ export interface NamespaceDocument {
   creatorId: string;
   creatorName: string;
   createdAt: string;
+  /** Set while a Selectel registry delete removes the namespace's repositories. */
+  deleting?: boolean;
   [field: string]: unknown;
 }
 
@@ -29,6 +31,8 @@ export const namespacesProjection: Projection<NamespaceDocument, NamespaceEvent>
         const { id, registryId, name, accountId, creatorId, creatorName, createdAt } = event.data;
         return { id: name, number: id, registryId, name, accountId, creatorId, creatorName, createdAt };
       }
+      case 'NamespaceDeletionStarted':
+        return doc ? { ...doc, deleting: true } : null;
       case 'NamespaceDeleted':
         return null;
       default:

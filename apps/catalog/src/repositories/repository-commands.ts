@@ -28,7 +28,7 @@ export class RepositoryCommands {
   async namespaceOf(repository: string): Promise<NamespaceRef | null> {
     const name = splitRepositoryName(repository)?.namespace;
     const doc = name ? await this.projections.collection(namespacesProjection).get(name) : null;
-    return doc ? { name: doc.name, id: doc.number, accountId: doc.accountId, creatorId: doc.creatorId } : null;
+    return doc ? { name: doc.name, id: doc.number, accountId: doc.accountId, creatorId: doc.creatorId, deleting: doc.deleting === true } : null;
   }
 
   /**

@@ -68,6 +68,8 @@ export interface NamespaceRef {
   id: number;
   accountId: string;
   creatorId: string;
+  /** The namespace is being deleted (a Selectel registry delete): nothing new may be created in it. */
+  deleting?: boolean;
 }
 
 /** A new repository's id, reserved by the handler in case the command creates it. */
@@ -185,6 +187,7 @@ const requireLevel = (command: { data: Managed }, minimum: AuthLevel): void => {
 const created = (command: Command<string, Creation & { repository: string } & Partial<RepositorySettings>> | CreateRepository): RepositoryCreated => {
   const { repository, actor, newId, category, description, isPublic } = command.data;
   const namespace = requireNamespace(repository, command.data.namespace);
+  if (namespace.deleting) throw new DomainError('CATALOG.REGISTRY_DELETING', { name: namespace.name });
   return {
     type: 'RepositoryCreated',
     data: {

@@ -21,6 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { allows, TokenVerifier } from '../auth/token-verifier';
 import { ContentStore } from '../storage/content-store';
 import { Uploads } from '../storage/uploads';
+import { IMAGE_CONFIG_MEDIA_TYPES, MAX_CONFIG_BYTES, platformOfConfig, type ImagePlatform } from './image-platform';
 import { toOciError } from './oci-errors';
 import { PullCounter } from './pull-counter';
 import { matchRoute, type Route } from './routes';
@@ -218,6 +219,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
         const digest = isDigest ? digestOf(bytes, parseDigest(reference)!.algorithm) : digestOf(bytes);
         if (isDigest && digest !== reference) throw new OciError('DIGEST_INVALID', `manifest digest is ${digest}`, { digest: reference });
         await this.content.putContent(digest, bytes);
+        const platform = manifest.config ? await this.platformOf(manifest.config) : undefined;
         await this.services.call(RepositoryRpc.pushManifest, {
           actor: this.actor(claims),
           repository: name,
@@ -233,6 +235,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
             ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
             ...(manifest.config ? { configDigest: manifest.config.digest } : {}),
             ...(bytes.length <= MAX_RECORDED_MANIFEST_BYTES ? { content: bytes.toString('utf8') } : {}),
+            ...(platform ? { platform } : {}),
           },
         });
         response.status(201).set({ Location: `/v2/${name}/manifests/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' });
@@ -249,6 +252,19 @@ export class RegistryApi implements BeforeApplicationShutdown {
       default:
         throw new OciError('UNSUPPORTED', `${request.method} is not supported on manifests`);
     }
+  }
+
+  /**
+   * An image manifest's platform, read from its config blob so the catalog records it without reading bytes.
+   * Only image configs (OCI or Docker) are read, and only small ones; a config not stored yet yields none (the
+   * catalog then refuses the manifest for its missing blob anyway).
+   */
+  private async platformOf(config: { mediaType: string; digest: string; size: number }): Promise<ImagePlatform | undefined> {
+    if (!IMAGE_CONFIG_MEDIA_TYPES.includes(config.mediaType) || config.size > MAX_CONFIG_BYTES) return undefined;
+    const stored = await this.content.stat(config.digest);
+    if (!stored || stored.size > MAX_CONFIG_BYTES) return undefined;
+    const bytes = await this.content.getContent(config.digest);
+    return bytes ? platformOfConfig(bytes) : undefined;
   }
 
   // ---- blobs -----------------------------------------------------------------------------------------

@@ -82,6 +82,8 @@ export const ManifestFacts = z.object({
   configDigest: Digest.optional(),
   /** The manifest's JSON text, kept with its facts when it is at most MAX_RECORDED_MANIFEST_BYTES long. */
   content: z.string().optional(),
+  /** An image manifest's platform, read by the registry from its config blob at push. */
+  platform: z.object({ architecture: z.string(), os: z.string(), variant: z.string().optional() }).optional(),
 });
 /** Manifests up to this size travel in events (KurrentDB's default append limit is 1 MiB; this leaves room). */
 export const MAX_RECORDED_MANIFEST_BYTES = 512 * 1024;
@@ -252,3 +254,4 @@ export const RepositoryManagementRpc = {
 } as const;
 
 export * from './quotas';
+export * from './registries';

@@ -1,0 +1,88 @@
+import { parseSelectelList, registryIdParam, repositoryParam } from './selectel-query';
+import { SelectelInputError } from './selectel-errors';
+
+const registries = { sortFields: ['name', 'createdAt', 'size'] as const };
+const repositories = { sortFields: ['name', 'updatedAt', 'size'] as const, allowShort: true };
+
+const refusal = (run: () => unknown): string => {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SelectelInputError);
+    expect((error as SelectelInputError).status).toBe(400);
+    return (error as Error).message;
+  }
+  throw new Error('expected a 400');
+};
+
+describe('Selectel list parameters', () => {
+  it("defaults to Selectel's: 10 per page from 0, sorted by the first field ascending, not short", () => {
+    expect(parseSelectelList({}, registries)).toEqual({ limit: 10, offset: 0, sortField: 'name', sortType: 'asc', short: false });
+    expect(parseSelectelList(undefined, registries)).toEqual({ limit: 10, offset: 0, sortField: 'name', sortType: 'asc', short: false });
+  });
+
+  it('reads every parameter from its query string', () => {
+    expect(parseSelectelList({ limit: '25', offset: '50', search: 'app', sort_field: 'size', sort_type: 'desc' }, registries)).toEqual({
+      limit: 25,
+      offset: 50,
+      search: 'app',
+      sortField: 'size',
+      sortType: 'desc',
+      short: false,
+    });
+  });
+
+  it('treats an empty search as no search', () => {
+    expect(parseSelectelList({ search: '' }, registries)).not.toHaveProperty('search');
+  });
+
+  it.each([
+    [{ limit: '0' }, /limit must be an integer from 1 to 1000/],
+    [{ limit: '1001' }, /limit/],
+    [{ limit: '-1' }, /limit/],
+    [{ limit: 'ten' }, /limit/],
+    [{ limit: '1.5' }, /limit/],
+    [{ limit: '' }, /limit/],
+    [{ offset: '-1' }, /offset must be an integer/],
+    [{ offset: '1e3' }, /offset/],
+    [{ offset: '99999999999999999' }, /offset/],
+    [{ sort_field: 'updatedAt' }, /sort_field must be one of name, createdAt, size/],
+    [{ sort_type: 'up' }, /sort_type must be asc or desc/],
+    [{ limit: ['1', '2'] }, /limit must be given once/],
+    [{ search: { nested: 'x' } }, /search must be given once/],
+  ])('refuses %j', (query, message) => {
+    expect(refusal(() => parseSelectelList(query, registries))).toMatch(message);
+  });
+
+  it('accepts the limit bounds', () => {
+    expect(parseSelectelList({ limit: '1' }, registries).limit).toBe(1);
+    expect(parseSelectelList({ limit: '1000' }, registries).limit).toBe(1000);
+    expect(parseSelectelList({ limit: '5' }, { ...registries, maxLimit: 5 }).limit).toBe(5);
+    expect(refusal(() => parseSelectelList({ limit: '6' }, { ...registries, maxLimit: 5 }))).toMatch(/from 1 to 5/);
+  });
+
+  it('takes short=true only where allowed, and then sorting only by name', () => {
+    expect(parseSelectelList({ short: 'true' }, repositories)).toMatchObject({ short: true, sortField: 'name' });
+    expect(parseSelectelList({ short: 'true', sort_field: 'name', sort_type: 'desc' }, repositories)).toMatchObject({ short: true, sortType: 'desc' });
+    expect(parseSelectelList({ short: 'false', sort_field: 'size' }, repositories)).toMatchObject({ short: false, sortField: 'size' });
+    expect(refusal(() => parseSelectelList({ short: 'true', sort_field: 'updatedAt' }, repositories))).toMatch(/short=true, sort_field can only be name/);
+    expect(refusal(() => parseSelectelList({ short: 'yes' }, repositories))).toMatch(/short must be true or false/);
+    expect(parseSelectelList({ short: 'true' }, registries).short).toBe(false);
+  });
+});
+
+describe('Selectel path parameters', () => {
+  it('takes registry ids that are UUIDs, in lowercase', () => {
+    expect(registryIdParam('5D8504C1-BB11-43D2-88A8-BB07303422B3')).toBe('5d8504c1-bb11-43d2-88a8-bb07303422b3');
+    for (const bad of ['registry', '5d8504c1bb1143d288a8bb07303422b3', '5d8504c1-bb11-43d2-88a8-bb07303422b3x', "1' OR 1=1"]) {
+      expect(refusal(() => registryIdParam(bad))).toMatch(/must be a UUID/);
+    }
+  });
+
+  it('takes repository names with slashes (decoded from %2F) up to 255 characters', () => {
+    expect(repositoryParam('tools/app')).toBe('tools/app');
+    expect(repositoryParam('a'.repeat(255))).toHaveLength(255);
+    expect(refusal(() => repositoryParam(''))).toMatch(/1-255/);
+    expect(refusal(() => repositoryParam('a'.repeat(256)))).toMatch(/1-255/);
+  });
+});
