@@ -1,11 +1,14 @@
 import { ContainerTools } from './container-tools';
 import { adminToken, http, passwordLogin } from './http';
-import { WharfProcesses } from './wharf-processes';
+import { WharfProcesses, type Mode } from './wharf-processes';
 
 const REFUSED = /unauthorized|denied|authentication required|forbidden|invalid username\/password/i;
 
-/** Selectel tokens with real clients: `podman login -u token -p <secret>`, scopes enforced by the token endpoint. */
-describe('Selectel token scopes with podman and skopeo', () => {
+/**
+ * Selectel tokens with real clients: `podman login -u token -p <secret>`, scopes enforced by the token endpoint.
+ * Distributed mode checks that identity learns catalog's new registries across processes.
+ */
+describe.each<Mode>(['embedded', 'distributed'])('Selectel token scopes with podman and skopeo (%s mode)', (mode) => {
   let wharf: WharfProcesses;
   let tools: ContainerTools;
   let host: string;
@@ -33,7 +36,7 @@ describe('Selectel token scopes with podman and skopeo', () => {
   const push = (reference: string) => tools.podman('push', '--tls-verify=false', 'localhost/source:1', `${host}/${reference}`);
 
   beforeAll(async () => {
-    wharf = await WharfProcesses.start('embedded');
+    wharf = await WharfProcesses.start(mode);
     host = new URL(wharf.registryUrl).host;
     const system = await adminToken(wharf.apiUrl);
     const domain = await http(`${wharf.apiUrl}/v3/domains`, { method: 'POST', headers: { 'X-Auth-Token': system }, json: { domain: { name: 'acme' } } });
