@@ -29,6 +29,13 @@ export class SelectelTokenRecords {
     return this.projections.collection(selectelTokensProjection);
   }
 
+  /** The token as its last command left it (a concurrent delete may have removed it since). */
+  async current(tokenId: string): Promise<SelectelTokenDocument> {
+    const doc = await this.collection.get(tokenId);
+    if (!doc) throw new DomainError('IDENTITY.SELECTEL_TOKEN_NOT_FOUND', { tokenId });
+    return doc;
+  }
+
   /** A token of this kind in the actor's account; 404 for anything else, other accounts' tokens included. */
   async require(actor: Principal, tokenId: string, kind: TokenKind): Promise<SelectelTokenDocument> {
     const doc = await this.collection.get(tokenId);

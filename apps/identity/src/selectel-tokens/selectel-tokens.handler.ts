@@ -24,7 +24,7 @@ export class SelectelTokensHandler {
   ) {}
 
   private async view(tokenId: string) {
-    return tokenView((await this.tokens.collection.get(tokenId))!, this.tokens.now());
+    return tokenView(await this.tokens.current(tokenId), this.tokens.now());
   }
 
   @MessagePattern(rpc.create.subject)
