@@ -249,6 +249,28 @@ describe('Selectel repositories and images', () => {
     expect((await api('GET', `/api/v2/registries/${empty.id}/repositories`)).body).toEqual({ filteredCount: 0, repositories: [], totalCount: 0 });
   });
 
+  it('gathers more images than one catalog call holds (100): all of them on v1, any page size up to 1000 on v2', async () => {
+    const { token: push } = await oci.token(['repository:imgs/many:pull,push']);
+    const first = await oci.pushImage('imgs/many', 'i0', push, 'one shared layer');
+    const manifest = JSON.parse(first.bytes) as Record<string, unknown>;
+    for (let i = 1; i < 105; i++) {
+      const pushed = await oci.pushManifest('imgs/many', `i${i}`, { ...manifest, annotations: { 'org.example.build': String(i) } }, push);
+      expect(pushed.status).toBe(201);
+    }
+    const all = (await api('GET', repo('many', '/images'))).body as Image[];
+    expect(all).toHaveLength(105);
+    expect(new Set(all.map((image) => image.digest)).size).toBe(105);
+    expect(all.flatMap((image) => image.tags).sort()).toEqual(Array.from({ length: 105 }, (_, i) => `i${i}`).sort());
+    expect(all.every((image) => image.size === 'one shared layer'.length && image.architecture === 'amd64')).toBe(true);
+    const page = await api('GET', `/api/v2/registries/${registryId}/repositories/many/images?limit=101&offset=3`);
+    expect(page.body).toEqual({ filteredCount: 105, images: all.slice(3, 104), totalCount: 105 });
+    const tail = await api('GET', `/api/v2/registries/${registryId}/repositories/many/images?limit=1000&offset=100`);
+    expect(tail.body).toEqual({ filteredCount: 105, images: all.slice(100), totalCount: 105 });
+    const tags = (await api('GET', repo('many', '/tags'))).body as string[];
+    expect(tags).toEqual(Array.from({ length: 105 }, (_, i) => `i${i}`).sort());
+    expect((await api('DELETE', repo('many'))).status).toBe(204);
+  });
+
   it('takes repository names URL-encoded as one segment (%2F) and nothing else', async () => {
     expect((await api('GET', `/api/v1/registries/${registryId}/repositories/tools%2Fhello`)).status).toBe(200);
     expect((await api('GET', `/api/v1/registries/${registryId}/repositories/tools%2fhello/tags`)).body).toEqual(['v1']);

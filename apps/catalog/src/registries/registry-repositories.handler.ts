@@ -142,10 +142,12 @@ export class RegistryRepositoriesHandler {
   }
 
   @MessagePattern(rpc.listTags.subject)
-  async listTags(@Payload(new SchemaPipe(rpc.listTags.request)) { actor, registryId, repository }: In<'listTags'>) {
+  async listTags(@Payload(new SchemaPipe(rpc.listTags.request)) { actor, registryId, repository, offset, limit }: In<'listTags'>) {
     const { doc } = await this.repository(actor, registryId, repository);
-    const tags = await this.projections.collection(tagsProjection).find({ where: [{ field: 'repository', op: 'eq', value: doc.name }], sort: [{ field: 'tag', direction: 'asc' }] });
-    return { tags: tags.map((tag) => tag.tag) } satisfies RpcReply<typeof rpc.listTags>;
+    const tags = this.projections.collection(tagsProjection);
+    const where: Filter[] = [{ field: 'repository', op: 'eq', value: doc.name }];
+    const [page, totalCount] = await Promise.all([tags.find({ where, sort: [{ field: 'tag', direction: 'asc' }], offset, limit }), tags.count(where)]);
+    return { tags: page.map((tag) => tag.tag), totalCount } satisfies RpcReply<typeof rpc.listTags>;
   }
 
   /** Deletes a manifest by digest with its tags; 409 while an index in the repository lists it. */

@@ -11,6 +11,7 @@ import { parseSelectelList, queryParam, registryIdParam, repositoryParam } from 
 const sortFields = RepositorySortField.options;
 /** The catalog answers at most this many images per call (a bound on message size); larger pages are gathered. */
 const IMAGES_PER_CALL = 100;
+const TAGS_PER_CALL = 5000;
 
 const REPOSITORY = 'registries/:id/repositories/:name';
 
@@ -92,9 +93,15 @@ export class SelectelRepositoriesController {
     return { filteredCount, images, totalCount };
   }
 
+  /** Every tag of the repository, in lexical order, gathered in calls of at most TAGS_PER_CALL. */
   @Get(`v1/${REPOSITORY}/tags`)
   async tags(@CurrentPrincipal() actor: Principal, @Param('id') id: string, @Param('name') name: string): Promise<string[]> {
-    return (await this.services.call(RegistryRpc.listTags, { actor, ...this.ref(id, name) })).tags;
+    const tags: string[] = [];
+    for (;;) {
+      const page = await this.services.call(RegistryRpc.listTags, { actor, ...this.ref(id, name), offset: tags.length, limit: TAGS_PER_CALL });
+      tags.push(...page.tags);
+      if (page.tags.length < TAGS_PER_CALL || tags.length >= page.totalCount) return tags;
+    }
   }
 
   @Get(`v1/${REPOSITORY}`)

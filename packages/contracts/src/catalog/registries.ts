@@ -120,7 +120,12 @@ export const RegistryRpc = {
   ),
   /** One image by tag or digest. */
   getImage: rpc('catalog.registry.image.get', withActor({ ...InRegistry, reference: z.string().min(1).max(256) }), z.object({ image: RegistryImage })),
-  listTags: rpc('catalog.registry.tag.list', withActor(InRegistry), z.object({ tags: z.array(z.string()) })),
+  /** Tag names in lexical order, a page at a time (tags are up to 128 characters: pages stay well under 1 MB). */
+  listTags: rpc(
+    'catalog.registry.tag.list',
+    withActor({ ...InRegistry, offset: Page.offset, limit: z.number().int().positive().max(5000) }),
+    z.object({ tags: z.array(z.string()), totalCount: z.number().int().nonnegative() }),
+  ),
   /** Deletes a manifest by digest with the tags pointing at it; refused while an index in the repository lists it. */
   deleteImage: rpc('catalog.registry.image.delete', withActor({ ...InRegistry, digest: z.string().min(1).max(256) }), z.object({ deleted: z.literal(true) })),
 } as const;
