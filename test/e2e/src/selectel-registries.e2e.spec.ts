@@ -282,3 +282,49 @@ describe('Selectel registries', () => {
     expect((await call('s-crowded', 'POST', '/api/v1/registries', { json: { name: 'crowd-100' } })).status).toBe(201);
   }, 120000);
 });
+
+/** The same calls across processes: gateway, catalog, access, identity and registry over a real nats-server. */
+describe('Selectel registries (distributed mode)', () => {
+  let wharf: WharfProcesses;
+  let oci: OciHttp;
+  let token: string;
+  const api = (method: string, path: string, json?: unknown) =>
+    http(`${wharf.apiUrl}${path}`, { method, headers: { 'X-Auth-Token': token }, ...(json !== undefined ? { json } : {}) });
+
+  beforeAll(async () => {
+    wharf = await WharfProcesses.start('distributed');
+    oci = new OciHttp(wharf.registryUrl);
+    token = await adminToken(wharf.apiUrl);
+  }, 180000);
+  afterAll(async () => {
+    await wharf?.stop();
+  });
+
+  it('creates a registry, shows what was pushed into it, and deletes it with its repositories', async () => {
+    const registry = (await api('POST', '/api/v1/registries', { name: 'spread' })).body as Registry;
+    expect(registry).toMatchObject({ name: 'spread', status: 'ACTIVE', size: 0 });
+    expect((await api('GET', '/v2/manage/namespaces/spread')).status).toBe(200);
+    const { token: push } = await oci.token(['repository:spread/tools/app:pull,push']);
+    const pushed = await oci.pushImage('spread/tools/app', 'v1', push, 'a layer pushed across processes');
+    expect(pushed.result.status).toBe(201);
+    const images = await api('GET', `/api/v1/registries/${registry.id}/repositories/tools%2Fapp/images`);
+    expect(images.body).toEqual([
+      {
+        digest: pushed.digest,
+        createdAt: expect.any(String),
+        tags: ['v1'],
+        size: 'a layer pushed across processes'.length,
+        layers: [{ digest: pushed.layerDigest, size: 'a layer pushed across processes'.length }],
+        architecture: 'amd64',
+        os: 'linux',
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      },
+    ]);
+    const shown = (await api('GET', `/api/v1/registries/${registry.id}`)).body as Registry;
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
+    expect(shown.size).toBe(Buffer.byteLength(config) + 'a layer pushed across processes'.length + Buffer.byteLength(pushed.bytes));
+    expect((await api('DELETE', `/api/v1/registries/${registry.id}`)).status).toBe(204);
+    expect((await api('GET', `/api/v1/registries/${registry.id}`)).status).toBe(404);
+    expect((await api('GET', '/v2/manage/namespaces/spread')).status).toBe(404);
+  });
+});
