@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { getFilesystemBlobDriver } from '@wharf/blob-store';
+import { ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { RegistryApi } from './http/registry-api';
 import { RegistryHttpController } from './registry-http.controller';
@@ -10,7 +9,7 @@ import { ContentStore } from './storage/content-store';
 @Module({})
 export class RegistryModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    const content = new ContentStore(getFilesystemBlobDriver({ root: join(runtime.config.dataDir, 'registry') }));
+    const content = new ContentStore(getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) }));
     return {
       module: RegistryModule,
       imports: [PlatformModule.forService(runtime, [])],

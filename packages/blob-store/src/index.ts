@@ -1,2 +1,3 @@
 export * from './blob-driver';
 export * from './filesystem-driver';
+export * from './content-layout';

@@ -49,6 +49,18 @@ export class RepositoriesHandler {
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteTag>;
   }
 
+  /** Garbage collection's deletions, re-checked by the decider against the repository as it is now. */
+  @MessagePattern(rpc.collectGarbage.subject)
+  async collectGarbage(@Payload(new SchemaPipe(rpc.collectGarbage.request)) { actor, repository, manifests, blobs, protectedAfter }: In<'collectGarbage'>) {
+    const events = await this.commands.run('CollectGarbage', { repository, manifests, blobs, protectedAfter }, actor);
+    const collected = { manifests: [] as { digest: string; size: number }[], blobs: [] as { digest: string; size: number }[] };
+    for (const event of events) {
+      if (event.type === 'ManifestDeleted') collected.manifests.push({ digest: event.data.digest, size: event.data.size });
+      if (event.type === 'BlobUnlinked') collected.blobs.push({ digest: event.data.digest, size: event.data.size });
+    }
+    return collected satisfies RpcReply<typeof rpc.collectGarbage>;
+  }
+
   @MessagePattern(rpc.blobLink.subject)
   async blobLink(@Payload(new SchemaPipe(rpc.blobLink.request)) { repository, digest }: In<'blobLink'>) {
     const link = await this.projections.collection(blobLinksProjection).get(manifestId(repository, digest));

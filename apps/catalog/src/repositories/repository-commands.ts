@@ -7,7 +7,7 @@ import { CommandRunner, EVENT_STORE, ProjectionHost } from '@wharf/platform';
 import { reserveRepositoryNumber } from '../namespaces/namespace-numbers';
 import { namespacesProjection } from '../namespaces/namespaces.projection';
 import { Quotas } from '../quotas/quotas';
-import { repositoryDecider, type NamespaceRef, type RepositoryCommand } from './repository.decider';
+import { repositoryDecider, type NamespaceRef, type RepositoryCommand, type RepositoryEvent } from './repository.decider';
 import { repositoriesProjection, repositoryProjections, tagId, tagsProjection } from './repository.projections';
 
 /** Commands that create the repository when it does not exist yet (a push creates it as the API does). */
@@ -40,7 +40,7 @@ export class RepositoryCommands {
     type: T,
     data: WithoutContext<Extract<RepositoryCommand, { type: T }>>,
     actor?: Principal,
-  ): Promise<void> {
+  ): Promise<RepositoryEvent[]> {
     const now = this.commands.now();
     const repository = data.repository;
     const namespace = await this.namespaceOf(repository);
@@ -52,10 +52,11 @@ export class RepositoryCommands {
     }
     const newId = exists || !namespace ? 0 : await reserveRepositoryNumber(this.events, repository, now);
     const command = { type, data: { ...data, namespace, newId } } as unknown as RepositoryCommand;
-    await this.commands.run(RepositoryStreams.repository + repository, repositoryDecider, command, {
+    const result = await this.commands.run(RepositoryStreams.repository + repository, repositoryDecider, command, {
       ...(actor ? { actor } : {}),
       now,
       readModels: repositoryProjections,
     });
+    return result.newEvents;
   }
 }

@@ -3,6 +3,7 @@ import type { AuthLevel, ManifestFacts } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import type { Command, Decider, Event } from '@wharf/event-store';
 import { isValidRepositoryName, isValidTag, splitRepositoryName } from '@wharf/oci';
+import { collectableGarbage } from './repository-garbage';
 
 /** What the management APIs say about a repository besides its content. */
 export interface RepositorySettings {
@@ -30,6 +31,8 @@ export type RepositoryUpdated = Event<'RepositoryUpdated', { repository: string;
 export type RepositoryDeleted = Event<'RepositoryDeleted', { repository: string; tags: string[]; manifests: string[]; blobs: string[]; deletedAt: string }>;
 export type BlobLinked = Event<'BlobLinked', { repository: string; digest: string; size: number; linkedAt: string }>;
 export type BlobUnlinked = Event<'BlobUnlinked', { repository: string; digest: string; size: number; unlinkedAt: string }>;
+/** A linked blob was uploaded or mounted again: garbage collection counts the link's age from now. */
+export type BlobLinkRefreshed = Event<'BlobLinkRefreshed', { repository: string; digest: string; refreshedAt: string }>;
 export type ManifestPushed = Event<'ManifestPushed', { repository: string; manifest: ManifestFacts; pushedAt: string }>;
 /** A tag now names a manifest; the image's facts travel along so tag listings need nothing else. */
 export type TagPointed = Event<
@@ -56,6 +59,7 @@ export type RepositoryEvent =
   | RepositoryDeleted
   | BlobLinked
   | BlobUnlinked
+  | BlobLinkRefreshed
   | ManifestPushed
   | TagPointed
   | TagDeleted
@@ -94,6 +98,8 @@ export type PushManifest = Command<'PushManifest', Creation & { repository: stri
 export type DeleteTag = Command<'DeleteTag', { repository: string; tag: string }>;
 export type DeleteManifest = Command<'DeleteManifest', { repository: string; digest: string }>;
 export type RecordPulls = Command<'RecordPulls', { repository: string; count: number }>;
+/** Garbage collection's candidates, deleted only if they are still garbage now (see repository-garbage.ts). */
+export type CollectGarbage = Command<'CollectGarbage', { repository: string; manifests: string[]; blobs: string[]; protectedAfter: string }>;
 export type RepositoryCommand =
   | CreateRepository
   | UpdateRepository
@@ -103,10 +109,13 @@ export type RepositoryCommand =
   | PushManifest
   | DeleteTag
   | DeleteManifest
-  | RecordPulls;
+  | RecordPulls
+  | CollectGarbage;
 
-interface ManifestState {
+export interface ManifestState {
   size: number;
+  pushedAt: string;
+  subject?: string;
   mediaType: string;
   blobs: string[];
   children: string[];
@@ -117,13 +126,15 @@ interface ManifestState {
 export interface RepositoryState {
   exists: boolean;
   blobs: Map<string, number>;
+  /** When each blob was linked, or last linked again. */
+  linkedAt: Map<string, string>;
   manifests: Map<string, ManifestState>;
   tags: Map<string, string>;
   /** child manifest digest → digests of the indexes in this repository that list it. */
   parents: Map<string, Set<string>>;
 }
 
-export const initialState = (): RepositoryState => ({ exists: false, blobs: new Map(), manifests: new Map(), tags: new Map(), parents: new Map() });
+export const initialState = (): RepositoryState => ({ exists: false, blobs: new Map(), linkedAt: new Map(), manifests: new Map(), tags: new Map(), parents: new Map() });
 
 /** Updates the maps in place: a state belongs to the one fold that builds it, which keeps long streams cheap. */
 export const evolve = (state: RepositoryState, event: RepositoryEvent): RepositoryState => {
@@ -135,13 +146,27 @@ export const evolve = (state: RepositoryState, event: RepositoryEvent): Reposito
       return initialState();
     case 'BlobLinked':
       state.blobs.set(event.data.digest, event.data.size);
+      state.linkedAt.set(event.data.digest, event.data.linkedAt);
+      return state;
+    case 'BlobLinkRefreshed':
+      state.linkedAt.set(event.data.digest, event.data.refreshedAt);
       return state;
     case 'BlobUnlinked':
       state.blobs.delete(event.data.digest);
+      state.linkedAt.delete(event.data.digest);
       return state;
     case 'ManifestPushed': {
-      const { digest, size, mediaType, blobs, children, configDigest, content } = event.data.manifest;
-      state.manifests.set(digest, { size, mediaType, blobs, children, ...(configDigest ? { configDigest } : {}), ...(content ? { content } : {}) });
+      const { digest, size, mediaType, blobs, children, subject, configDigest, content } = event.data.manifest;
+      state.manifests.set(digest, {
+        size,
+        pushedAt: event.data.pushedAt,
+        mediaType,
+        blobs,
+        children,
+        ...(subject ? { subject } : {}),
+        ...(configDigest ? { configDigest } : {}),
+        ...(content ? { content } : {}),
+      });
       for (const child of children) state.parents.set(child, new Set([...(state.parents.get(child) ?? []), digest]));
       return state;
     }
@@ -253,7 +278,7 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
     case 'LinkBlob': {
       const { repository, digest, size } = command.data;
       const creation = creationFor(command, state);
-      if (state.blobs.has(digest)) return creation;
+      if (state.blobs.has(digest)) return [...creation, { type: 'BlobLinkRefreshed', data: { repository, digest, refreshedAt: now } }];
       return [...creation, { type: 'BlobLinked', data: { repository, digest, size, linkedAt: now } }];
     }
     case 'UnlinkBlob': {
@@ -310,6 +335,17 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
       if (index) throw new DomainError('CATALOG.MANIFEST_REFERENCED', { repository, digest, index });
       const tags = [...state.tags].filter(([, target]) => target === digest).map(([tag]) => tag).sort();
       return [{ type: 'ManifestDeleted', data: { repository, digest, size: manifest.size, tags, deletedAt: now } }];
+    }
+    case 'CollectGarbage': {
+      const { repository, protectedAfter } = command.data;
+      requireRepository(state, repository);
+      const garbage = collectableGarbage(state, command.data.manifests, command.data.blobs, protectedAfter);
+      return [
+        ...garbage.manifests.map(
+          (digest): ManifestDeleted => ({ type: 'ManifestDeleted', data: { repository, digest, size: state.manifests.get(digest)!.size, tags: [], deletedAt: now } }),
+        ),
+        ...garbage.blobs.map((digest): BlobUnlinked => ({ type: 'BlobUnlinked', data: { repository, digest, size: state.blobs.get(digest)!, unlinkedAt: now } })),
+      ];
     }
     case 'RecordPulls': {
       const { repository, count } = command.data;

@@ -46,8 +46,8 @@ describe('repository decider', () => {
     spec.given([]).when(link(layer)).then([created, linked(layer)]);
   });
 
-  it('links a blob once', () => {
-    spec.given([created, linked(layer)]).when(link(layer)).then([]);
+  it('links a blob once; linking it again refreshes the link for garbage collection', () => {
+    spec.given([created, linked(layer)]).when(link(layer)).then([{ type: 'BlobLinkRefreshed', data: { repository, digest: layer, refreshedAt: now } }]);
   });
 
   it('refuses a push into a namespace that does not exist, and names without a namespace', () => {

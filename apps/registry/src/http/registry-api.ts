@@ -238,6 +238,9 @@ export class RegistryApi implements BeforeApplicationShutdown {
             ...(platform ? { platform } : {}),
           },
         });
+        // Garbage collection may have taken bytes of this digest no repository held before this push was
+        // recorded; written again now, after the record, no collection can take them (lifecycle's content-sweeper.ts).
+        await this.content.putContent(digest, bytes);
         response.status(201).set({ Location: `/v2/${name}/manifests/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' });
         if (manifest.subject) response.setHeader('OCI-Subject', manifest.subject.digest);
         response.end();
@@ -333,8 +336,10 @@ export class RegistryApi implements BeforeApplicationShutdown {
   }
 
   private async finishUpload(name: string, id: string, digest: string, claims: RegistryTokenClaims, response: Response): Promise<void> {
-    const { size } = await this.uploads.finish(name, id, digest);
-    await this.services.call(RepositoryRpc.linkBlob, { actor: this.actor(claims), repository: name, digest, size });
+    // The link is recorded before the bytes are put in place: garbage collection deletes bytes only when, after
+    // setting them aside, it finds no reference recorded, so bytes put in place after the link stay
+    // (lifecycle's content-sweeper.ts).
+    await this.uploads.finish(name, id, digest, (size) => this.services.call(RepositoryRpc.linkBlob, { actor: this.actor(claims), repository: name, digest, size }));
     response.status(201).set({ Location: `/v2/${name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
   }
 
@@ -369,6 +374,13 @@ export class RegistryApi implements BeforeApplicationShutdown {
     const stat = link.linked ? await this.content.stat(digest) : null;
     if (!stat) return false;
     await this.services.call(RepositoryRpc.linkBlob, { actor: this.actor(claims), repository: name, digest, size: stat.size });
+    // A collection may have set the bytes aside since they were checked: the recorded link makes it put them
+    // back, or they come back from its trash here. Bytes gone for good mean no mount: the link goes again and
+    // the client uploads the blob instead.
+    if (!(await this.content.reclaim(digest))) {
+      await this.services.call(RepositoryRpc.unlinkBlob, { actor: this.actor(claims), repository: name, digest });
+      return false;
+    }
     response.status(201).set({ Location: `/v2/${name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
     return true;
   }

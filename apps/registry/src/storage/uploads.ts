@@ -101,8 +101,13 @@ export class Uploads {
     });
   }
 
-  /** Verifies the digest of everything uploaded and turns the upload into that blob. */
-  finish(repository: string, id: string, digest: string): Promise<{ size: number }> {
+  /**
+   * Verifies the digest of everything uploaded, has `record` record the blob (the catalog's link), then turns
+   * the upload into that blob. Recording first is what garbage collection relies on: bytes put in place after
+   * their reference is recorded are never collected. A crash between the two leaves the link without bytes;
+   * the blob then reads as unknown until the client finishes the upload again.
+   */
+  finish(repository: string, id: string, digest: string, record: (size: number) => Promise<unknown>): Promise<{ size: number }> {
     return this.exclusive(id, async () => {
       const parsed = parseDigest(digest);
       if (!parsed) throw new OciError('DIGEST_INVALID', 'invalid digest', { digest });
@@ -112,6 +117,7 @@ export class Uploads {
       if (actual !== digest) throw new OciError('DIGEST_INVALID', `upload has digest ${actual}, not ${digest}`, { digest });
       // Flush the bytes to stable storage before the rename makes them a visible blob.
       await (await this.driver.writer(ContentStore.uploadPath(id), { append: true })).commit();
+      await record(size);
       await this.content.commitUpload(id, digest);
       this.hashes.delete(id);
       return { size };

@@ -100,6 +100,10 @@ export const ReferrerDescriptor = z.object({
   annotations: z.record(z.string()).optional(),
 });
 
+/** A manifest or blob link garbage collection took from a repository. */
+export const CollectedContent = z.object({ digest: Digest, size: z.number().int().nonnegative() });
+export type CollectedContent = z.infer<typeof CollectedContent>;
+
 export const RepositoryRpc = {
   linkBlob: rpc(
     'catalog.blob.link',
@@ -134,6 +138,16 @@ export const RepositoryRpc = {
     'catalog.manifest.referrers',
     z.object({ repository: RepositoryName, digest: Digest, artifactType: z.string().optional() }),
     z.object({ manifests: z.array(ReferrerDescriptor) }),
+  ),
+  /**
+   * Garbage collection's deletions in one repository. Each candidate is checked again against the repository as
+   * it is now (tags, indexes, referrers, references, and nothing linked or pushed after `protectedAfter`) and
+   * left alone when anything keeps it; the reply lists what was deleted and unlinked.
+   */
+  collectGarbage: rpc(
+    'catalog.repository.collect-garbage',
+    withActor({ repository: RepositoryName, manifests: z.array(Digest).max(1000), blobs: z.array(Digest).max(1000), protectedAfter: z.string() }),
+    z.object({ manifests: z.array(CollectedContent), blobs: z.array(CollectedContent) }),
   ),
 } as const;
 

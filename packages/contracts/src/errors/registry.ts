@@ -1,6 +1,7 @@
 import { catalogErrors } from './catalog.errors';
 import { accessErrors } from './access.errors';
 import { identityErrors } from './identity.errors';
+import { lifecycleErrors } from './lifecycle.errors';
 import { platformErrors } from './platform.errors';
 
 /** What every error code means: its default message and the HTTP status a dialect starts from. */
@@ -9,7 +10,7 @@ export interface ErrorDescriptor {
   readonly message: string;
 }
 
-const registry = { ...platformErrors, ...identityErrors, ...catalogErrors, ...accessErrors } as const satisfies Record<string, ErrorDescriptor>;
+const registry = { ...platformErrors, ...identityErrors, ...catalogErrors, ...accessErrors, ...lifecycleErrors } as const satisfies Record<string, ErrorDescriptor>;
 
 export type ErrorCode = keyof typeof registry;
 
