@@ -44,12 +44,31 @@ export const booleanParam = (name: string, value: string | undefined): boolean =
   throw bad(`${name} must be true or false`);
 };
 
-export const parseSelectelList = <F extends string>(raw: unknown, options: SelectelListOptions<F>): SelectelListQuery<F> => {
-  const query = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const maxLimit = options.maxLimit ?? 1000;
+export interface SelectelPage {
+  /** Absent when the caller gave none (each call has its own default). */
+  limit?: number;
+  offset: number;
+  search?: string;
+}
+
+const queryOf = (raw: unknown): Record<string, unknown> => (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+
+/** `limit` (1..maxLimit), `offset` and `search`: the parameters of lists that have no sorting (images). */
+export const parseSelectelPage = (raw: unknown, maxLimit = 1000): SelectelPage => {
+  const query = queryOf(raw);
   const limit = queryParam(query, 'limit');
   const offset = queryParam(query, 'offset');
   const search = queryParam(query, 'search');
+  return {
+    ...(limit !== undefined ? { limit: integer('limit', limit, 1, maxLimit) } : {}),
+    offset: offset === undefined ? 0 : integer('offset', offset, 0, Number.MAX_SAFE_INTEGER),
+    ...(search ? { search } : {}),
+  };
+};
+
+export const parseSelectelList = <F extends string>(raw: unknown, options: SelectelListOptions<F>): SelectelListQuery<F> => {
+  const query = queryOf(raw);
+  const { limit, offset, search } = parseSelectelPage(query, options.maxLimit);
   const sortField = queryParam(query, 'sort_field');
   const sortType = queryParam(query, 'sort_type');
   const short = options.allowShort ? booleanParam('short', queryParam(query, 'short')) : false;
@@ -59,8 +78,8 @@ export const parseSelectelList = <F extends string>(raw: unknown, options: Selec
   if (short && sortField !== undefined && sortField !== options.sortFields[0]) throw bad(`with short=true, sort_field can only be ${options.sortFields[0]}`);
   if (sortType !== undefined && sortType !== 'asc' && sortType !== 'desc') throw bad('sort_type must be asc or desc');
   return {
-    limit: limit === undefined ? (options.defaultLimit ?? 10) : integer('limit', limit, 1, maxLimit),
-    offset: offset === undefined ? 0 : integer('offset', offset, 0, Number.MAX_SAFE_INTEGER),
+    limit: limit ?? options.defaultLimit ?? 10,
+    offset,
     ...(search ? { search } : {}),
     sortField: (sortField as F | undefined) ?? options.sortFields[0],
     sortType: sortType ?? 'asc',

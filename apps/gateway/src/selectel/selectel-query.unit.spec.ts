@@ -1,4 +1,4 @@
-import { parseSelectelList, registryIdParam, repositoryParam } from './selectel-query';
+import { parseSelectelList, parseSelectelPage, registryIdParam, repositoryParam } from './selectel-query';
 import { SelectelInputError } from './selectel-errors';
 
 const registries = { sortFields: ['name', 'createdAt', 'size'] as const };
@@ -68,6 +68,19 @@ describe('Selectel list parameters', () => {
     expect(refusal(() => parseSelectelList({ short: 'true', sort_field: 'updatedAt' }, repositories))).toMatch(/short=true, sort_field can only be name/);
     expect(refusal(() => parseSelectelList({ short: 'yes' }, repositories))).toMatch(/short must be true or false/);
     expect(parseSelectelList({ short: 'true' }, registries).short).toBe(false);
+  });
+});
+
+describe('Selectel page parameters (lists without sorting)', () => {
+  it('leaves the limit to the caller when none is given', () => {
+    expect(parseSelectelPage({})).toEqual({ offset: 0 });
+    expect(parseSelectelPage({ limit: '3', offset: '6', search: 'v1' })).toEqual({ limit: 3, offset: 6, search: 'v1' });
+  });
+
+  it('refuses malformed limits and offsets, and ignores sorting parameters it does not have', () => {
+    expect(refusal(() => parseSelectelPage({ limit: '0' }))).toMatch(/limit/);
+    expect(refusal(() => parseSelectelPage({ offset: 'x' }))).toMatch(/offset/);
+    expect(parseSelectelPage({ sort_field: 'anything' })).toEqual({ offset: 0 });
   });
 });
 

@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { AuthenticatedGuard } from '../auth/authenticated.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { SERVICES } from '../services';
-import { parseSelectelList, queryParam, registryIdParam, repositoryParam } from './selectel-query';
+import { parseSelectelList, parseSelectelPage, registryIdParam, repositoryParam } from './selectel-query';
 
 const sortFields = RepositorySortField.options;
 /** The catalog answers at most this many images per call (a bound on message size); larger pages are gathered. */
@@ -78,18 +78,21 @@ export class SelectelRepositoriesController {
     }
   }
 
-  /** Every image of the repository (the seed's v1 call has no paging); `limit`, `offset` and `search` are honoured if given. */
+  /**
+   * Every image of the repository, newest first (the seed's v1 call has no paging); `limit`, `offset` and
+   * `search` are honoured if given.
+   */
   @Get(`v1/${REPOSITORY}/images`)
-  async imagesV1(@CurrentPrincipal() actor: Principal, @Param('id') id: string, @Param('name') name: string, @Query() query: Record<string, unknown>) {
-    const limited = queryParam(query, 'limit') !== undefined;
-    const { limit, offset, search } = parseSelectelList(query, { sortFields: ['createdAt'] });
-    return (await this.images(actor, id, name, offset, limited ? limit : undefined, search)).images;
+  async imagesV1(@CurrentPrincipal() actor: Principal, @Param('id') id: string, @Param('name') name: string, @Query() query: unknown) {
+    const { limit, offset, search } = parseSelectelPage(query);
+    return (await this.images(actor, id, name, offset, limit, search)).images;
   }
 
+  /** A page of images, newest first: `limit` (default 10), `offset`, `search` (a substring of the digest or a tag). */
   @Get(`v2/${REPOSITORY}/images`)
   async imagesV2(@CurrentPrincipal() actor: Principal, @Param('id') id: string, @Param('name') name: string, @Query() query: unknown) {
-    const { limit, offset, search } = parseSelectelList(query, { sortFields: ['createdAt'] });
-    const { images, filteredCount, totalCount } = await this.images(actor, id, name, offset, limit, search);
+    const { limit, offset, search } = parseSelectelPage(query);
+    const { images, filteredCount, totalCount } = await this.images(actor, id, name, offset, limit ?? 10, search);
     return { filteredCount, images, totalCount };
   }
 
