@@ -28,6 +28,8 @@ export const ConfigSchema = z
     WHARF_QUOTA_TAGS: quota.default(1_000_000),
     /** Bytes a Selectel registry may hold (its `sizeLimit`); Selectel's default is 20 GiB. */
     WHARF_REGISTRY_SIZE_LIMIT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(21_474_836_480),
+    /** Garbage collection never takes content linked or pushed this recently (0 protects only what came after the run started). */
+    WHARF_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(3600),
   })
   .superRefine((env, ctx) => {
     const requireWhen = (when: boolean, variable: keyof typeof env, because: string) => {
@@ -58,6 +60,8 @@ export interface WharfConfig {
   quotaDefaults: { namespace: number; repository: number; tag: number };
   /** Bytes each Selectel registry may hold (`sizeLimit`). */
   registrySizeLimit: number;
+  /** Garbage collection's grace window: content linked or pushed within it is never collected. */
+  gcGraceSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -92,5 +96,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
     logLevel: raw.WHARF_LOG_LEVEL,
     quotaDefaults: { namespace: raw.WHARF_QUOTA_NAMESPACES, repository: raw.WHARF_QUOTA_REPOSITORIES, tag: raw.WHARF_QUOTA_TAGS },
     registrySizeLimit: raw.WHARF_REGISTRY_SIZE_LIMIT,
+    gcGraceSeconds: raw.WHARF_GC_GRACE_SECONDS,
   };
 };

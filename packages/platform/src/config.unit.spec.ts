@@ -12,6 +12,7 @@ describe('configuration', () => {
       eventStore: { kind: 'sqlite' },
       readModel: { kind: 'sqlite' },
       sessionTtlSeconds: 86400,
+      gcGraceSeconds: 3600,
     });
     expect(config.dataDir.endsWith('.wharf')).toBe(true);
   });
@@ -49,6 +50,7 @@ describe('configuration', () => {
     [{ WHARF_READ_MODEL: 'mongodb' }, 'MONGODB_URL'],
     [{ WHARF_ADMIN_PASSWORD: 'short' }, 'WHARF_ADMIN_PASSWORD'],
     [{ WHARF_PUBLIC_REGISTRY_URL: 'not a url' }, 'WHARF_PUBLIC_REGISTRY_URL'],
+    [{ WHARF_GC_GRACE_SECONDS: '-1' }, 'WHARF_GC_GRACE_SECONDS'],
     [{ WHARF_REGISTRY_SIZE_LIMIT: '0' }, 'WHARF_REGISTRY_SIZE_LIMIT'],
     [{ WHARF_REGISTRY_SIZE_LIMIT: '20GiB' }, 'WHARF_REGISTRY_SIZE_LIMIT'],
   ])('refuses %j naming %s', (env, variable) => {
