@@ -77,7 +77,24 @@ const RANGE = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 const compares = (x: string, op: keyof typeof RANGE, value: string | number): Sql =>
   sql(`(${x} ${RANGE[op]} ? AND ${x} ${typeof value === 'number' ? "< ''" : ">= ''"})`, [value]);
 
-const condition = (filter: Filter): Sql => {
+/** The text index table serving `contains` on a field, if the collection has one. */
+export type TextIndexOf = (fieldName: string) => string | undefined;
+
+/** Trigrams need three characters; shorter needles scan. */
+const TRIGRAM = 3;
+
+/**
+ * A substring match: instr has no wildcards, so `%` and `_` stay literal, and SQLite's lower() folds ASCII letters
+ * only. With a trigram index the candidates come from the index (a phrase query matches substrings, folding case
+ * at least as widely) and instr keeps the exact meaning.
+ */
+const contains = (x: string, value: string, textIndex: string | undefined): Sql => {
+  const exact = sql(`(typeof(${x}) = 'text' AND instr(lower(${x}), lower(?)) > 0)`, [value]);
+  if (textIndex === undefined || [...value].length < TRIGRAM) return exact;
+  return sql(`(rowid IN (SELECT rowid FROM "${textIndex}" WHERE value MATCH ?) AND ${exact.text})`, [`"${value.replace(/"/g, '""')}"`, ...exact.params]);
+};
+
+const condition = (filter: Filter, textIndexOf: TextIndexOf): Sql => {
   switch (filter.op) {
     case 'eq':
       return equals(field(filter.field), filter.value);
@@ -88,11 +105,8 @@ const condition = (filter: Filter): Sql => {
       return member(field(filter.field), filter.values);
     case 'prefix':
       return startsWith(field(filter.field), filter.value);
-    case 'contains': {
-      // instr has no wildcards, so `%` and `_` stay literal; SQLite's lower() folds ASCII letters only.
-      const x = field(filter.field);
-      return sql(`(typeof(${x}) = 'text' AND instr(lower(${x}), lower(?)) > 0)`, [filter.value]);
-    }
+    case 'contains':
+      return contains(field(filter.field), filter.value, textIndexOf(filter.field));
     case 'gt':
     case 'gte':
     case 'lt':
@@ -109,7 +123,8 @@ const condition = (filter: Filter): Sql => {
  * Live documents (not tombstones) matching every filter. `doc IS NOT NULL` is also the WHERE clause of the partial
  * expression indexes, so it must stay in every query for the planner to pick them.
  */
-export const whereClause = (filters: readonly Filter[]): Sql => join([sql('doc IS NOT NULL'), ...filters.map(condition)], ' AND ');
+export const whereClause = (filters: readonly Filter[], textIndexOf: TextIndexOf = () => undefined): Sql =>
+  join([sql('doc IS NOT NULL'), ...filters.map((filter) => condition(filter, textIndexOf))], ' AND ');
 
 /** Sort keys, then `id` ascending. SQLite puts NULL (missing) first ascending and last descending, as the port wants. */
 export const orderClause = (sort: readonly SortKey[]): string =>
@@ -152,9 +167,9 @@ export const afterClause = (sort: readonly SortKey[], cursor: Cursor): Sql => {
 };
 
 /** The statement of `find` on a table: filters, cursor, sort and page, all values as parameters. */
-export const findSql = (table: string, query: FindQuery): Sql => {
+export const findSql = (table: string, query: FindQuery, textIndexOf?: TextIndexOf): Sql => {
   const sort = query.sort ?? [];
-  const where = whereClause(query.where ?? []);
+  const where = whereClause(query.where ?? [], textIndexOf);
   const conditions = query.after ? join([where, afterClause(sort, query.after)], ' AND ') : where;
   // LIMIT -1 is SQLite's "no limit"; binding it keeps one statement shape for limited and unlimited finds.
   return sql(`SELECT doc FROM "${table}" WHERE ${conditions.text} ORDER BY ${orderClause(sort)} LIMIT ? OFFSET ?`, [
@@ -164,7 +179,7 @@ export const findSql = (table: string, query: FindQuery): Sql => {
   ]);
 };
 
-export const countSql = (table: string, where: readonly Filter[]): Sql => {
-  const conditions = whereClause(where);
+export const countSql = (table: string, where: readonly Filter[], textIndexOf?: TextIndexOf): Sql => {
+  const conditions = whereClause(where, textIndexOf);
   return sql(`SELECT COUNT(*) AS n FROM "${table}" WHERE ${conditions.text}`, conditions.params);
 };

@@ -10,8 +10,8 @@ import {
   type FindQuery,
   type StoredDocument,
 } from '@wharf/read-model';
-import { countSql, findSql } from './sql-query';
-import { createCheckpointsSql, createIndexSql, createTableSql, schemaNames } from './sqlite-schema';
+import { countSql, findSql, type TextIndexOf } from './sql-query';
+import { createCheckpointsSql, createIndexSql, createTableSql, createTextIndexSql, fillTextIndexSql, schemaNames, textIndexTable } from './sqlite-schema';
 import { StatementCache } from './statement-cache';
 
 export interface SqliteDocumentStoreOptions {
@@ -39,13 +39,20 @@ const openDatabase = (path: string): Database.Database => {
 /**
  * Read models in SQLite: a table per collection (`id`, `position`, `doc` as JSON or NULL for a tombstone),
  * filtered and sorted on `json_extract` expressions that expression indexes serve. A commit's documents and
- * checkpoint are one transaction.
+ * checkpoint are one transaction. Fields declared as text indexes get an FTS5 trigram table kept in step with
+ * every write, so `contains` on them reads candidates from the index instead of scanning the collection.
  */
 export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreOptions): DocumentStore => {
   const names = schemaNames(namespace);
   const db = openDatabase(path);
   db.exec(createCheckpointsSql(names.checkpoints));
   const statements = new StatementCache(db);
+  /** Table → the fields this store keeps text indexes for (declared through ensureCollection). */
+  const textFields = new Map<string, readonly string[]>();
+  const textIndexOf =
+    (table: string): TextIndexOf =>
+    (fieldName) =>
+      textFields.get(table)?.includes(fieldName) ? textIndexTable(table, fieldName) : undefined;
 
   // Asked every time rather than remembered: another connection may create or drop the table meanwhile.
   const tableExists = (table: string): boolean =>
@@ -63,13 +70,13 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       async find(query: FindQuery = {}) {
         validateQuery(query);
         if (query.limit === 0 || !tableExists(table)) return [];
-        const { text, params } = findSql(table, query);
+        const { text, params } = findSql(table, query, textIndexOf(table));
         return (statements.get(text).all(...params) as { doc: string }[]).map((row) => JSON.parse(row.doc) as D);
       },
       async count(where = []) {
         validateQuery({ where });
         if (!tableExists(table)) return 0;
-        const { text, params } = countSql(table, where);
+        const { text, params } = countSql(table, where, textIndexOf(table));
         return (statements.get(text).get(...params) as { n: number }).n;
       },
     };
@@ -77,12 +84,26 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
 
   const upsert = (table: string, write: DocumentWrite): void => {
     // The position guard: an older or redelivered write leaves the stored document (or tombstone) alone.
-    statements
+    const { changes } = statements
       .get(
         `INSERT INTO "${table}" (id, position, doc) VALUES (?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET position = excluded.position, doc = excluded.doc WHERE excluded.position > position`,
       )
       .run(write.id, write.position, write.doc === null ? null : JSON.stringify(write.doc));
+    if (changes > 0) reindexText(table, write);
+  };
+
+  /** Replaces the written document's entries in the table's text indexes (upserts keep a row's rowid). */
+  const reindexText = (table: string, write: DocumentWrite): void => {
+    const fields = textFields.get(table);
+    if (!fields || fields.length === 0) return;
+    const { rowid } = statements.get(`SELECT rowid FROM "${table}" WHERE id = ?`).get(write.id) as { rowid: number };
+    for (const fieldName of fields) {
+      const textTable = textIndexTable(table, fieldName);
+      statements.get(`DELETE FROM "${textTable}" WHERE rowid = ?`).run(rowid);
+      const value = write.doc?.[fieldName];
+      if (typeof value === 'string') statements.get(`INSERT INTO "${textTable}" (rowid, value) VALUES (?, ?)`).run(rowid, value);
+    }
   };
 
   const advanceCheckpoint = (checkpoint: Checkpoint): void => {
@@ -112,9 +133,21 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
   const ensure = db.transaction((table: string, options: CollectionOptions) => {
     db.exec(createTableSql(table));
     for (const fields of options.indexes ?? []) db.exec(createIndexSql(table, fields));
+    for (const fieldName of options.textIndexes ?? []) {
+      const textTable = textIndexTable(table, fieldName);
+      const fresh = !tableExists(textTable);
+      db.exec(createTextIndexSql(textTable));
+      if (fresh) db.exec(fillTextIndexSql(textTable, table, fieldName));
+    }
+    textFields.set(table, options.textIndexes ?? []);
   });
 
   const drop = db.transaction((name: string, table: string) => {
+    const textTables = statements
+      .get(`SELECT name FROM sqlite_schema WHERE type = 'table' AND substr(name, 1, ?) = ? AND sql LIKE 'CREATE VIRTUAL TABLE%'`)
+      .all(table.length + '__text__'.length, `${table}__text__`) as { name: string }[];
+    for (const { name: textTable } of textTables) db.exec(`DROP TABLE IF EXISTS "${textTable}"`);
+    textFields.delete(table);
     db.exec(`DROP TABLE IF EXISTS "${table}"`);
     // The checkpoint named after the collection goes too, so a rebuild starts from the first event.
     statements.get(`DELETE FROM "${names.checkpoints}" WHERE name = ?`).run(name);
@@ -128,7 +161,8 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
     async dropCollection(name) {
       const table = names.table(name);
       drop.immediate(name, table);
-      statements.forget(`"${table}"`);
+      // Without the closing quote, so the statements on its text indexes go too.
+      statements.forget(`"${table}`);
     },
     async commit(writes, checkpoint) {
       if (writes.length === 0 && !checkpoint) return;

@@ -109,7 +109,7 @@ describe('SQLite document store', () => {
     beforeAll(async () => {
       file = tempFile();
       const store = getSqliteDocumentStore({ path: file, namespace: 'catalog' });
-      await store.ensureCollection('repos', { indexes: [['accountId', 'name'], ['size']] });
+      await store.ensureCollection('repos', { indexes: [['accountId', 'name'], ['size']], textIndexes: ['name'] });
       await store.close();
       db = new Database(file, { readonly: true });
     });
@@ -130,6 +130,15 @@ describe('SQLite document store', () => {
       const detail = find({ sort, after: { values: [10], id: 'r2' }, limit: 10 });
       expect(detail).toMatch(/SEARCH .*USING INDEX ix_rm_catalog__repos__size \(<expr>>\?\)/);
       expect(detail).not.toContain('TEMP B-TREE');
+    });
+
+    it('reads contains candidates from the text index when the needle has a trigram, and scans otherwise', () => {
+      const textIndexOf = (field: string) => (field === 'name' ? 'rm_catalog__repos__text__name' : undefined);
+      const where = (value: string) => [{ field: 'name', op: 'contains', value }] as const;
+      expect(plan(countSql('rm_catalog__repos', where('repo-1'), textIndexOf))).toContain('VIRTUAL TABLE INDEX');
+      expect(plan(findSql('rm_catalog__repos', { where: where('repo-1'), limit: 10 }, textIndexOf))).toContain('VIRTUAL TABLE INDEX');
+      expect(plan(countSql('rm_catalog__repos', where('re'), textIndexOf))).not.toContain('VIRTUAL TABLE');
+      expect(plan(countSql('rm_catalog__repos', where('repo-1')))).not.toContain('VIRTUAL TABLE');
     });
 
     it('uses the index for ranges, prefixes and boolean equality', () => {

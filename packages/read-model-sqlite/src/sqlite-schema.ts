@@ -44,3 +44,16 @@ export const createIndexSql = (table: string, fields: readonly string[]): string
   const name = `ix_${table}__${fields.join('__')}`;
   return `CREATE INDEX IF NOT EXISTS "${name}" ON "${table}" (${[...fields.map(field), 'id'].join(', ')}) WHERE doc IS NOT NULL`;
 };
+
+/** The substring index of one field: an FTS5 table with the trigram tokenizer, its rowids the collection's rowids. */
+export const textIndexTable = (table: string, fieldName: string): string => {
+  validateFieldNames([fieldName]);
+  return `${table}__text__${fieldName}`;
+};
+
+export const createTextIndexSql = (textTable: string): string =>
+  `CREATE VIRTUAL TABLE IF NOT EXISTS "${textTable}" USING fts5(value, tokenize = 'trigram')`;
+
+/** Fills a new text index from the documents already stored (string values only, as writes keep it). */
+export const fillTextIndexSql = (textTable: string, table: string, fieldName: string): string =>
+  `INSERT INTO "${textTable}" (rowid, value) SELECT rowid, ${field(fieldName)} FROM "${table}" WHERE doc IS NOT NULL AND typeof(${field(fieldName)}) = 'text'`;

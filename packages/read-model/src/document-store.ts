@@ -60,6 +60,11 @@ export interface StoredDocument<D extends Document = Document> {
 export interface CollectionOptions {
   /** Field lists to index, e.g. `[['accountId', 'name']]`. */
   indexes?: readonly (readonly string[])[];
+  /**
+   * String fields whose `contains` filters should not scan the collection: adapters that can keep a substring
+   * index for them do. Results are the same with or without one.
+   */
+  textIndexes?: readonly string[];
 }
 
 export interface Checkpoint {

@@ -54,8 +54,8 @@ export class ProjectionRunner<D extends Document = Document> {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    const indexes = this.projection.indexes;
-    await this.documents.ensureCollection(this.collection, indexes ? { indexes } : {});
+    const { indexes, textIndexes } = this.projection;
+    await this.documents.ensureCollection(this.collection, { ...(indexes ? { indexes } : {}), ...(textIndexes ? { textIndexes } : {}) });
     await this.subscribeFromCheckpoint();
   }
 

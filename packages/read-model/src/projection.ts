@@ -12,6 +12,7 @@ export interface Projection<D extends Document = Document, E extends Event = Eve
   /** Streams whose events this projection reads. */
   streamPrefixes: readonly string[];
   indexes?: CollectionOptions['indexes'];
+  textIndexes?: CollectionOptions['textIndexes'];
   /** The documents an event changes; empty when the projection ignores it. */
   documentIds(event: RecordedEvent<E>): string[];
   /** The document `id` after the event; null deletes it. */

@@ -46,6 +46,8 @@ export const repositoriesProjection: Projection<RepositoryDocument, RepositoryEv
   version: 2,
   streamPrefixes,
   indexes: [['accountId', 'name'], ['namespace', 'name'], ['name'], ['accountId', 'updatedAt'], ['accountId', 'tagCount'], ['number'], ['accountId', 'number']],
+  // SWR's `filter=name::…|namespace::…` match fuzzily.
+  textIndexes: ['shortName', 'namespace'],
   documentIds: (event: Recorded) => [event.data.repository],
   evolve: (doc, event) => {
     if (event.type === 'RepositoryCreated') {

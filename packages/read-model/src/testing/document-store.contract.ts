@@ -98,6 +98,39 @@ export const documentStoreContract = (name: string, options: DocumentStoreContra
       expect(ids(await c.find({ where: [{ field: 'name', op: 'prefix', value: 'eps%' }] }))).toEqual([]);
     });
 
+    it('answers contains the same through a text index, after updates and deletes, for short and long values', async () => {
+      const collection = fresh();
+      await store.ensureCollection(collection, { textIndexes: ['name'] });
+      await store.commit(repos.map((doc, i) => ({ collection, id: doc.id, position: i + 1, doc })));
+      const c = store.collection<Repo>(collection);
+      const containing = async (value: string) => ids(await c.find({ where: [{ field: 'name', op: 'contains', value }] }));
+      expect(await containing('MMA_R')).toEqual(['r3']);
+      expect(await containing('ta')).toEqual(['r2', 'r4']);
+      expect(await containing('lon%')).toEqual(['r5']);
+      expect(await containing('"')).toEqual([]);
+      expect(await containing('a"b OR x')).toEqual([]);
+      expect(await c.count([{ field: 'name', op: 'contains', value: 'elta' }])).toBe(1);
+      await store.commit([
+        { collection, id: 'r4', position: 10, doc: { id: 'r4', name: 'renamed' } },
+        { collection, id: 'r2', position: 11, doc: null },
+        { collection, id: 'r6', position: 12, doc: { id: 'r6', name: 'another delta' } },
+        { collection, id: 'r7', position: 13, doc: { id: 'r7', name: 42 } },
+      ]);
+      expect(await containing('delta')).toEqual(['r6']);
+      expect(await containing('ETA')).toEqual([]);
+      expect(await containing('named')).toEqual(['r4']);
+      // A stale write the position guard refuses leaves the index alone too.
+      await store.commit([{ collection, id: 'r4', position: 9, doc: { id: 'r4', name: 'stale delta' } }]);
+      expect(await containing('delta')).toEqual(['r6']);
+      expect(await containing('42')).toEqual([]);
+    });
+
+    it('builds a text index declared on a collection that already holds documents', async () => {
+      const c = await seeded();
+      await store.ensureCollection(c.name, { textIndexes: ['name'] });
+      expect(ids(await c.find({ where: [{ field: 'name', op: 'contains', value: 'amma' }] }))).toEqual(['r3']);
+    });
+
     it('filters on id like any other field', async () => {
       const c = await seeded();
       expect(ids(await c.find({ where: [{ field: 'id', op: 'in', values: ['r4', 'r2', 'nope'] }] }))).toEqual(['r2', 'r4']);
