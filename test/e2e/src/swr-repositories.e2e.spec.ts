@@ -76,6 +76,8 @@ describe('SWR repositories and tags', () => {
     expect((await api('/v2/manage/namespaces/crud/repos/tools$busybox')).body).toMatchObject({ is_public: false, description: 'private now', category: 'arm' });
     const patchWithoutPublic = await api('/v2/manage/namespaces/crud/repos/tools$busybox', { method: 'PATCH', json: { description: 'x' } });
     expect([patchWithoutPublic.status, codeOf(patchWithoutPublic.body)]).toEqual([400, 'SVCSTG.SWR.4001009']);
+    const notEmpty = await api('/v2/manage/namespaces/crud', { method: 'DELETE' });
+    expect([notEmpty.status, codeOf(notEmpty.body)]).toEqual([406, 'SVCSTG.SWR.4060074']);
     expect((await api('/v2/manage/namespaces/crud/repos/tools$busybox', { method: 'DELETE' })).status).toBe(204);
     const gone = await api('/v2/manage/namespaces/crud/repos/tools$busybox');
     expect([gone.status, codeOf(gone.body)]).toEqual([404, 'SVCSTG.SWR.4040010']);

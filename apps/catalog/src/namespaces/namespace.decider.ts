@@ -15,8 +15,8 @@ export type NamespaceDeletionStarted = Event<'NamespaceDeletionStarted', { id: n
 export type NamespaceEvent = NamespaceCreated | NamespaceDeleted | NamespaceDeletionStarted;
 
 export type CreateNamespace = Command<'CreateNamespace', { id: number; registryId: string; name: string; actor: Principal }>;
-/** `auth` is the caller's level on the namespace, as access reckons it. */
-export type DeleteNamespace = Command<'DeleteNamespace', { name: string; actor: Principal; auth: AuthLevel | null }>;
+/** `auth` is the caller's level on the namespace, as access reckons it; `repositories` how many it still holds. */
+export type DeleteNamespace = Command<'DeleteNamespace', { name: string; actor: Principal; auth: AuthLevel | null; repositories: number }>;
 /** Marks the namespace as being deleted, so nothing new is created in it while its repositories are deleted. */
 export type StartNamespaceDeletion = Command<'StartNamespaceDeletion', { name: string; actor: Principal; auth: AuthLevel | null }>;
 export type NamespaceCommand = CreateNamespace | DeleteNamespace | StartNamespaceDeletion;
@@ -64,10 +64,12 @@ export const decide = (command: NamespaceCommand, state: NamespaceState): Namesp
       ];
     }
     case 'DeleteNamespace': {
-      const { name, actor, auth } = command.data;
+      const { name, actor, auth, repositories } = command.data;
       if (state.status !== 'active') throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
       if (actor.accountId !== state.accountId) throw new DomainError('CATALOG.NAMESPACE_NOT_FOUND', { name });
       if (auth !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name });
+      // An organization goes only once it is empty: its repositories would otherwise outlive it.
+      if (repositories > 0) throw new DomainError('CATALOG.NAMESPACE_NOT_EMPTY', { name, repositories });
       return [{ type: 'NamespaceDeleted', data: { id: state.id, name, accountId: state.accountId, deletedAt: command.metadata.now } }];
     }
     case 'StartNamespaceDeletion': {

@@ -17,7 +17,7 @@ const deleted: NamespaceDeleted = { type: 'NamespaceDeleted', data: { id: 7, nam
 
 const spec = DeciderSpecification.for(namespaceDecider);
 const create = (name: string, actor: Principal = creator) => ({ type: 'CreateNamespace' as const, data: { id: 7, registryId: REGISTRY_ID, name, actor }, metadata: { now } });
-const remove = (actor: Principal, auth: 7 | 3 | 1 | null = 7) => ({ type: 'DeleteNamespace' as const, data: { name: 'group', actor, auth }, metadata: { now } });
+const remove = (actor: Principal, auth: 7 | 3 | 1 | null = 7) => ({ type: 'DeleteNamespace' as const, data: { name: 'group', actor, auth, repositories: 0 }, metadata: { now } });
 
 describe('namespace decider', () => {
   it('creates a namespace owned by the caller, at the command time', () => {
@@ -57,5 +57,10 @@ describe('namespace decider', () => {
     spec.given([created()]).when(remove(stranger)).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
     spec.given([]).when(remove(admin)).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
     spec.given([created(), deleted]).when(remove(admin)).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_FOUND' });
+  });
+
+  it('refuses to delete an organization that still holds repositories', () => {
+    const stillHolding = { ...remove(admin), data: { ...remove(admin).data, repositories: 2 } };
+    spec.given([created()]).when(stillHolding).thenThrows({ code: 'CATALOG.NAMESPACE_NOT_EMPTY' });
   });
 });

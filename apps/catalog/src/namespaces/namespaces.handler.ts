@@ -10,6 +10,7 @@ import type { Filter } from '@wharf/read-model';
 import { SchemaPipe } from '@wharf/transport';
 import { AccessLevels } from '../access-levels';
 import { Quotas } from '../quotas/quotas';
+import { repositoriesProjection } from '../repositories/repository.projections';
 import { isValidNamespaceName } from './namespace-name';
 import { namespaceDecider } from './namespace.decider';
 import { reserveNamespaceNumber } from './namespace-numbers';
@@ -74,7 +75,8 @@ export class NamespacesHandler {
   @MessagePattern(deleteNamespace.subject)
   async delete(@Payload(new SchemaPipe(deleteNamespace.request)) { actor, name }: typeof deleteNamespace.request._output) {
     const auth = await this.levels.on(actor, { kind: 'namespace', namespace: name });
-    await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'DeleteNamespace', data: { name, actor, auth } }, {
+    const repositories = await this.projections.collection(repositoriesProjection).count([{ field: 'namespace', op: 'eq', value: name }]);
+    await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'DeleteNamespace', data: { name, actor, auth, repositories } }, {
       actor,
       readModels: [namespacesProjection],
     });

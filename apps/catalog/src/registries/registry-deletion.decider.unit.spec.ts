@@ -17,7 +17,7 @@ const deleted: NamespaceDeleted = { type: 'NamespaceDeleted', data: { id: 7, nam
 
 const namespaces = DeciderSpecification.for(namespaceDecider);
 const start = (actor: Principal = admin, auth: 7 | 3 | 1 | null = 7) => ({ type: 'StartNamespaceDeletion' as const, data: { name: 'reg', actor, auth }, metadata: { now } });
-const finish = { type: 'DeleteNamespace' as const, data: { name: 'reg', actor: admin, auth: 7 as const }, metadata: { now } };
+const finish = { type: 'DeleteNamespace' as const, data: { name: 'reg', actor: admin, auth: 7 as const, repositories: 0 }, metadata: { now } };
 const recreate = { type: 'CreateNamespace' as const, data: { id: 8, registryId: created.data.registryId, name: 'reg', actor: admin }, metadata: { now } };
 
 describe('deleting a registry (namespace decider)', () => {

@@ -40,7 +40,8 @@ export class RegistryDeletion {
     const options = { actor, readModels: [namespacesProjection] };
     await this.commands.run(stream, namespaceDecider, { type: 'StartNamespaceDeletion', data: { name: namespace, actor, auth } }, options);
     await this.deleteRepositories(actor, namespace, auth);
-    await this.commands.run(stream, namespaceDecider, { type: 'DeleteNamespace', data: { name: namespace, actor, auth } }, options);
+    const repositories = await this.projections.collection(repositoriesProjection).count([{ field: 'namespace', op: 'eq', value: namespace }]);
+    await this.commands.run(stream, namespaceDecider, { type: 'DeleteNamespace', data: { name: namespace, actor, auth, repositories } }, options);
   }
 
   private async deleteRepositories(actor: Principal, namespace: string, auth: AuthLevel): Promise<void> {
