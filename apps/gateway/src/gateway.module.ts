@@ -8,7 +8,9 @@ import { HealthController } from './health/health.controller';
 import { KeystoneIdentityController } from './keystone/keystone-identity.controller';
 import { KeystoneController } from './keystone/keystone.controller';
 import { SERVICES } from './services';
+import { SelectelCleanupController } from './selectel/selectel-cleanup.controller';
 import { SelectelClustersController } from './selectel/selectel-clusters.controller';
+import { SelectelGcController } from './selectel/selectel-gc.controller';
 import { SelectelRegistriesController } from './selectel/selectel-registries.controller';
 import { SelectelRepositoriesController } from './selectel/selectel-repositories.controller';
 import { SelectelTokensV1Controller } from './selectel/selectel-tokens-v1.controller';
@@ -29,7 +31,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

@@ -35,7 +35,8 @@ export class WharfProcesses {
     this.registryUrl = `http://127.0.0.1:${env.WHARF_REGISTRY_PORT}`;
   }
 
-  static async start(mode: Mode): Promise<WharfProcesses> {
+  /** `settings` adds WHARF_* variables (e.g. WHARF_GC_GRACE_SECONDS) to every app's environment. */
+  static async start(mode: Mode, settings: Record<string, string> = {}): Promise<WharfProcesses> {
     const dataDir = mkdtempSync(join(tmpdir(), `wharf-e2e-${mode}-`));
     const nats = mode === 'distributed' ? await startNatsServer() : undefined;
     const env: NodeJS.ProcessEnv = {
@@ -47,6 +48,7 @@ export class WharfProcesses {
       WHARF_ADMIN_PASSWORD: ADMIN_PASSWORD,
       WHARF_LOG_LEVEL: 'warn',
       ...(nats ? { WHARF_TRANSPORT: 'nats', NATS_URL: nats.url } : {}),
+      ...settings,
     };
     const wharf = new WharfProcesses(mode, env, dataDir, nats);
     await wharf.startAll();

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { RegistryRpc, RegistrySortField, type Registry } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
+import { LifecycleRpc } from '@wharf/contracts/lifecycle';
 import type { ServiceClient } from '@wharf/transport';
 import type { Response } from 'express';
 import { AuthenticatedGuard } from '../auth/authenticated.guard';
@@ -21,9 +22,18 @@ const sortFields = RegistrySortField.options;
 export class SelectelRegistriesController {
   constructor(@Inject(SERVICES) private readonly services: ServiceClient) {}
 
-  private list(actor: Principal, query: unknown) {
+  private async list(actor: Principal, query: unknown) {
     const { limit, offset, search, sortField, sortType } = parseSelectelList(query, { sortFields });
-    return this.services.call(RegistryRpc.list, { actor, limit, offset, ...(search ? { search } : {}), sortField, sortType });
+    const listed = await this.services.call(RegistryRpc.list, { actor, limit, offset, ...(search ? { search } : {}), sortField, sortType });
+    return { ...listed, registries: await this.withCollectionStatus(listed.registries) };
+  }
+
+  /** An active registry shows GARBAGE_COLLECTION while lifecycle runs a garbage collection of it. */
+  private async withCollectionStatus(registries: Registry[]): Promise<Registry[]> {
+    const active = registries.filter((registry) => registry.status === 'ACTIVE').map((registry) => registry.name);
+    if (active.length === 0) return registries;
+    const collecting = new Set((await this.services.call(LifecycleRpc.collecting, { namespaces: active })).namespaces);
+    return registries.map((registry) => (registry.status === 'ACTIVE' && collecting.has(registry.name) ? { ...registry, status: 'GARBAGE_COLLECTION' } : registry));
   }
 
   @Get('v1/registries')
@@ -52,7 +62,9 @@ export class SelectelRegistriesController {
 
   @Get('v1/registries/:id')
   async get(@CurrentPrincipal() actor: Principal, @Param('id') id: string): Promise<Registry> {
-    return (await this.services.call(RegistryRpc.get, { actor, registryId: registryIdParam(id) })).registry;
+    const { registry } = await this.services.call(RegistryRpc.get, { actor, registryId: registryIdParam(id) });
+    const [shown] = await this.withCollectionStatus([registry]);
+    return shown!;
   }
 
   /** Deletes the registry with its repositories; answers once they are gone (the registry shows DELETING meanwhile). */

@@ -11,7 +11,8 @@ import { rpc } from '../rpc';
 /** One stream per registry records its garbage-collection runs: `lifecycle.gc-<registryId>`. */
 export const LifecycleStreams = { garbageCollection: 'lifecycle.gc-' } as const;
 
-const Digest = z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'must be a digest such as sha256:<hex>');
+/** A content digest, `<algorithm>:<encoded>`. */
+export const ContentDigest = z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'must be a digest such as sha256:<hex>');
 const RegistryId = z.string().uuid();
 const Bytes = z.number().int().nonnegative();
 const withActor = <T extends z.ZodRawShape>(shape: T) => z.object({ actor: Principal, ...shape });
@@ -57,8 +58,8 @@ export const GcRun = z.object({
 });
 export type GcRun = z.infer<typeof GcRun>;
 
-export const CleanupDeleted = z.object({ digest: Digest, tags: z.array(z.string()) });
-export const CleanupFailed = z.object({ digest: Digest.optional(), tags: z.array(z.string()), error: z.string() });
+export const CleanupDeleted = z.object({ digest: ContentDigest, tags: z.array(z.string()) });
+export const CleanupFailed = z.object({ digest: ContentDigest.optional(), tags: z.array(z.string()), error: z.string() });
 export const CleanupReport = z.object({
   deleted: z.array(CleanupDeleted),
   failed: z.array(CleanupFailed),
@@ -96,7 +97,7 @@ export const LifecycleRpc = {
       registryId: RegistryId,
       /** The repository's name inside the registry, e.g. `tools/app`. */
       repository: z.string().min(1).max(255),
-      digests: z.array(Digest).max(MAX_CLEANUP_ITEMS),
+      digests: z.array(ContentDigest).max(MAX_CLEANUP_ITEMS),
       tags: z.array(z.string().min(1).max(128)).max(MAX_CLEANUP_ITEMS),
       collect: z.boolean(),
     }),

@@ -1,0 +1,126 @@
+import { ContentLayout, PathNotFoundError, type BlobDriver } from '@wharf/blob-store';
+import { sweepable } from './collection-plan';
+
+/** What lifecycle's views say about a digest's holdings across every repository. */
+export interface ContentState {
+  references: number;
+  lastReferencedAt: string;
+}
+
+export interface ReferenceCheck {
+  /** Resolves once every reference recorded before the call shows in `contents`. */
+  settle(): Promise<void>;
+  /** The holdings of each digest the views know (absent: never recorded, or already swept). */
+  contents(digests: readonly string[]): Promise<Map<string, ContentState>>;
+}
+
+export interface SweepTotals {
+  /** Objects and bytes this sweep deleted from storage. */
+  objects: number;
+  bytes: number;
+}
+
+const ignoreMissing = async (work: () => Promise<void>): Promise<boolean> => {
+  try {
+    await work();
+    return true;
+  } catch (error) {
+    if (error instanceof PathNotFoundError) return false;
+    throw error;
+  }
+};
+
+/**
+ * Deletes the bytes of content nothing references any more, while pushes and pulls go on. The protocol, with the
+ * registry's side in apps/registry (registry-api.ts, content-store.ts):
+ *
+ * 1. The sweep considers only digests its view says nobody holds, last held before `protectedAfter`.
+ * 2. It moves each one's bytes aside (`gc-trash/<run>/…`, an atomic rename): from then on nobody can find them
+ *    in place, so anyone who needs them must either have recorded a reference already or record one and then
+ *    put the bytes back in place (below).
+ * 3. Only then does it read the log's head and wait until its view has applied it, so every reference
+ *    recorded before the bytes were moved aside is seen.
+ * 4. Bytes of a digest still unreferenced (and outside the grace window) are deleted; any other goes back.
+ *
+ * The registry records a reference (blob link, manifest) first and puts bytes in place after: an upload moves
+ * its bytes in, a manifest push writes its bytes again, a mount takes a set-aside copy back (or, finding the
+ * bytes gone, withdraws its link and lets the client upload). A reference recorded before step 2 is seen at
+ * step 3, so the bytes go back; one recorded after it finds the bytes out of place and puts them there itself,
+ * and a later sweep sees it. Either way a recorded reference never ends without its bytes. While bytes are set
+ * aside, readers find them in the trash (open files survive the rename and the delete), so pulls go on.
+ */
+export class ContentSweeper {
+  constructor(
+    private readonly driver: BlobDriver,
+    private readonly check: ReferenceCheck,
+    private readonly options: { batchSize?: number; between?: () => Promise<void> } = {},
+  ) {}
+
+  /**
+   * Sweeps `candidates` in batches; `recordSwept` gets, per batch, the digests whose bytes are gone (deleted here
+   * or missing already) and that nothing references.
+   */
+  async sweep(runId: string, protectedAfter: string, candidates: readonly string[], recordSwept: (digests: string[]) => Promise<void>): Promise<SweepTotals> {
+    const totals: SweepTotals = { objects: 0, bytes: 0 };
+    const batchSize = this.options.batchSize ?? 500;
+    for (let start = 0; start < candidates.length; start += batchSize) {
+      const swept = await this.sweepBatch(runId, protectedAfter, candidates.slice(start, start + batchSize), totals);
+      if (swept.length > 0) await recordSwept(swept);
+      await this.options.between?.();
+    }
+    await ignoreMissing(() => this.driver.delete(ContentLayout.trashOfRun(runId)));
+    return totals;
+  }
+
+  private async sweepBatch(runId: string, protectedAfter: string, batch: readonly string[], totals: SweepTotals): Promise<string[]> {
+    await this.check.settle();
+    const before = await this.check.contents(batch);
+    const setAside: string[] = [];
+    const missing: string[] = [];
+    for (const digest of batch) {
+      if (!sweepable(before.get(digest) ?? null, protectedAfter)) continue;
+      const moved = await ignoreMissing(() => this.driver.move(ContentLayout.blob(digest), ContentLayout.trash(runId, digest)));
+      (moved ? setAside : missing).push(digest);
+    }
+    if (setAside.length + missing.length === 0) return [];
+    await this.check.settle();
+    const after = await this.check.contents([...setAside, ...missing]);
+    const swept: string[] = [];
+    for (const digest of setAside) {
+      const trash = ContentLayout.trash(runId, digest);
+      if (!sweepable(after.get(digest) ?? null, protectedAfter)) {
+        // Referenced meanwhile: back in place (a registry may have put them back already, then this finds nothing).
+        await ignoreMissing(() => this.driver.move(trash, ContentLayout.blob(digest)));
+        continue;
+      }
+      const size = (await this.driver.stat(trash))?.size ?? 0;
+      if (await ignoreMissing(() => this.driver.delete(trash))) {
+        totals.objects += 1;
+        totals.bytes += size;
+        swept.push(digest);
+      }
+    }
+    for (const digest of missing) if (sweepable(after.get(digest) ?? null, protectedAfter)) swept.push(digest);
+    return swept;
+  }
+
+  /**
+   * Puts back every byte runs left aside when their process stopped mid-sweep (after a restart nothing is
+   * sweeping yet). Bytes already in place again are simply dropped. Their runs sweep again when they resume.
+   */
+  async recover(): Promise<number> {
+    let restored = 0;
+    for (const run of await this.driver.list(ContentLayout.trashRoot)) {
+      for (const algorithm of await this.driver.list(ContentLayout.trashOfRun(run))) {
+        for (const encoded of await this.driver.list(`${ContentLayout.trashOfRun(run)}/${algorithm}`)) {
+          const digest = `${algorithm}:${encoded}`;
+          const trash = ContentLayout.trash(run, digest);
+          if (await this.driver.stat(ContentLayout.blob(digest))) await ignoreMissing(() => this.driver.delete(trash));
+          else if (await ignoreMissing(() => this.driver.move(trash, ContentLayout.blob(digest)))) restored += 1;
+        }
+      }
+      await ignoreMissing(() => this.driver.delete(ContentLayout.trashOfRun(run)));
+    }
+    return restored;
+  }
+}

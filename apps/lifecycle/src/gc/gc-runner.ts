@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DomainError, type ErrorCode } from '@wharf/contracts';
+import { RepositoryRpc, type AuthLevel, type CollectedContent } from '@wharf/contracts/catalog';
+import type { Principal } from '@wharf/contracts/identity';
+import { LifecycleStreams } from '@wharf/contracts/lifecycle';
+import type { BlobDriver } from '@wharf/blob-store';
+import { CommandRunner, ProjectionHost, SERVICE_CLIENT, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
+import type { ServiceClient } from '@wharf/transport';
+import { planCollection, type CollectionPlan } from './collection-plan';
+import { ContentSweeper } from './content-sweeper';
+import { gcRunDecider, type GcRunCommand } from './gc-run.decider';
+import { runsView, type RunDocument } from './gc-views.projection';
+import { ReferenceGraphs } from './reference-graphs';
+
+/** The blob store garbage collection deletes from: the registry's content store. */
+export const CONTENT_DRIVER = Symbol('CONTENT_DRIVER');
+
+/** Catalog calls carry at most this many candidates (its RPC's limit). */
+const COLLECT_BATCH = 500;
+/** How long a run keeps retrying catalog while it is unreachable before it fails. */
+const CATALOG_PATIENCE_MS = 10 * 60 * 1000;
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['PLATFORM.UNAVAILABLE', 'PLATFORM.TIMEOUT', 'PLATFORM.READ_MODEL_LAGGING', 'PLATFORM.CONCURRENCY_CONFLICT']);
+
+class ShuttingDown extends Error {}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets requests in flight run between batches, so a run never holds the process (or SQLite) for long. */
+const breathe = () => new Promise((resolve) => setImmediate(resolve));
+
+export interface RunRequest {
+  registryId: string;
+  namespace: string;
+  accountId: string;
+  actor: Principal;
+  auth: AuthLevel | null;
+  deleteUntagged: boolean;
+  whenRunning: 'refuse' | 'queue';
+}
+
+/**
+ * Runs garbage collections in the background of the lifecycle process, one at a time per registry:
+ * mark (plan from the views) → collect (catalog re-checks and deletes, repository by repository) → measure
+ * what the registry lost → sweep storage of content nobody holds (ContentSweeper's protocol) → finish.
+ * Every step is recorded on the registry's run stream. A run cut off by a restart resumes from a fresh mark
+ * with its original `protectedAfter`, so it never takes anything it would not have taken the first time.
+ */
+@Injectable()
+export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('GarbageCollection');
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly sweeper: ContentSweeper;
+  private stopping = false;
+
+  constructor(
+    private readonly commands: CommandRunner,
+    private readonly projections: ProjectionHost,
+    private readonly graphs: ReferenceGraphs,
+    @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
+    @Inject(WHARF_CONFIG) private readonly config: WharfConfig,
+    @Inject(CONTENT_DRIVER) driver: BlobDriver,
+  ) {
+    this.sweeper = new ContentSweeper(
+      driver,
+      { settle: () => this.graphs.settle(), contents: (digests) => this.graphs.contents(digests) },
+      { between: () => this.pause() },
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    // In the background: catching the views up after a restart may take longer than a start-up should.
+    void this.resumeInterrupted().catch((error: unknown) => this.logger.error(`Resuming interrupted collections failed: ${String(error)}`));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled(this.running.values());
+  }
+
+  /** Starts a run (or queues one behind a run under way, for `whenRunning: 'queue'`); answers with the run doc. */
+  async request(request: RunRequest): Promise<{ outcome: 'started' | 'queued'; run: RunDocument }> {
+    const runId = randomUUID();
+    const { registryId, namespace, accountId, actor, auth, deleteUntagged, whenRunning } = request;
+    const { newEvents } = await this.commands.run(
+      LifecycleStreams.garbageCollection + registryId,
+      gcRunDecider,
+      { type: 'StartGarbageCollection', data: { runId, registryId, namespace, accountId, actor, auth, deleteUntagged, graceSeconds: this.config.gcGraceSeconds, whenRunning } },
+      { actor, readModels: [runsView] },
+    );
+    const started = newEvents.some((event) => event.type === 'GarbageCollectionStarted');
+    const [active] = await this.projections.collection(runsView).find({
+      where: [
+        { field: 'registryId', op: 'eq', value: registryId },
+        { field: 'status', op: 'eq', value: 'running' },
+      ],
+      limit: 1,
+    });
+    if (!active) throw new DomainError('PLATFORM.INTERNAL', { registryId }, 'The run just started is not visible');
+    if (started) this.launch(active);
+    return { outcome: started ? 'started' : 'queued', run: active };
+  }
+
+  private launch(run: RunDocument): void {
+    if (this.running.has(run.runId) || this.stopping) return;
+    const work = this.execute(run).finally(() => this.running.delete(run.runId));
+    this.running.set(run.runId, work);
+  }
+
+  private async resumeInterrupted(): Promise<void> {
+    const restored = await this.sweeper.recover();
+    if (restored > 0) this.logger.warn(`Put back ${restored} blobs an interrupted collection had set aside`);
+    await this.graphs.settle();
+    const interrupted = await this.projections.collection(runsView).find({ where: [{ field: 'status', op: 'eq', value: 'running' }] });
+    for (const run of interrupted) {
+      if (this.running.has(run.runId)) continue;
+      await this.record(run, { type: 'ResumeGarbageCollection', data: { runId: run.runId } });
+      this.logger.log(`Resuming garbage collection ${run.runId} of ${run.namespace}`);
+      this.launch(run);
+    }
+  }
+
+  private async record(run: RunDocument, command: Pick<GcRunCommand, 'type' | 'data'>) {
+    return this.commands.run(LifecycleStreams.garbageCollection + run.registryId, gcRunDecider, command as GcRunCommand, { readModels: [runsView] });
+  }
+
+  private async pause(): Promise<void> {
+    if (this.stopping) throw new ShuttingDown();
+    await breathe();
+  }
+
+  private async execute(run: RunDocument): Promise<void> {
+    const { runId, namespace, protectedAfter, deleteUntagged } = run;
+    try {
+      await this.graphs.settle();
+      const plan = planCollection(await this.graphs.load(namespace), { deleteUntagged, protectedAfter });
+      await this.record(run, { type: 'RecordMark', data: { runId, predictedBytes: plan.freedBytes, manifests: plan.manifestCount, blobs: plan.blobCount } });
+      const collected = await this.collect(run, plan);
+      await this.graphs.settle();
+      const freedBytes = await this.freedBytes(namespace, collected);
+      const storage = await this.sweeper.sweep(runId, protectedAfter, await this.graphs.orphans(), (digests) =>
+        this.record(run, { type: 'RecordSweep', data: { runId, digests } }).then(() => undefined),
+      );
+      await this.record(run, {
+        type: 'FinishGarbageCollection',
+        data: {
+          runId,
+          freedBytes,
+          manifestsDeleted: collected.manifests.length,
+          blobsUnlinked: collected.blobs.length,
+          storageObjectsDeleted: storage.objects,
+          storageBytesDeleted: storage.bytes,
+        },
+      });
+      this.logger.log(`Garbage collection ${runId} of ${namespace} freed ${freedBytes} bytes`);
+    } catch (error) {
+      if (error instanceof ShuttingDown || this.stopping) {
+        this.logger.warn(`Garbage collection ${runId} of ${namespace} stops with the process; it resumes at the next start`);
+        return;
+      }
+      this.logger.error(`Garbage collection ${runId} of ${namespace} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      await this.record(run, { type: 'FailGarbageCollection', data: { runId, error: error instanceof Error ? error.message : String(error) } }).catch(
+        (recordError: unknown) => this.logger.error(`Could not record the failure of ${runId}: ${String(recordError)}`),
+      );
+    }
+    await this.startQueued(run).catch((error: unknown) => this.logger.error(`Could not start the queued collection of ${namespace}: ${String(error)}`));
+  }
+
+  private async startQueued(run: RunDocument): Promise<void> {
+    if (this.stopping) return;
+    const { newEvents } = await this.commands.run(
+      LifecycleStreams.garbageCollection + run.registryId,
+      gcRunDecider,
+      { type: 'StartQueuedGarbageCollection', data: { runId: randomUUID(), graceSeconds: this.config.gcGraceSeconds } },
+      { readModels: [runsView] },
+    );
+    const started = newEvents.find((event) => event.type === 'GarbageCollectionStarted');
+    if (!started) return;
+    const next = await this.projections.collection(runsView).get(started.data.runId);
+    if (next) this.launch(next);
+  }
+
+  /**
+   * Asks catalog to delete each repository's candidates. Manifests first, in passes: an index goes before its
+   * children and a subject before its referrers, and catalog refuses a child whose index is still there, so
+   * what a pass could not take is offered again until a pass takes nothing. Then the blob links.
+   */
+  private async collect(run: RunDocument, plan: CollectionPlan): Promise<{ manifests: CollectedContent[]; blobs: CollectedContent[] }> {
+    const collected = { manifests: [] as CollectedContent[], blobs: [] as CollectedContent[] };
+    for (const [repository, garbage] of plan.repositories) {
+      let pending = garbage.manifests;
+      while (pending.length > 0) {
+        const taken = new Set<string>();
+        for (let start = 0; start < pending.length; start += COLLECT_BATCH) {
+          const reply = await this.collectIn(run, repository, pending.slice(start, start + COLLECT_BATCH), []);
+          for (const manifest of reply.manifests) taken.add(manifest.digest);
+          collected.manifests.push(...reply.manifests);
+        }
+        if (taken.size === 0) break;
+        pending = pending.filter((digest) => !taken.has(digest));
+      }
+      for (let start = 0; start < garbage.blobs.length; start += COLLECT_BATCH) {
+        collected.blobs.push(...(await this.collectIn(run, repository, [], garbage.blobs.slice(start, start + COLLECT_BATCH))).blobs);
+      }
+    }
+    return collected;
+  }
+
+  /** One catalog call, retried while catalog is unreachable; a repository deleted meanwhile has nothing left to take. */
+  private async collectIn(run: RunDocument, repository: string, manifests: string[], blobs: string[]): Promise<{ manifests: CollectedContent[]; blobs: CollectedContent[] }> {
+    const giveUp = Date.now() + CATALOG_PATIENCE_MS;
+    for (let attempt = 0; ; attempt++) {
+      await this.pause();
+      try {
+        return await this.services.call(RepositoryRpc.collectGarbage, { actor: run.requestedBy, repository, manifests, blobs, protectedAfter: run.protectedAfter });
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'CATALOG.REPOSITORY_NOT_FOUND') return { manifests: [], blobs: [] };
+        if (!(error instanceof DomainError && TRANSIENT.has(error.code)) || Date.now() > giveUp) throw error;
+        this.logger.warn(`Catalog did not take ${repository}'s garbage (${error.code}); trying again`);
+        await sleep(Math.min(5000, 250 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** What the registry's size lost: the collected digests no repository of the registry holds any more, once each. */
+  private async freedBytes(namespace: string, collected: { manifests: CollectedContent[]; blobs: CollectedContent[] }): Promise<number> {
+    const sizes = new Map([...collected.manifests, ...collected.blobs].map(({ digest, size }) => [digest, size]));
+    const held = await this.graphs.stillHeld(namespace, [...sizes.keys()]);
+    let freed = 0;
+    for (const [digest, size] of sizes) if (!held.has(digest)) freed += size;
+    return freed;
+  }
+}
