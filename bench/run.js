@@ -6,6 +6,7 @@ const benches = [
   ['Organizations slice', () => require('./organizations').run({ log: console.log })],
   ['Registry data plane', () => require('./registry').run({ log: console.log })],
   ['Repository list', () => require('./repository-list').run({ log: console.log })],
+  ['Garbage collection', () => require('./gc').run({ log: console.log })],
 ];
 
 (async () => {

@@ -3,6 +3,7 @@ import { sweepable } from './collection-plan';
 
 /** What lifecycle's views say about a digest's holdings across every repository. */
 export interface ContentState {
+  size: number;
   references: number;
   lastReferencedAt: string;
 }
@@ -35,7 +36,7 @@ const ignoreMissing = async (work: () => Promise<void>): Promise<boolean> => {
  * registry's side in apps/registry (registry-api.ts, content-store.ts):
  *
  * 1. The sweep considers only digests its view says nobody holds, last held before `protectedAfter`.
- * 2. It moves each one's bytes aside (`gc-trash/<run>/…`, an atomic rename): from then on nobody can find them
+ * 2. It moves each one's bytes aside (`gc-trash/<run>-<batch>/…`, an atomic rename): from then on nobody can find them
  *    in place, so anyone who needs them must either have recorded a reference already or record one and then
  *    put the bytes back in place (below).
  * 3. Only then does it read the log's head and wait until its view has applied it, so every reference
@@ -53,7 +54,7 @@ export class ContentSweeper {
   constructor(
     private readonly driver: BlobDriver,
     private readonly check: ReferenceCheck,
-    private readonly options: { batchSize?: number; between?: () => Promise<void> } = {},
+    private readonly options: { batchSize?: number; concurrency?: number; between?: () => Promise<void> } = {},
   ) {}
 
   /**
@@ -63,45 +64,58 @@ export class ContentSweeper {
   async sweep(runId: string, protectedAfter: string, candidates: readonly string[], recordSwept: (digests: string[]) => Promise<void>): Promise<SweepTotals> {
     const totals: SweepTotals = { objects: 0, bytes: 0 };
     const batchSize = this.options.batchSize ?? 500;
-    for (let start = 0; start < candidates.length; start += batchSize) {
-      const swept = await this.sweepBatch(runId, protectedAfter, candidates.slice(start, start + batchSize), totals);
+    for (let start = 0, batch = 0; start < candidates.length; start += batchSize, batch++) {
+      // Each batch sets bytes aside in a directory of its own, removed once the batch is done.
+      const group = `${runId}-${batch}`;
+      const swept = await this.sweepBatch(group, protectedAfter, candidates.slice(start, start + batchSize), totals);
+      await ignoreMissing(() => this.driver.delete(ContentLayout.trashOfRun(group)));
       if (swept.length > 0) await recordSwept(swept);
       await this.options.between?.();
     }
-    await ignoreMissing(() => this.driver.delete(ContentLayout.trashOfRun(runId)));
     return totals;
   }
 
-  private async sweepBatch(runId: string, protectedAfter: string, batch: readonly string[], totals: SweepTotals): Promise<string[]> {
+  private async sweepBatch(group: string, protectedAfter: string, batch: readonly string[], totals: SweepTotals): Promise<string[]> {
     await this.check.settle();
     const before = await this.check.contents(batch);
     const setAside: string[] = [];
     const missing: string[] = [];
-    for (const digest of batch) {
-      if (!sweepable(before.get(digest) ?? null, protectedAfter)) continue;
-      const moved = await ignoreMissing(() => this.driver.move(ContentLayout.blob(digest), ContentLayout.trash(runId, digest)));
-      (moved ? setAside : missing).push(digest);
-    }
+    await this.each(
+      batch.filter((digest) => sweepable(before.get(digest) ?? null, protectedAfter)),
+      async (digest) => {
+        const moved = await ignoreMissing(() => this.driver.move(ContentLayout.blob(digest), ContentLayout.trash(group, digest)));
+        (moved ? setAside : missing).push(digest);
+      },
+    );
     if (setAside.length + missing.length === 0) return [];
     await this.check.settle();
     const after = await this.check.contents([...setAside, ...missing]);
     const swept: string[] = [];
-    for (const digest of setAside) {
-      const trash = ContentLayout.trash(runId, digest);
-      if (!sweepable(after.get(digest) ?? null, protectedAfter)) {
+    await this.each(setAside, async (digest) => {
+      const trash = ContentLayout.trash(group, digest);
+      const content = after.get(digest) ?? null;
+      if (!sweepable(content, protectedAfter)) {
         // Referenced meanwhile: back in place (a registry may have put them back already, then this finds nothing).
         await ignoreMissing(() => this.driver.move(trash, ContentLayout.blob(digest)));
-        continue;
+        return;
       }
-      const size = (await this.driver.stat(trash))?.size ?? 0;
       if (await ignoreMissing(() => this.driver.delete(trash))) {
         totals.objects += 1;
-        totals.bytes += size;
+        totals.bytes += content!.size;
         swept.push(digest);
       }
-    }
+    });
     for (const digest of missing) if (sweepable(after.get(digest) ?? null, protectedAfter)) swept.push(digest);
     return swept;
+  }
+
+  /** Runs `work` over `items` a few at a time: storage calls overlap, without crowding out requests being served. */
+  private async each(items: readonly string[], work: (item: string) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) await work(items[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(items.length, this.options.concurrency ?? 8) }, worker));
   }
 
   /**

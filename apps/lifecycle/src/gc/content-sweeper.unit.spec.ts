@@ -35,10 +35,10 @@ describe('content sweeper: deleting unreferenced bytes while pushes go on', () =
   let driver: BlobDriver;
   let references: ScriptedReferences;
   let sweeper: ContentSweeper;
-  const store = async (text: string, state: ContentState) => {
+  const store = async (text: string, state: Omit<ContentState, 'size'>) => {
     const digest = digestOf(text);
     await driver.putContent(ContentLayout.blob(digest), Buffer.from(text));
-    references.states.set(digest, state);
+    references.states.set(digest, { ...state, size: text.length });
     return digest;
   };
   const inPlace = async (digest: string) => (await driver.stat(ContentLayout.blob(digest))) !== null;
@@ -72,7 +72,7 @@ describe('content sweeper: deleting unreferenced bytes while pushes go on', () =
     const layer = await store('layer', { references: 0, lastReferencedAt: old });
     references.onSettle.set(2, async () => {
       // A mount of this layer is recorded while its bytes are aside; the sweep's second look must see it.
-      references.states.set(layer, { references: 1, lastReferencedAt: fresh });
+      references.states.set(layer, { references: 1, lastReferencedAt: fresh, size: 5 });
     });
     const result = await sweep([layer]);
     expect(result).toEqual({ objects: 0, bytes: 0, recorded: [] });
@@ -83,7 +83,7 @@ describe('content sweeper: deleting unreferenced bytes while pushes go on', () =
     const layer = await store('late', { references: 0, lastReferencedAt: old });
     references.onContents.set(2, async () => {
       // The registry recorded its link after the sweep read the head, found the bytes aside and reclaimed them.
-      await driver.move(ContentLayout.trash('run-1', layer), ContentLayout.blob(layer));
+      await driver.move(ContentLayout.trash('run-1-0', layer), ContentLayout.blob(layer));
     });
     const result = await sweep([layer]);
     expect(result).toEqual({ objects: 0, bytes: 0, recorded: [] });
@@ -92,7 +92,7 @@ describe('content sweeper: deleting unreferenced bytes while pushes go on', () =
 
   it('records digests whose bytes were already gone', async () => {
     const gone = digestOf('gone');
-    references.states.set(gone, { references: 0, lastReferencedAt: old });
+    references.states.set(gone, { references: 0, lastReferencedAt: old, size: 4 });
     expect(await sweep([gone])).toEqual({ objects: 0, bytes: 0, recorded: [gone] });
   });
 

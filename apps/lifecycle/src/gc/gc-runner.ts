@@ -9,6 +9,7 @@ import { CommandRunner, ProjectionHost, SERVICE_CLIENT, WHARF_CONFIG, type Wharf
 import type { ServiceClient } from '@wharf/transport';
 import { planCollection, type CollectionPlan } from './collection-plan';
 import { ContentSweeper } from './content-sweeper';
+import { Pacer } from './pacer';
 import { gcRunDecider, type GcRunCommand } from './gc-run.decider';
 import { runsView, type RunDocument } from './gc-views.projection';
 import { ReferenceGraphs } from './reference-graphs';
@@ -16,8 +17,12 @@ import { ReferenceGraphs } from './reference-graphs';
 /** The blob store garbage collection deletes from: the registry's content store. */
 export const CONTENT_DRIVER = Symbol('CONTENT_DRIVER');
 
-/** Catalog calls carry at most this many candidates (its RPC's limit). */
-const COLLECT_BATCH = 500;
+/** Manifests, and blobs, per catalog call (its RPC's limit). */
+const COLLECT_BATCH = 100;
+/** Digests per storage-sweep batch (one set-aside directory, one record of what went). */
+const SWEEP_BATCH = 100;
+/** A run rests this many times as long as each slice of its work took (so it takes at most half the process). */
+const REST_PER_WORK = 1;
 /** How long a run keeps retrying catalog while it is unreachable before it fails. */
 const CATALOG_PATIENCE_MS = 10 * 60 * 1000;
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['PLATFORM.UNAVAILABLE', 'PLATFORM.TIMEOUT', 'PLATFORM.READ_MODEL_LAGGING', 'PLATFORM.CONCURRENCY_CONFLICT']);
@@ -25,8 +30,6 @@ const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['PLATFORM.UNAVAILABLE', 'PLAT
 class ShuttingDown extends Error {}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Lets requests in flight run between batches, so a run never holds the process (or SQLite) for long. */
-const breathe = () => new Promise((resolve) => setImmediate(resolve));
 
 export interface RunRequest {
   registryId: string;
@@ -49,7 +52,7 @@ export interface RunRequest {
 export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('GarbageCollection');
   private readonly running = new Map<string, Promise<void>>();
-  private readonly sweeper: ContentSweeper;
+  private readonly driver: BlobDriver;
   private stopping = false;
 
   constructor(
@@ -60,11 +63,19 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
     @Inject(WHARF_CONFIG) private readonly config: WharfConfig,
     @Inject(CONTENT_DRIVER) driver: BlobDriver,
   ) {
-    this.sweeper = new ContentSweeper(
-      driver,
-      { settle: () => this.graphs.settle(), contents: (digests) => this.graphs.contents(digests) },
-      { between: () => this.pause() },
-    );
+    this.driver = driver;
+  }
+
+  /** A run's sweeper and pacer: the sweeper rests between batches as the run does between catalog calls. */
+  private sweeperFor(pacer: Pacer | null): ContentSweeper {
+    const check = { settle: () => this.graphs.settle(), contents: (digests: readonly string[]) => this.graphs.contents(digests) };
+    return new ContentSweeper(this.driver, check, { batchSize: SWEEP_BATCH, concurrency: 4, ...(pacer ? { between: () => pacer.rest() } : {}) });
+  }
+
+  private pacer(): Pacer {
+    return new Pacer(REST_PER_WORK, () => {
+      if (this.stopping) throw new ShuttingDown();
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -107,7 +118,7 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   private async resumeInterrupted(): Promise<void> {
-    const restored = await this.sweeper.recover();
+    const restored = await this.sweeperFor(null).recover();
     if (restored > 0) this.logger.warn(`Put back ${restored} blobs an interrupted collection had set aside`);
     await this.graphs.settle();
     const interrupted = await this.projections.collection(runsView).find({ where: [{ field: 'status', op: 'eq', value: 'running' }] });
@@ -123,23 +134,27 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
     return this.commands.run(LifecycleStreams.garbageCollection + run.registryId, gcRunDecider, command as GcRunCommand, { readModels: [runsView] });
   }
 
-  private async pause(): Promise<void> {
-    if (this.stopping) throw new ShuttingDown();
-    await breathe();
-  }
-
   private async execute(run: RunDocument): Promise<void> {
     const { runId, namespace, protectedAfter, deleteUntagged } = run;
+    const pacer = this.pacer();
+    const started = Date.now();
+    const took: Record<string, number> = {};
+    const lap = (phase: string, since: number) => (took[phase] = Date.now() - since);
     try {
       await this.graphs.settle();
       const plan = planCollection(await this.graphs.load(namespace), { deleteUntagged, protectedAfter });
+      lap('mark', started);
       await this.record(run, { type: 'RecordMark', data: { runId, predictedBytes: plan.freedBytes, manifests: plan.manifestCount, blobs: plan.blobCount } });
-      const collected = await this.collect(run, plan);
+      const collecting = Date.now();
+      const collected = await this.collect(run, plan, pacer);
       await this.graphs.settle();
       const freedBytes = await this.freedBytes(namespace, collected);
-      const storage = await this.sweeper.sweep(runId, protectedAfter, await this.graphs.orphans(), (digests) =>
+      lap('collect', collecting);
+      const sweeping = Date.now();
+      const storage = await this.sweeperFor(pacer).sweep(runId, protectedAfter, await this.graphs.orphans(), (digests) =>
         this.record(run, { type: 'RecordSweep', data: { runId, digests } }).then(() => undefined),
       );
+      lap('sweep', sweeping);
       await this.record(run, {
         type: 'FinishGarbageCollection',
         data: {
@@ -151,7 +166,11 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
           storageBytesDeleted: storage.bytes,
         },
       });
-      this.logger.log(`Garbage collection ${runId} of ${namespace} freed ${freedBytes} bytes`);
+      this.logger.log(
+        `Garbage collection ${runId} of ${namespace} freed ${freedBytes} bytes: ${collected.manifests.length} manifests deleted, ` +
+          `${collected.blobs.length} blob links removed, ${storage.objects} objects (${storage.bytes} bytes) deleted from storage; ` +
+          `mark ${took.mark} ms, collect ${took.collect} ms, sweep ${took.sweep} ms`,
+      );
     } catch (error) {
       if (error instanceof ShuttingDown || this.stopping) {
         this.logger.warn(`Garbage collection ${runId} of ${namespace} stops with the process; it resumes at the next start`);
@@ -180,36 +199,43 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   /**
-   * Asks catalog to delete each repository's candidates. Manifests first, in passes: an index goes before its
-   * children and a subject before its referrers, and catalog refuses a child whose index is still there, so
-   * what a pass could not take is offered again until a pass takes nothing. Then the blob links.
+   * Asks catalog to delete each repository's candidates, in as few calls as it takes: catalog reads the whole
+   * repository stream for each call, so calls, not candidates, are what costs. Manifests go first (an index
+   * before its children, a subject before its referrers: catalog orders the candidates of one call itself, and
+   * what a call could not take yet is offered again until a pass takes nothing), then the blob links, whose
+   * first chunk rides along when all the manifests fit in one call.
    */
-  private async collect(run: RunDocument, plan: CollectionPlan): Promise<{ manifests: CollectedContent[]; blobs: CollectedContent[] }> {
+  private async collect(run: RunDocument, plan: CollectionPlan, pacer: Pacer): Promise<{ manifests: CollectedContent[]; blobs: CollectedContent[] }> {
     const collected = { manifests: [] as CollectedContent[], blobs: [] as CollectedContent[] };
+    const take = async (repository: string, manifests: string[], blobs: string[]) => {
+      const reply = await this.collectIn(run, pacer, repository, manifests, blobs);
+      collected.manifests.push(...reply.manifests);
+      collected.blobs.push(...reply.blobs);
+      return new Set(reply.manifests.map((manifest) => manifest.digest));
+    };
     for (const [repository, garbage] of plan.repositories) {
+      let blobs = garbage.blobs;
       let pending = garbage.manifests;
       while (pending.length > 0) {
         const taken = new Set<string>();
+        const alongside = pending.length <= COLLECT_BATCH ? blobs.slice(0, COLLECT_BATCH) : [];
+        blobs = blobs.slice(alongside.length);
         for (let start = 0; start < pending.length; start += COLLECT_BATCH) {
-          const reply = await this.collectIn(run, repository, pending.slice(start, start + COLLECT_BATCH), []);
-          for (const manifest of reply.manifests) taken.add(manifest.digest);
-          collected.manifests.push(...reply.manifests);
+          for (const digest of await take(repository, pending.slice(start, start + COLLECT_BATCH), start === 0 ? alongside : [])) taken.add(digest);
         }
         if (taken.size === 0) break;
         pending = pending.filter((digest) => !taken.has(digest));
       }
-      for (let start = 0; start < garbage.blobs.length; start += COLLECT_BATCH) {
-        collected.blobs.push(...(await this.collectIn(run, repository, [], garbage.blobs.slice(start, start + COLLECT_BATCH))).blobs);
-      }
+      for (let start = 0; start < blobs.length; start += COLLECT_BATCH) await take(repository, [], blobs.slice(start, start + COLLECT_BATCH));
     }
     return collected;
   }
 
   /** One catalog call, retried while catalog is unreachable; a repository deleted meanwhile has nothing left to take. */
-  private async collectIn(run: RunDocument, repository: string, manifests: string[], blobs: string[]): Promise<{ manifests: CollectedContent[]; blobs: CollectedContent[] }> {
+  private async collectIn(run: RunDocument, pacer: Pacer, repository: string, manifests: string[], blobs: string[]): Promise<{ manifests: CollectedContent[]; blobs: CollectedContent[] }> {
     const giveUp = Date.now() + CATALOG_PATIENCE_MS;
     for (let attempt = 0; ; attempt++) {
-      await this.pause();
+      await pacer.rest();
       try {
         return await this.services.call(RepositoryRpc.collectGarbage, { actor: run.requestedBy, repository, manifests, blobs, protectedAfter: run.protectedAfter });
       } catch (error) {

@@ -58,10 +58,10 @@ export class ReferenceGraphs {
   }
 
   async contents(digests: readonly string[]) {
-    const found = new Map<string, { references: number; lastReferencedAt: string }>();
+    const found = new Map<string, { size: number; references: number; lastReferencedAt: string }>();
     for (const chunk of chunks(digests)) {
       for (const doc of await this.projections.collection(contentsView).find({ where: [{ field: 'id', op: 'in', values: chunk }] })) {
-        found.set(doc.digest, { references: doc.references, lastReferencedAt: doc.lastReferencedAt });
+        found.set(doc.digest, { size: doc.size, references: doc.references, lastReferencedAt: doc.lastReferencedAt });
       }
     }
     return found;
