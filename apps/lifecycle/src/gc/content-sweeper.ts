@@ -41,7 +41,7 @@ const ignoreMissing = async (work: () => Promise<void>): Promise<boolean> => {
  *    put the bytes back in place (below).
  * 3. Only then does it read the log's head and wait until its view has applied it, so every reference
  *    recorded before the bytes were moved aside is seen.
- * 4. Bytes of a digest still unreferenced (and outside the grace window) are deleted; any other goes back.
+ * 4. Bytes of a digest referenced meanwhile (or held within the grace window) go back; the rest are deleted.
  *
  * The registry records a reference (blob link, manifest) first and puts bytes in place after: an upload moves
  * its bytes in, a manifest push writes its bytes again, a mount takes a set-aside copy back (or, finding the
@@ -68,7 +68,6 @@ export class ContentSweeper {
       // Each batch sets bytes aside in a directory of its own, removed once the batch is done.
       const group = `${runId}-${batch}`;
       const swept = await this.sweepBatch(group, protectedAfter, candidates.slice(start, start + batchSize), totals);
-      await ignoreMissing(() => this.driver.delete(ContentLayout.trashOfRun(group)));
       if (swept.length > 0) await recordSwept(swept);
       await this.options.between?.();
     }
@@ -76,7 +75,7 @@ export class ContentSweeper {
   }
 
   private async sweepBatch(group: string, protectedAfter: string, batch: readonly string[], totals: SweepTotals): Promise<string[]> {
-    await this.check.settle();
+    // No settling first: a stale view only sets aside bytes that go straight back after the second look.
     const before = await this.check.contents(batch);
     const setAside: string[] = [];
     const missing: string[] = [];
@@ -90,23 +89,26 @@ export class ContentSweeper {
     if (setAside.length + missing.length === 0) return [];
     await this.check.settle();
     const after = await this.check.contents([...setAside, ...missing]);
-    const swept: string[] = [];
-    await this.each(setAside, async (digest) => {
-      const trash = ContentLayout.trash(group, digest);
-      const content = after.get(digest) ?? null;
-      if (!sweepable(content, protectedAfter)) {
-        // Referenced meanwhile: back in place (a registry may have put them back already, then this finds nothing).
-        await ignoreMissing(() => this.driver.move(trash, ContentLayout.blob(digest)));
-        return;
-      }
-      if (await ignoreMissing(() => this.driver.delete(trash))) {
-        totals.objects += 1;
-        totals.bytes += content!.size;
-        swept.push(digest);
-      }
-    });
-    for (const digest of missing) if (sweepable(after.get(digest) ?? null, protectedAfter)) swept.push(digest);
-    return swept;
+    // Referenced meanwhile: back in place (a registry may have put them back already, then this finds nothing).
+    const referenced = setAside.filter((digest) => !sweepable(after.get(digest) ?? null, protectedAfter));
+    await this.each(referenced, (digest) => ignoreMissing(() => this.driver.move(ContentLayout.trash(group, digest), ContentLayout.blob(digest))).then(() => undefined));
+    // What is still aside goes with the batch's directory, in one delete. (A registry taking bytes back between
+    // this listing and the delete keeps them, but they are counted here: the counters may be one high then.)
+    const doomed = await this.stillAside(group);
+    await ignoreMissing(() => this.driver.delete(ContentLayout.trashOfRun(group)));
+    for (const digest of doomed) {
+      totals.objects += 1;
+      totals.bytes += after.get(digest)?.size ?? 0;
+    }
+    return [...doomed, ...missing.filter((digest) => sweepable(after.get(digest) ?? null, protectedAfter))];
+  }
+
+  private async stillAside(group: string): Promise<string[]> {
+    const digests: string[] = [];
+    for (const algorithm of await this.driver.list(ContentLayout.trashOfRun(group))) {
+      for (const encoded of await this.driver.list(`${ContentLayout.trashOfRun(group)}/${algorithm}`)) digests.push(`${algorithm}:${encoded}`);
+    }
+    return digests;
   }
 
   /** Runs `work` over `items` a few at a time: storage calls overlap, without crowding out requests being served. */

@@ -70,7 +70,7 @@ describe('content sweeper: deleting unreferenced bytes while pushes go on', () =
 
   it('puts bytes back when a reference is recorded after they were set aside and before the sweep looks again', async () => {
     const layer = await store('layer', { references: 0, lastReferencedAt: old });
-    references.onSettle.set(2, async () => {
+    references.onSettle.set(1, async () => {
       // A mount of this layer is recorded while its bytes are aside; the sweep's second look must see it.
       references.states.set(layer, { references: 1, lastReferencedAt: fresh, size: 5 });
     });

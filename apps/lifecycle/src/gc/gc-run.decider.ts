@@ -28,8 +28,6 @@ export type GarbageCollectionQueued = Event<'GarbageCollectionQueued', RunOf & {
 export type GarbageCollectionMarked = Event<'GarbageCollectionMarked', RunOf & { predictedBytes: number; manifests: number; blobs: number; markedAt: string }>;
 /** The process running the run stopped before it ended; a new one carries on from the mark. */
 export type GarbageCollectionResumed = Event<'GarbageCollectionResumed', RunOf & { resumedAt: string }>;
-/** Digests whose bytes are gone from storage (deleted by this run, or already absent) and that nothing references. */
-export type ContentSwept = Event<'ContentSwept', RunOf & { digests: string[]; sweptAt: string }>;
 export interface GcResults {
   freedBytes: number;
   manifestsDeleted: number;
@@ -44,7 +42,6 @@ export type GcRunEvent =
   | GarbageCollectionQueued
   | GarbageCollectionMarked
   | GarbageCollectionResumed
-  | ContentSwept
   | GarbageCollectionFinished
   | GarbageCollectionFailed;
 
@@ -69,7 +66,6 @@ export type StartGarbageCollection = Command<
 export type StartQueuedGarbageCollection = Command<'StartQueuedGarbageCollection', RunOf & { graceSeconds: number }>;
 export type RecordMark = Command<'RecordMark', RunOf & { predictedBytes: number; manifests: number; blobs: number }>;
 export type ResumeGarbageCollection = Command<'ResumeGarbageCollection', RunOf>;
-export type RecordSweep = Command<'RecordSweep', RunOf & { digests: string[] }>;
 export type FinishGarbageCollection = Command<'FinishGarbageCollection', RunOf & GcResults>;
 export type FailGarbageCollection = Command<'FailGarbageCollection', RunOf & { error: string }>;
 export type GcRunCommand =
@@ -77,7 +73,6 @@ export type GcRunCommand =
   | StartQueuedGarbageCollection
   | RecordMark
   | ResumeGarbageCollection
-  | RecordSweep
   | FinishGarbageCollection
   | FailGarbageCollection;
 
@@ -154,11 +149,6 @@ export const decide = (command: GcRunCommand, state: GcRunState): GcRunEvent[] =
     case 'ResumeGarbageCollection':
       requireActive(state, command.data.runId);
       return [{ type: 'GarbageCollectionResumed', data: { runId: command.data.runId, resumedAt: now } }];
-    case 'RecordSweep': {
-      const { runId, digests } = command.data;
-      requireActive(state, runId);
-      return digests.length === 0 ? [] : [{ type: 'ContentSwept', data: { runId, digests, sweptAt: now } }];
-    }
     case 'FinishGarbageCollection': {
       const { runId, ...results } = command.data;
       requireActive(state, runId);

@@ -56,10 +56,6 @@ describe('garbage-collection runs of a registry', () => {
       { type: 'GarbageCollectionMarked', data: { runId: 'run-1', predictedBytes: 10, manifests: 1, blobs: 2, markedAt: now } },
     ]);
     spec.given([started('run-1')]).when(command('ResumeGarbageCollection', { runId: 'run-1' })).then([{ type: 'GarbageCollectionResumed', data: { runId: 'run-1', resumedAt: now } }]);
-    spec.given([started('run-1')]).when(command('RecordSweep', { runId: 'run-1', digests: ['sha256:aa'] })).then([
-      { type: 'ContentSwept', data: { runId: 'run-1', digests: ['sha256:aa'], sweptAt: now } },
-    ]);
-    spec.given([started('run-1')]).when(command('RecordSweep', { runId: 'run-1', digests: [] })).then([]);
     spec.given([started('run-1')]).when(command('FailGarbageCollection', { runId: 'run-1', error: 'disk full' })).then([
       { type: 'GarbageCollectionFailed', data: { runId: 'run-1', error: 'disk full', failedAt: now } },
     ]);

@@ -8,6 +8,7 @@ import type { BlobDriver } from '@wharf/blob-store';
 import { CommandRunner, ProjectionHost, SERVICE_CLIENT, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { planCollection, type CollectionPlan } from './collection-plan';
+import { contentSweepDecider } from './content-sweep.decider';
 import { ContentSweeper } from './content-sweeper';
 import { Pacer } from './pacer';
 import { gcRunDecider, type GcRunCommand } from './gc-run.decider';
@@ -17,10 +18,10 @@ import { ReferenceGraphs } from './reference-graphs';
 /** The blob store garbage collection deletes from: the registry's content store. */
 export const CONTENT_DRIVER = Symbol('CONTENT_DRIVER');
 
-/** Manifests, and blobs, per catalog call (its RPC's limit). */
+/** Manifests, and blobs, per catalog call (at most its RPC's limit of 1000): fewer calls, shorter runs; smaller ones, shorter stalls. */
 const COLLECT_BATCH = 100;
 /** Digests per storage-sweep batch (one set-aside directory, one record of what went). */
-const SWEEP_BATCH = 100;
+const SWEEP_BATCH = 200;
 /** A run rests this many times as long as each slice of its work took (so it takes at most half the process). */
 const REST_PER_WORK = 1;
 /** How long a run keeps retrying catalog while it is unreachable before it fails. */
@@ -69,7 +70,9 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
   /** A run's sweeper and pacer: the sweeper rests between batches as the run does between catalog calls. */
   private sweeperFor(pacer: Pacer | null): ContentSweeper {
     const check = { settle: () => this.graphs.settle(), contents: (digests: readonly string[]) => this.graphs.contents(digests) };
-    return new ContentSweeper(this.driver, check, { batchSize: SWEEP_BATCH, concurrency: 4, ...(pacer ? { between: () => pacer.rest() } : {}) });
+    // Two storage calls at a time: enough to overlap them, while leaving libuv's threads (4 by default) to the
+    // reads and writes of requests being served.
+    return new ContentSweeper(this.driver, check, { batchSize: SWEEP_BATCH, concurrency: 2, ...(pacer ? { between: () => pacer.rest() } : {}) });
   }
 
   private pacer(): Pacer {
@@ -152,7 +155,9 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
       lap('collect', collecting);
       const sweeping = Date.now();
       const storage = await this.sweeperFor(pacer).sweep(runId, protectedAfter, await this.graphs.orphans(), (digests) =>
-        this.record(run, { type: 'RecordSweep', data: { runId, digests } }).then(() => undefined),
+        this.commands
+          .run(LifecycleStreams.sweep + runId, contentSweepDecider, { type: 'RecordSweep', data: { runId, digests } }, { readModels: [] })
+          .then(() => undefined),
       );
       lap('sweep', sweeping);
       await this.record(run, {

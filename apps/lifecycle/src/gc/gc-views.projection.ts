@@ -4,6 +4,7 @@ import { LifecycleStreams, type GcRun } from '@wharf/contracts/lifecycle';
 import type { RecordedEvent } from '@wharf/event-store';
 import type { Projection } from '@wharf/read-model';
 import { namespaceOf, type NamespaceFact, type RepositoryFact } from './catalog-facts';
+import type { ContentSwept } from './content-sweep.decider';
 import type { GcRunEvent } from './gc-run.decider';
 
 /**
@@ -166,7 +167,7 @@ export interface ContentDocument {
   [field: string]: unknown;
 }
 
-type ContentEvent = RepositoryFact | GcRunEvent;
+type ContentEvent = RepositoryFact | ContentSwept;
 
 const referenced = (doc: ContentDocument | null, digest: string, size: number, at: string): ContentDocument => ({
   id: digest,
@@ -181,7 +182,7 @@ const released = (doc: ContentDocument | null, count: number): ContentDocument |
 export const contentsView: Projection<ContentDocument, ContentEvent> = {
   name: 'gc_contents',
   version: 1,
-  streamPrefixes: [RepositoryStreams.repository, LifecycleStreams.garbageCollection],
+  streamPrefixes: [RepositoryStreams.repository, LifecycleStreams.sweep],
   indexes: [['references']],
   documentIds: (event: RecordedEvent<ContentEvent>) => {
     switch (event.type) {
@@ -232,7 +233,7 @@ export const runsView: Projection<RunDocument, GcRunEvent> = {
   version: 1,
   streamPrefixes: [LifecycleStreams.garbageCollection],
   indexes: [['registryId', 'startedAt'], ['status']],
-  documentIds: (event: RecordedEvent<GcRunEvent>) => (event.type === 'ContentSwept' ? [] : [event.data.runId]),
+  documentIds: (event: RecordedEvent<GcRunEvent>) => [event.data.runId],
   evolve: (doc, event, id) => {
     if (event.type === 'GarbageCollectionStarted') {
       const { registryId, namespace, deleteUntagged, startedAt, protectedAfter, requestedBy } = event.data;

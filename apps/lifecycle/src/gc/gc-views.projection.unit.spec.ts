@@ -1,14 +1,14 @@
 import type { RecordedEvent } from '@wharf/event-store';
 import type { Document, Projection } from '@wharf/read-model';
 import type { RepositoryFact } from './catalog-facts';
-import type { GcRunEvent } from './gc-run.decider';
+import type { ContentSwept } from './content-sweep.decider';
 import { contentsView, linksView, manifestsView } from './gc-views.projection';
 
 const old = '2026-11-23T08:00:00.000Z';
 const later = '2026-11-23T09:00:00.000Z';
 
 /** Folds events through a projection the way the runner does (documents by id, position order). */
-const fold = <D extends Document, E extends RepositoryFact | GcRunEvent>(projection: Projection<D, E>, events: E[]): Map<string, D> => {
+const fold = <D extends Document, E extends RepositoryFact | ContentSwept>(projection: Projection<D, E>, events: E[]): Map<string, D> => {
   const docs = new Map<string, D>();
   events.forEach((event, i) => {
     const recorded = { ...event, id: `e${i}`, streamName: 's', revision: i, position: i + 1, metadata: {} } as RecordedEvent<E>;
@@ -29,7 +29,7 @@ const pushed = (repository: string, digest: string, blobs: string[] = []): Repos
 
 describe('lifecycle views of the reference graph', () => {
   it('counts every holding of a digest across repositories and registries, and forgets it once swept with none left', () => {
-    const events: (RepositoryFact | GcRunEvent)[] = [
+    const events: (RepositoryFact | ContentSwept)[] = [
       linked('a/app', 'sha256:l'),
       linked('b/app', 'sha256:l'),
       pushed('a/app', 'sha256:m', ['sha256:l']),

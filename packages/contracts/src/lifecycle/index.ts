@@ -8,8 +8,12 @@ import { rpc } from '../rpc';
  * digest once) its repositories hold.
  */
 
-/** One stream per registry records its garbage-collection runs: `lifecycle.gc-<registryId>`. */
-export const LifecycleStreams = { garbageCollection: 'lifecycle.gc-' } as const;
+export const LifecycleStreams = {
+  /** One stream per registry records its garbage-collection runs: `lifecycle.gc-<registryId>`. */
+  garbageCollection: 'lifecycle.gc-',
+  /** One stream per run records the content its storage sweep deleted: `lifecycle.sweep-<runId>`. */
+  sweep: 'lifecycle.sweep-',
+} as const;
 
 /** A content digest, `<algorithm>:<encoded>`. */
 export const ContentDigest = z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'must be a digest such as sha256:<hex>');
