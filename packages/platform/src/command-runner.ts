@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { handleCommand, type Actor, type Command, type CommandResult, type Decider, type Event, type EventStore } from '@wharf/event-store';
+import { DomainError } from '@wharf/contracts';
+import { ExpectedVersionConflictError, handleCommand, type Actor, type Command, type CommandResult, type Decider, type Event, type EventStore } from '@wharf/event-store';
 import type { Document, Projection } from '@wharf/read-model';
 import { ProjectionHost } from './projection-host';
 import { CLOCK, EVENT_STORE, type Clock } from './tokens';
@@ -27,7 +28,10 @@ export class CommandRunner {
     options: { actor?: Pick<Actor, 'accountId' | 'userId'>; readModels: readonly Projection<Document, never>[]; now?: string },
   ): Promise<CommandResult<S, E>> {
     const metadata = { now: options.now ?? this.now(), ...(options.actor ? { actor: { accountId: options.actor.accountId, userId: options.actor.userId } } : {}) };
-    const result = await handleCommand(this.events, stream, decider, { ...command, metadata } as C);
+    const result = await handleCommand(this.events, stream, decider, { ...command, metadata } as C).catch((error: unknown) => {
+      // Still contended after every retry: a retryable conflict for the caller, not an internal error.
+      throw error instanceof ExpectedVersionConflictError ? new DomainError('PLATFORM.CONCURRENCY_CONFLICT', { stream }) : error;
+    });
     await Promise.all(options.readModels.map((projection) => this.projections.waitFor(projection, result.position)));
     return result;
   }
