@@ -17,7 +17,8 @@ export interface SwrListQuery {
   orderType: 'asc' | 'desc';
 }
 
-const integer = (name: string, value: string, min: number, max: number): number => {
+/** A non-negative integer parameter within bounds (SWR sends numbers as strings). */
+export const integer = (name: string, value: string, min: number, max: number): number => {
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new SwrInputError('SVCSTG.SWR.4000014', `Invalid API parameters: ${name} must be an integer from ${min} to ${max}`, `${name}=${value}`);
   }

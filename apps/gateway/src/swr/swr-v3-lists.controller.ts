@@ -7,7 +7,7 @@ import { AuthenticatedGuard } from '../auth/authenticated.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { SERVICES } from '../services';
 import { SwrInputError } from './swr-errors';
-import { bool, repositoryFromPath, sharedSide } from './swr-query';
+import { bool, integer, repositoryFromPath, sharedSide } from './swr-query';
 import { SwrShapes } from './swr-shapes';
 
 const rpc = RepositoryManagementRpc;
@@ -20,13 +20,9 @@ const single = (query: Record<string, unknown>, key: string): string | undefined
   return value;
 };
 
-const integer = (query: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number => {
+const integerOr = (query: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number => {
   const value = single(query, key);
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new SwrInputError('SVCSTG.SWR.4000014', `Invalid API parameters: ${key} must be an integer from ${min} to ${max}`, `${key}=${value}`);
-  }
-  return Number(value);
+  return value === undefined ? fallback : integer(key, value, min, max);
 };
 
 const text = (query: Record<string, unknown>, key: string, fuzzy: boolean) => {
@@ -61,10 +57,10 @@ export class SwrV3ListsController {
       ...(category !== undefined ? { category } : {}),
       ...(isPublic !== undefined ? { isPublic: bool('is_public', isPublic) } : {}),
       offset: 0,
-      limit: integer(query, 'limit', 100, 1, 1000),
+      limit: integerOr(query, 'limit', 100, 1, 1000),
       orderBy: 'id',
       direction: 'asc',
-      afterId: integer(query, 'marker', 0, 0, Number.MAX_SAFE_INTEGER),
+      afterId: integerOr(query, 'marker', 0, 0, Number.MAX_SAFE_INTEGER),
     });
     return { repos: repositories.map((r) => this.shapes.v3Repository(r, actor.accountName)), ...(nextMarker !== undefined ? { nextMarker } : {}) };
   }
@@ -80,10 +76,10 @@ export class SwrV3ListsController {
       ...(name ? { name } : {}),
       ...(status !== undefined ? { valid: bool('status', status) } : {}),
       offset: 0,
-      limit: integer(query, 'limit', 100, 1, 1000),
+      limit: integerOr(query, 'limit', 100, 1, 1000),
       orderBy: 'id',
       direction: 'asc',
-      afterId: integer(query, 'marker', 0, 0, Number.MAX_SAFE_INTEGER),
+      afterId: integerOr(query, 'marker', 0, 0, Number.MAX_SAFE_INTEGER),
     });
     return { repos: repositories.map((r) => this.shapes.v3Repository(r, r.ownerAccountName, r.shareValid)), ...(nextMarker !== undefined ? { nextMarker } : {}) };
   }
@@ -105,7 +101,7 @@ export class SwrV3ListsController {
       repository: name,
       ...(tag !== undefined ? { tag } : {}),
       offset: 0,
-      limit: integer(query, 'limit', 100, 1, 1000),
+      limit: integerOr(query, 'limit', 100, 1, 1000),
       orderBy: orderColumn === 'tag' ? 'tag' : 'updatedAt',
       direction: orderType,
       marker: single(query, 'marker') ?? '',
