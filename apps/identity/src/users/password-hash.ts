@@ -1,4 +1,5 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { passwordHashWorkers } from './scrypt-workers';
 
 // scrypt with N=2^15: about 50–100 ms a hash on this class of machine, and 32 MiB of memory per hash.
 const N = 32768;
@@ -7,10 +8,9 @@ const P = 1;
 const KEY_LENGTH = 32;
 const MAX_MEMORY = 64 * 1024 * 1024;
 
+// On the bounded worker pool, never on libuv's threadpool: a flood of logins must not stall file reads.
 const derive = (password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> =>
-  new Promise((resolve, reject) =>
-    scrypt(password, salt, KEY_LENGTH, { N: n, r, p, maxmem: MAX_MEMORY }, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+  passwordHashWorkers.derive(password, salt, KEY_LENGTH, { N: n, r, p, maxmem: MAX_MEMORY });
 
 /** `scrypt$N$r$p$salt$hash`, parameters stored so they can be raised later without breaking old hashes. */
 export const hashPassword = async (password: string): Promise<string> => {

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password-hash';
 
 describe('password hashing', () => {
@@ -17,5 +18,15 @@ describe('password hashing', () => {
     await expect(verifyPassword('x', 'plain')).resolves.toBe(false);
     await expect(verifyPassword('x', 'scrypt$1$2')).resolves.toBe(false);
     await expect(verifyAgainstDecoy('decoy-password-never-matches')).resolves.toBe(false);
+  });
+});
+
+describe('password hashing and the file system', () => {
+  it('leaves the threadpool of file reads free: a read issued behind a burst of hashes finishes first', async () => {
+    const finished: string[] = [];
+    const burst = Array.from({ length: 8 }, (_, i) => hashPassword(`burst ${i}`).then(() => finished.push('hash')));
+    await stat(__filename).then(() => finished.push('read'));
+    await Promise.all(burst);
+    expect(finished).toEqual(['read', ...Array<string>(8).fill('hash')]);
   });
 });
