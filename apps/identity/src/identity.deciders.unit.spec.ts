@@ -1,7 +1,7 @@
 import { DeciderSpecification } from '@wharf/event-store/testing';
 import { accountDecider } from './accounts/account.decider';
 import { sessionTokenDecider } from './sessions/session-token.decider';
-import { userDecider } from './users/user.decider';
+import { userDecider, userStreamOf } from './users/user.decider';
 
 const now = '2026-11-23T10:00:00.000Z';
 const metadata = { now };
@@ -34,16 +34,25 @@ describe('user decider', () => {
     accountAdmin: false,
     passwordHash: 'scrypt$…',
   };
-  const create = (name: string) => ({ type: 'CreateUser' as const, data: { ...data, name }, metadata });
+  const create = (name: string, nameTakenInAccount = false) => ({ type: 'CreateUser' as const, data: { ...data, name, nameTakenInAccount }, metadata });
 
   it('creates a user with the command time', () => {
     spec.given([]).when(create('dev')).then([{ type: 'UserCreated', data: { ...data, createdAt: now } }]);
   });
 
-  it('refuses a user name that exists (in any account) and an invalid one', () => {
+  it('refuses a user name its stream (the account and name) already has, and an invalid one', () => {
     spec.given([{ type: 'UserCreated', data: { ...data, createdAt: now } }]).when(create('dev')).thenThrows({ code: 'IDENTITY.USER_ALREADY_EXISTS' });
     spec.given([]).when(create('9lives')).thenThrows({ code: 'IDENTITY.INVALID_USER_NAME' });
     spec.given([]).when(create('')).thenThrows({ code: 'IDENTITY.INVALID_USER_NAME' });
+  });
+
+  it("refuses a name the account's read model already has (a user from before names were per account)", () => {
+    spec.given([]).when(create('dev', true)).thenThrows({ code: 'IDENTITY.USER_ALREADY_EXISTS' });
+  });
+
+  it('keys new users by account and name, so two accounts each have their own user of one name', () => {
+    expect(userStreamOf('a-1', 'admin')).toBe('identity.user-a-1.admin');
+    expect(userStreamOf('a-2', 'admin')).not.toBe(userStreamOf('a-1', 'admin'));
   });
 });
 

@@ -10,6 +10,7 @@ import { SigningKeys } from './registry-tokens/signing-keys';
 import { signingKeysProjection } from './registry-tokens/signing-keys.projection';
 import { SessionsHandler } from './sessions/sessions.handler';
 import { Credentials } from './users/credentials';
+import { LoginAttempts } from './users/login-attempts';
 import { IdentityManagementHandler } from './users/identity-management.handler';
 import { sessionTokensProjection } from './sessions/session-tokens.projection';
 import { usersProjection } from './users/users.projection';
@@ -23,7 +24,7 @@ export class IdentityModule {
       module: IdentityModule,
       imports: [PlatformModule.forService(runtime, [accountsProjection, usersProjection, sessionTokensProjection, signingKeysProjection, accessKeysProjection, loginSecretsProjection, ...SELECTEL_TOKEN_PROJECTIONS])],
       controllers: [SessionsHandler, RegistryTokensHandler, IdentityManagementHandler, LoginSecretsHandler, ...SELECTEL_TOKEN_HANDLERS],
-      providers: [AdminBootstrap, Credentials, SigningKeys, ...SELECTEL_TOKEN_PROVIDERS],
+      providers: [AdminBootstrap, Credentials, LoginAttempts, SigningKeys, ...SELECTEL_TOKEN_PROVIDERS],
     };
   }
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { IdentityRpc } from '@wharf/contracts/identity';
 import type { ServiceClient } from '@wharf/transport';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { SERVICES } from '../services';
 import { parseInput } from '../validation';
@@ -15,7 +15,11 @@ const PasswordAuthBody = z.object({
         user: z.object({
           name: z.string().min(1),
           password: z.string().min(1),
-          domain: z.object({ name: z.string().min(1) }).optional(),
+          // The user's account: by name or by id (Keystone's domain); needed when the name is in several accounts.
+          domain: z
+            .object({ name: z.string().min(1).optional(), id: z.string().min(1).optional() })
+            .refine((domain) => domain.name !== undefined || domain.id !== undefined, 'domain needs a name or an id')
+            .optional(),
         }),
       }),
     }),
@@ -30,12 +34,13 @@ export class KeystoneController {
   /** Password in, token out in `X-Subject-Token` (201), as Keystone and Huawei IAM do. */
   @Post('tokens')
   @HttpCode(201)
-  async issueToken(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+  async issueToken(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const { user } = parseInput(PasswordAuthBody, body).auth.identity.password;
     const session = await this.services.call(IdentityRpc.createSession, {
       userName: user.name,
       password: user.password,
-      ...(user.domain ? { accountName: user.domain.name } : {}),
+      ...(user.domain?.id !== undefined ? { accountId: user.domain.id } : user.domain?.name !== undefined ? { accountName: user.domain.name } : {}),
+      ...(request.ip !== undefined ? { clientAddress: request.ip } : {}),
     });
     response.setHeader('X-Subject-Token', session.token);
     const { principal } = session;

@@ -6,7 +6,7 @@ import { CommandRunner, ProjectionHost, WHARF_CONFIG, type WharfConfig } from '@
 import { accountDecider } from '../accounts/account.decider';
 import { accountsProjection } from '../accounts/accounts.projection';
 import { hashPassword } from '../users/password-hash';
-import { userDecider } from '../users/user.decider';
+import { userDecider, userStreamOf } from '../users/user.decider';
 import { usersProjection } from '../users/users.projection';
 
 export const SYSTEM_ACCOUNT = 'admin';
@@ -65,7 +65,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     const password = this.config.adminPassword ?? randomBytes(18).toString('base64url');
     try {
       await this.commands.run(
-        IdentityStreams.user + SYSTEM_ADMIN,
+        userStreamOf(accountId, SYSTEM_ADMIN),
         userDecider,
         {
           type: 'CreateUser',
@@ -77,6 +77,8 @@ export class AdminBootstrap implements OnApplicationBootstrap {
             systemAccount: true,
             accountAdmin: true,
             passwordHash: await hashPassword(password),
+            // Checked just before: the account has no users yet.
+            nameTakenInAccount: false,
           },
         },
         { readModels: [usersProjection] },

@@ -35,11 +35,11 @@ export class RegistryTokensHandler {
    * not refused: the registry then answers the request that needed them.
    */
   @MessagePattern(issueRegistryToken.subject)
-  async issue(@Payload(new SchemaPipe(issueRegistryToken.request)) { credentials, service, scopes }: typeof issueRegistryToken.request._output) {
+  async issue(@Payload(new SchemaPipe(issueRegistryToken.request)) { credentials, service, scopes, clientAddress }: typeof issueRegistryToken.request._output) {
     let principal: Principal | null = null;
     let tokenScope: SelectelTokenScope | undefined;
     if (credentials) {
-      const login = await this.credentials.dockerLogin(credentials.username, credentials.password);
+      const login = await this.credentials.dockerLogin(credentials.username, credentials.password, clientAddress);
       if (!login) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
       ({ principal, scope: tokenScope } = login);
     }

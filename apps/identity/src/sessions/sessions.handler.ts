@@ -19,13 +19,16 @@ export class SessionsHandler {
     private readonly credentials: Credentials,
   ) {}
 
-  /** Password login: checks the password and issues a session token (Keystone's POST /v3/auth/tokens). */
+  /**
+   * Password login: checks the password and issues a session token (Keystone's POST /v3/auth/tokens). The
+   * account (Keystone's domain, by id or name) picks the user; without one the name must be unambiguous.
+   */
   @MessagePattern(createSession.subject)
   async create(@Payload(new SchemaPipe(createSession.request)) request: typeof createSession.request._output) {
-    const user = await this.credentials.userByPassword(request.userName, request.password);
-    if (!user || (request.accountName !== undefined && request.accountName !== user.accountName)) {
-      throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
-    }
+    const { userName, accountId, accountName, password, clientAddress } = request;
+    const account = accountId !== undefined ? { id: accountId } : accountName !== undefined ? { name: accountName } : undefined;
+    const user = await this.credentials.userByPassword({ userName, ...(account ? { account } : {}) }, password, clientAddress);
+    if (!user) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
     const token = newSessionToken();
     const tokenHash = hashToken(token);
     const { newEvents } = await this.commands.run(

@@ -7,6 +7,8 @@ import { loginSecretsProjection } from '../login-secrets/login-secrets.projectio
 import { SelectelTokenLogins, type TokenLogin } from '../selectel-tokens/selectel-token-logins';
 import { hashToken, tokenIdOf } from '../sessions/session-token';
 import { sessionTokensProjection } from '../sessions/session-tokens.projection';
+import { LoginAttempts } from './login-attempts';
+import { registryLoginName, unknownLoginKey, type LoginName } from './login-name';
 import { verifyAgainstDecoy, verifyPassword } from './password-hash';
 import { usersProjection, type UserDocument } from './users.projection';
 
@@ -27,13 +29,26 @@ export class Credentials {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projections: ProjectionHost,
     private readonly selectelTokens: SelectelTokenLogins,
+    private readonly attempts: LoginAttempts,
   ) {}
 
-  /** The enabled user with this name and password, or null; takes as long for unknown users as for known ones. */
-  async userByPassword(userName: string, password: string): Promise<UserDocument | null> {
-    const user = await this.projections.collection(usersProjection).get(userName);
-    const valid = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDecoy(password);
-    return user && valid && user.enabled ? user : null;
+  /**
+   * The enabled user the login names with this password, or null; takes as long for unknown users as for known
+   * ones. A name without an account finds the user only while exactly one account has that name. Throws
+   * IDENTITY.TOO_MANY_LOGIN_FAILURES while the user or the client address is locked out after failures.
+   */
+  async userByPassword(login: LoginName, password: string, clientAddress?: string): Promise<UserDocument | null> {
+    const user = await this.userNamed(login);
+    return this.attempts.check({ user: user ? `user:${user.userId}` : unknownLoginKey(login), ...(clientAddress !== undefined ? { address: clientAddress } : {}) }, async () => {
+      const valid = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDecoy(password);
+      return user && valid && user.enabled ? user : null;
+    });
+  }
+
+  private async userNamed({ userName, account }: LoginName): Promise<UserDocument | null> {
+    const inAccount = account ? [{ field: 'id' in account ? 'accountId' : 'accountName', op: 'eq' as const, value: 'id' in account ? account.id : account.name }] : [];
+    const users = await this.projections.collection(usersProjection).find({ where: [{ field: 'name', op: 'eq', value: userName }, ...inAccount], limit: 2 });
+    return users.length === 1 ? users[0]! : null;
   }
 
   /** The principal of a live session token, or null for unknown, expired or disabled-user tokens. */
@@ -41,21 +56,21 @@ export class Credentials {
     const tokenHash = hashToken(token);
     const session = await this.projections.collection(sessionTokensProjection).get(tokenHash);
     if (!session || Date.parse(session.expiresAt) <= this.clock.now().getTime()) return null;
-    const user = await this.projections.collection(usersProjection).get(session.userName);
-    if (!user || !user.enabled || user.userId !== session.userId) return null;
+    const user = await this.projections.collection(usersProjection).get(session.userId);
+    if (!user || !user.enabled) return null;
     return { principal: principalOf(user, tokenHash), expiresAt: session.expiresAt };
   }
 
   /**
    * Docker login credentials: SWR's long-term login (`{region}@{AK}` with `hex(HMAC-SHA256(SK, AK))`), a token
-   * identity issued (any user name), else the user's password.
+   * identity issued (any user name), else the user's password (`account/user`, or `user` while unambiguous).
    */
-  async principalByLogin(userName: string, password: string): Promise<Principal | null> {
+  async principalByLogin(userName: string, password: string, clientAddress?: string): Promise<Principal | null> {
     const accessKey = accessKeyOfLogin(userName);
     if (accessKey) return this.principalByAccessKey(accessKey, password);
     const byToken = await this.principalByToken(password);
     if (byToken) return byToken.principal;
-    const user = await this.userByPassword(userName, password);
+    const user = await this.userByPassword(registryLoginName(userName), password, clientAddress);
     return user ? principalOf(user) : null;
   }
 
@@ -63,12 +78,12 @@ export class Credentials {
    * Credentials given to the registry's token endpoint: a Selectel token (user `token`, the secret as password),
    * whose scope narrows what access grants, else whatever principalByLogin accepts.
    */
-  async dockerLogin(userName: string, password: string): Promise<{ principal: Principal; scope?: TokenLogin['scope'] } | null> {
+  async dockerLogin(userName: string, password: string, clientAddress?: string): Promise<{ principal: Principal; scope?: TokenLogin['scope'] } | null> {
     if (userName === SELECTEL_TOKEN_USERNAME) {
       const byToken = await this.selectelTokens.login(password);
       if (byToken) return byToken;
     }
-    const principal = await this.principalByLogin(userName, password);
+    const principal = await this.principalByLogin(userName, password, clientAddress);
     return principal ? { principal } : null;
   }
 
@@ -82,7 +97,7 @@ export class Credentials {
         ? { userId: temporary.userId, userName: temporary.userName, hash: temporary.passwordHash }
         : null;
     if (!login || !loginPasswordMatches(password, login.hash)) return null;
-    const user = await this.projections.collection(usersProjection).get(login.userName);
-    return user && user.enabled && user.userId === login.userId ? principalOf(user) : null;
+    const user = await this.projections.collection(usersProjection).get(login.userId);
+    return user && user.enabled ? principalOf(user) : null;
   }
 }

@@ -14,7 +14,7 @@ import { accountDecider } from '../accounts/account.decider';
 import { accountsProjection, type AccountDocument } from '../accounts/accounts.projection';
 import { mayAdministerAccounts, mayAdministerUsersOf, mayManageKeysOf, MIN_PASSWORD_LENGTH } from './identity-policy';
 import { hashPassword, verifyPassword } from './password-hash';
-import { userDecider } from './user.decider';
+import { userDecider, userStreamOf } from './user.decider';
 import { usersProjection, type UserDocument } from './users.projection';
 
 const rpc = IdentityManagementRpc;
@@ -65,7 +65,7 @@ export class IdentityManagementHandler {
 
   /** A user the actor may administer; others' users answer 404, as if they did not exist. */
   private async userById(actor: Principal, userId: string, allowSelf = false): Promise<UserDocument> {
-    const [doc] = await this.projections.collection(usersProjection).find({ where: [{ field: 'userId', op: 'eq', value: userId }], limit: 1 });
+    const doc = await this.projections.collection(usersProjection).get(userId);
     if (!doc || (!mayAdministerUsersOf(actor, doc.accountId) && !(allowSelf && actor.userId === userId))) {
       if (doc && doc.accountId === actor.accountId) throw forbidden();
       throw new DomainError('IDENTITY.USER_NOT_FOUND', { userId });
@@ -102,7 +102,7 @@ export class IdentityManagementHandler {
     const account = await this.accountById(accountId);
     // Its users go first, so nobody can sign in to an account that no longer exists.
     const users = await this.projections.collection(usersProjection).find({ where: [{ field: 'accountId', op: 'eq', value: accountId }] });
-    for (const user of users) await this.run(IdentityStreams.user + user.name, userDecider, 'DeleteUser', { userId: user.userId }, actor, usersProjection);
+    for (const user of users) await this.run(user.stream, userDecider, 'DeleteUser', { userId: user.userId }, actor, usersProjection);
     await this.run(IdentityStreams.account + account.name, accountDecider, 'DeleteAccount', { accountId }, actor, accountsProjection);
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteAccount>;
   }
@@ -114,12 +114,15 @@ export class IdentityManagementHandler {
     if (!mayAdministerUsersOf(actor, accountId)) throw forbidden();
     const account = await this.accountById(accountId);
     requireStrong(input.password);
+    const userId = randomUUID();
+    // Names are unique per account: another account's user of the same name is no conflict (nor a hint).
+    const nameTakenInAccount = (await this.projections.collection(usersProjection).count([{ field: 'accountId', op: 'eq', value: accountId }, { field: 'name', op: 'eq', value: input.name }])) > 0;
     await this.run(
-      IdentityStreams.user + input.name,
+      userStreamOf(accountId, input.name),
       userDecider,
       'CreateUser',
       {
-        userId: randomUUID(),
+        userId,
         name: input.name,
         accountId,
         accountName: account.name,
@@ -128,11 +131,12 @@ export class IdentityManagementHandler {
         passwordHash: await hashPassword(input.password),
         description: input.description ?? '',
         enabled: input.enabled ?? true,
+        nameTakenInAccount,
       },
       actor,
       usersProjection,
     );
-    return { user: toUser((await this.projections.collection(usersProjection).get(input.name))!) } satisfies RpcReply<typeof rpc.createUser>;
+    return { user: toUser((await this.projections.collection(usersProjection).get(userId))!) } satisfies RpcReply<typeof rpc.createUser>;
   }
 
   @MessagePattern(rpc.listUsers.subject)
@@ -154,13 +158,13 @@ export class IdentityManagementHandler {
     const user = await this.userById(actor, userId);
     if (enabled !== undefined || description !== undefined) {
       const data = { userId, ...(enabled !== undefined ? { enabled } : {}), ...(description !== undefined ? { description } : {}) };
-      await this.run(IdentityStreams.user + user.name, userDecider, 'UpdateUser', data, actor, usersProjection);
+      await this.run(user.stream, userDecider, 'UpdateUser', data, actor, usersProjection);
     }
     if (password !== undefined) {
       requireStrong(password);
-      await this.run(IdentityStreams.user + user.name, userDecider, 'ChangePassword', { userId, passwordHash: await hashPassword(password) }, actor, usersProjection);
+      await this.run(user.stream, userDecider, 'ChangePassword', { userId, passwordHash: await hashPassword(password) }, actor, usersProjection);
     }
-    return { user: toUser((await this.projections.collection(usersProjection).get(user.name))!) } satisfies RpcReply<typeof rpc.updateUser>;
+    return { user: toUser((await this.projections.collection(usersProjection).get(userId))!) } satisfies RpcReply<typeof rpc.updateUser>;
   }
 
   /** A user changes their own password by proving the current one. */
@@ -170,7 +174,7 @@ export class IdentityManagementHandler {
     const user = await this.userById(actor, userId, true);
     if (!(await verifyPassword(originalPassword, user.passwordHash))) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
     requireStrong(password);
-    await this.run(IdentityStreams.user + user.name, userDecider, 'ChangePassword', { userId, passwordHash: await hashPassword(password) }, actor, usersProjection);
+    await this.run(user.stream, userDecider, 'ChangePassword', { userId, passwordHash: await hashPassword(password) }, actor, usersProjection);
     return { changed: true } satisfies RpcReply<typeof rpc.changePassword>;
   }
 
@@ -178,7 +182,7 @@ export class IdentityManagementHandler {
   async deleteUser(@Payload(new SchemaPipe(rpc.deleteUser.request)) { actor, userId }: In<'deleteUser'>) {
     const user = await this.userById(actor, userId);
     if (user.systemAccount && user.accountAdmin && user.userId === actor.userId) throw new DomainError('IDENTITY.FORBIDDEN', { reason: 'the installation administrator cannot delete itself' });
-    await this.run(IdentityStreams.user + user.name, userDecider, 'DeleteUser', { userId }, actor, usersProjection);
+    await this.run(user.stream, userDecider, 'DeleteUser', { userId }, actor, usersProjection);
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteUser>;
   }
 

@@ -1,4 +1,5 @@
 import { DomainError } from '@wharf/contracts';
+import { IdentityStreams } from '@wharf/contracts/identity';
 import type { Command, Decider, Event } from '@wharf/event-store';
 
 export interface UserCreatedData {
@@ -20,7 +21,8 @@ export type PasswordChanged = Event<'PasswordChanged', { userId: string; name: s
 export type UserDeleted = Event<'UserDeleted', { userId: string; name: string; accountId: string; deletedAt: string }>;
 export type UserEvent = UserCreated | UserUpdated | PasswordChanged | UserDeleted;
 
-export type CreateUser = Command<'CreateUser', Omit<UserCreatedData, 'createdAt'>>;
+/** `nameTakenInAccount`: whether the account's users (its read model) already have this name. */
+export type CreateUser = Command<'CreateUser', Omit<UserCreatedData, 'createdAt'> & { nameTakenInAccount: boolean }>;
 export type UpdateUser = Command<'UpdateUser', { userId: string; enabled?: boolean; description?: string }>;
 export type ChangePassword = Command<'ChangePassword', { userId: string; passwordHash: string }>;
 export type DeleteUser = Command<'DeleteUser', { userId: string }>;
@@ -30,11 +32,14 @@ export type UserState =
   | { status: 'absent' }
   | { status: 'active'; userId: string; name: string; accountId: string; enabled: boolean; description: string };
 
+/** A new user's stream: names are unique per account, so the stream is keyed by both. */
+export const userStreamOf = (accountId: string, name: string): string => `${IdentityStreams.user}${accountId}.${name}`;
+
 /** IAM-style user names: letters, digits, spaces and `-_.`, 1–64 characters, not starting with a digit or space. */
 const USER_NAME = /^[A-Za-z_.-][A-Za-z0-9 _.-]{0,63}$/;
 
 const requireUser = (state: UserState, userId: string): Extract<UserState, { status: 'active' }> => {
-  // Streams are keyed by name; a command naming another user id (a deleted and re-created name) misses.
+  // Streams are keyed by (account and) name; a command naming another user id (a deleted and re-created name) misses.
   if (state.status !== 'active' || state.userId !== userId) throw new DomainError('IDENTITY.USER_NOT_FOUND', { userId });
   return state;
 };
@@ -64,9 +69,12 @@ export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
     const now = command.metadata.now;
     switch (command.type) {
       case 'CreateUser': {
-        if (!USER_NAME.test(command.data.name)) throw new DomainError('IDENTITY.INVALID_USER_NAME', { name: command.data.name });
-        if (state.status === 'active') throw new DomainError('IDENTITY.USER_ALREADY_EXISTS', { name: command.data.name });
-        return [{ type: 'UserCreated', data: { ...command.data, createdAt: now } }];
+        const { nameTakenInAccount, ...user } = command.data;
+        if (!USER_NAME.test(user.name)) throw new DomainError('IDENTITY.INVALID_USER_NAME', { name: user.name });
+        // The stream guards concurrent creates; the account's read model also knows users from before
+        // names were per account, whose streams are keyed by name alone.
+        if (state.status === 'active' || nameTakenInAccount) throw new DomainError('IDENTITY.USER_ALREADY_EXISTS', { name: user.name });
+        return [{ type: 'UserCreated', data: { ...user, createdAt: now } }];
       }
       case 'UpdateUser': {
         const user = requireUser(state, command.data.userId);

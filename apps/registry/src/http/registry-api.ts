@@ -127,6 +127,9 @@ export class RegistryApi implements BeforeApplicationShutdown {
     if (rendered.code === 'RANGE_INVALID' && typeof rendered.detail.size === 'number') {
       response.setHeader('Range', `0-${Math.max(0, rendered.detail.size - 1)}`);
     }
+    if (rendered.code === 'TOOMANYREQUESTS' && typeof rendered.detail.retryAfterSeconds === 'number') {
+      response.setHeader('Retry-After', String(rendered.detail.retryAfterSeconds));
+    }
     response.status(rendered.status).json(rendered.toBody());
   }
 
@@ -525,6 +528,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
         credentials,
         service: params.get('service') ?? this.serviceName,
         scopes,
+        ...(request.ip !== undefined ? { clientAddress: request.ip } : {}),
       });
       response.status(200).json({ token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt });
     } catch (error) {

@@ -1,6 +1,7 @@
 export const identityErrors = {
   'IDENTITY.UNAUTHENTICATED': { status: 401, message: 'Authentication is required' },
   'IDENTITY.INVALID_CREDENTIALS': { status: 401, message: 'The user name or password is wrong' },
+  'IDENTITY.TOO_MANY_LOGIN_FAILURES': { status: 429, message: 'Too many failed logins; try again later' },
   'IDENTITY.TOKEN_INVALID': { status: 401, message: 'The token is invalid or has expired' },
   'IDENTITY.FORBIDDEN': { status: 403, message: 'You do not have permission for this operation' },
   'IDENTITY.ACCOUNT_ALREADY_EXISTS': { status: 409, message: 'The account already exists' },

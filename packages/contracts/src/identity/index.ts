@@ -26,7 +26,10 @@ export const IdentityEventTypes = {
 export const IdentityStreams = {
   /** Accounts are keyed by name: account names are unique in the installation. */
   account: 'identity.account-',
-  /** Users are keyed by name: user names are unique across all accounts. */
+  /**
+   * Users are keyed by account id and name (`identity.user-<accountId>.<name>`): names are unique per account.
+   * Users created before that are keyed by name alone (`identity.user-<name>`) and keep their streams.
+   */
   user: 'identity.user-',
   sessionToken: 'identity.sessiontoken-',
   signingKey: 'identity.signingkey-',
@@ -39,6 +42,10 @@ export const CreateSessionRequest = z.object({
   password: z.string().min(1),
   /** Keystone's `domain.name`: when given, the user must belong to that account. */
   accountName: z.string().min(1).optional(),
+  /** Keystone's `domain.id`: when given, the user must belong to that account. */
+  accountId: z.string().min(1).optional(),
+  /** The caller's network address, for slowing repeated failures from one place. */
+  clientAddress: z.string().optional(),
 });
 
 export const CreateSessionReply = z.object({
@@ -57,6 +64,8 @@ export const IssueRegistryTokenRequest = z.object({
   credentials: z.object({ username: z.string(), password: z.string() }).nullable(),
   service: z.string().min(1),
   scopes: z.array(z.object({ type: z.string(), name: z.string(), actions: z.array(z.string()) })).max(100),
+  /** The caller's network address, for slowing repeated failures from one place. */
+  clientAddress: z.string().optional(),
 });
 export const IssueRegistryTokenReply = z.object({ token: z.string(), expiresIn: z.number().int().positive(), issuedAt: z.string() });
 
