@@ -8,7 +8,7 @@ import { SelectelTokenLogins, type TokenLogin } from '../selectel-tokens/selecte
 import { hashToken, tokenIdOf } from '../sessions/session-token';
 import { sessionTokensProjection } from '../sessions/session-tokens.projection';
 import { LoginAttempts } from './login-attempts';
-import { registryLoginName, unknownLoginKey, type LoginName } from './login-name';
+import { registryLoginName, type LoginName } from './login-name';
 import { verifyAgainstDecoy, verifyPassword } from './password-hash';
 import { usersProjection, type UserDocument } from './users.projection';
 
@@ -39,7 +39,8 @@ export class Credentials {
    */
   async userByPassword(login: LoginName, password: string, clientAddress?: string): Promise<UserDocument | null> {
     const user = await this.userNamed(login);
-    return this.attempts.check({ user: user ? `user:${user.userId}` : unknownLoginKey(login), ...(clientAddress !== undefined ? { address: clientAddress } : {}) }, async () => {
+    const keys = { ...(user ? { user: user.userId } : {}), ...(clientAddress !== undefined ? { address: clientAddress } : {}) };
+    return this.attempts.check(keys, async () => {
       const valid = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDecoy(password);
       return user && valid && user.enabled ? user : null;
     });

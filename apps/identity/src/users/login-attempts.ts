@@ -53,25 +53,25 @@ export class LoginAttempts {
 
   /**
    * Runs the check unless the user or the address is locked out (then IDENTITY.TOO_MANY_LOGIN_FAILURES, with
-   * the seconds to wait). A null result is a failure.
+   * the seconds to wait). A null result is a failure. Without a user (a name nobody has) only the address counts.
    */
-  async check<T>(keys: { user: string; address?: string }, verify: () => Promise<T | null>): Promise<T | null> {
+  async check<T>(keys: { user?: string; address?: string }, verify: () => Promise<T | null>): Promise<T | null> {
+    const counted = [
+      ...(keys.user !== undefined ? [{ failures: this.users, key: keys.user, clearedBySuccess: true }] : []),
+      ...(keys.address !== undefined ? [{ failures: this.addresses, key: keys.address, clearedBySuccess: false }] : []),
+    ];
     const now = this.clock.now().getTime();
-    const wait = Math.max(this.users.wait(keys.user, now), keys.address !== undefined ? this.addresses.wait(keys.address, now) : 0);
+    const wait = Math.max(0, ...counted.map(({ failures, key }) => failures.wait(key, now)));
     if (wait > 0) throw new DomainError('IDENTITY.TOO_MANY_LOGIN_FAILURES', { retryAfterSeconds: Math.ceil(wait / 1000) });
-    this.users.started(keys.user, now);
-    if (keys.address !== undefined) this.addresses.started(keys.address, now);
+    for (const { failures, key } of counted) failures.started(key, now);
     let result: T | null = null;
     try {
       result = await verify();
     } finally {
       const done = this.clock.now().getTime();
-      if (result === null) {
-        this.users.failed(keys.user, done);
-        if (keys.address !== undefined) this.addresses.failed(keys.address, done);
-      } else {
-        this.users.succeeded(keys.user, done, true);
-        if (keys.address !== undefined) this.addresses.succeeded(keys.address, done, false);
+      for (const { failures, key, clearedBySuccess } of counted) {
+        if (result === null) failures.failed(key, done);
+        else failures.succeeded(key, done, clearedBySuccess);
       }
     }
     return result;

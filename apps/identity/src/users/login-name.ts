@@ -13,6 +13,3 @@ export const registryLoginName = (login: string): LoginName => {
   return slash < 0 ? { userName: login } : { userName: login.slice(slash + 1), account: { name: login.slice(0, slash) } };
 };
 
-/** The key failures of a login are counted under when it names no user: the name as given. */
-export const unknownLoginKey = ({ userName, account }: LoginName): string =>
-  `unknown:${account ? ('id' in account ? `id=${account.id}` : account.name) : ''}/${userName}`;

@@ -8,7 +8,7 @@ export interface ThrottlePolicy {
   forgetAfterMs: number;
 }
 
-/** A user (by id, or by the name given when no user has it) may fail 5 times, then waits 1 s, 2 s, 4 s … 60 s. */
+/** A user (by id; names nobody has count only for the address) may fail 5 times, then waits 1 s, 2 s, 4 s … 60 s. */
 export const USER_POLICY: ThrottlePolicy = { freeFailures: 5, baseLockoutMs: 1000, maxLockoutMs: 60_000, forgetAfterMs: 15 * 60_000 };
 /** A client address may fail 20 times (across users), then the same backoff: spraying many names is slowed too. */
 export const ADDRESS_POLICY: ThrottlePolicy = { ...USER_POLICY, freeFailures: 20 };
