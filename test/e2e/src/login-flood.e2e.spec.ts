@@ -78,6 +78,20 @@ describe('login floods', () => {
     }
   });
 
+  it('slows guessing the current password through a password change as it slows logins', async () => {
+    await createUser('flood-changer', 'the-changer-password');
+    const session = await keystoneLogin('flood-changer', 'the-changer-password');
+    const sessionToken = session.headers.get('x-subject-token')!;
+    const { id } = (session.body as { token: { user: { id: string } } }).token.user;
+    const change = (original: string) =>
+      http(`${wharf.apiUrl}/v3/users/${id}/password`, { method: 'POST', headers: { 'X-Auth-Token': sessionToken }, json: { user: { original_password: original, password: 'a-new-password' } } });
+    const answers = await Promise.all(Array.from({ length: FLOOD }, () => change('a-guessed-password')));
+    const limited = answers.filter((answer) => answer.status === 429);
+    expect(answers.filter((answer) => answer.status !== 429).every((answer) => answer.status === 401)).toBe(true);
+    expect(limited.length).toBeGreaterThanOrEqual(FLOOD / 2);
+    expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
   it('slows one address that tries many user names, not just each name', async () => {
     const names = Array.from({ length: 30 }, (_, i) => `sprayed-name-${i}`);
     const answers = await Promise.all(names.map((name) => keystoneLogin(name, 'a-guessed-password')));

@@ -13,6 +13,7 @@ import { accessKeysProjection, type AccessKeyDocument } from '../access-keys/acc
 import { accountDecider } from '../accounts/account.decider';
 import { accountsProjection, type AccountDocument } from '../accounts/accounts.projection';
 import { mayAdministerAccounts, mayAdministerUsersOf, mayManageKeysOf, MIN_PASSWORD_LENGTH } from './identity-policy';
+import { LoginAttempts } from './login-attempts';
 import { hashPassword, verifyPassword } from './password-hash';
 import { userDecider, userStreamOf } from './user.decider';
 import { usersProjection, type UserDocument } from './users.projection';
@@ -44,6 +45,7 @@ export class IdentityManagementHandler {
   constructor(
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
+    private readonly attempts: LoginAttempts,
   ) {}
 
   private async run<S, C extends Command, E extends Event>(
@@ -167,12 +169,13 @@ export class IdentityManagementHandler {
     return { user: toUser((await this.projections.collection(usersProjection).get(userId))!) } satisfies RpcReply<typeof rpc.updateUser>;
   }
 
-  /** A user changes their own password by proving the current one. */
+  /** A user changes their own password by proving the current one; wrong ones are slowed as failed logins are. */
   @MessagePattern(rpc.changePassword.subject)
   async changePassword(@Payload(new SchemaPipe(rpc.changePassword.request)) { actor, userId, originalPassword, password }: In<'changePassword'>) {
     if (actor.userId !== userId) throw forbidden();
     const user = await this.userById(actor, userId, true);
-    if (!(await verifyPassword(originalPassword, user.passwordHash))) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
+    const proven = await this.attempts.check({ user: user.userId }, async () => ((await verifyPassword(originalPassword, user.passwordHash)) ? user : null));
+    if (!proven) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
     requireStrong(password);
     await this.run(user.stream, userDecider, 'ChangePassword', { userId, passwordHash: await hashPassword(password) }, actor, usersProjection);
     return { changed: true } satisfies RpcReply<typeof rpc.changePassword>;
