@@ -6,6 +6,7 @@ import type { Principal } from '@wharf/contracts/identity';
 import { CommandRunner, ProjectionHost } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
 import { directoryRepositoriesProjection, directoryUsersProjection } from './directory.projections';
+import { grantRefusal, type GrantChange } from './grant-rules';
 import { permissionDecider, type PermissionCommand } from './permission.decider';
 import { PermissionLevels } from './permission-levels';
 import { permissionsProjection } from './permissions.projection';
@@ -25,10 +26,10 @@ export class PermissionsHandler {
   ) {}
 
   /**
-   * The target must exist in the actor's account (else 404). Granting on an organization takes manage (7) on
-   * it; on a repository, edit (3) on its organization or manage on the repository; and never for oneself.
+   * The target must exist in the actor's account (else 404), and the actor may make the change by
+   * `grantRefusal`'s rules (else 403); nobody changes their own permission.
    */
-  private async requireManager(actor: Principal, target: PermissionTarget, changing: string[] = []): Promise<void> {
+  private async requireManager(actor: Principal, target: PermissionTarget, change: GrantChange, changing: string[], requested: number[] = []): Promise<void> {
     const owner = await this.levels.owner(target.namespace);
     const exists =
       target.kind === 'namespace' ||
@@ -37,9 +38,9 @@ export class PermissionsHandler {
       throw new DomainError(target.kind === 'namespace' ? 'CATALOG.NAMESPACE_NOT_FOUND' : 'CATALOG.REPOSITORY_NOT_FOUND', { name: nameOf(target) });
     }
     const onNamespace = await this.levels.levelOn(actor, { kind: 'namespace', namespace: target.namespace });
-    const onTarget = await this.levels.levelOn(actor, target);
-    const allowed = target.kind === 'namespace' ? onNamespace === 7 : (onNamespace ?? 0) >= 3 || onTarget === 7;
-    if (!allowed) throw new DomainError('ACCESS.FORBIDDEN', { name: nameOf(target) });
+    const onTarget = target.kind === 'namespace' ? onNamespace : await this.levels.levelOn(actor, target);
+    const refusal = grantRefusal(change, target.kind, { onNamespace, onTarget }, requested);
+    if (refusal) throw new DomainError('ACCESS.FORBIDDEN', { name: nameOf(target), reason: refusal });
     if (changing.includes(actor.userId)) throw new DomainError('ACCESS.FORBIDDEN', { reason: 'you cannot change your own permission' });
   }
 
@@ -65,7 +66,7 @@ export class PermissionsHandler {
 
   @MessagePattern(rpc.grant.subject)
   async grant(@Payload(new SchemaPipe(rpc.grant.request)) { actor, target, grants }: In<'grant'>) {
-    await this.requireManager(actor, target, grants.map((g) => g.userId));
+    await this.requireManager(actor, target, 'grant', grants.map((g) => g.userId), grants.map((g) => g.auth));
     await this.requireGrantees(actor, grants);
     await this.run(target, 'GrantPermissions', { grants }, actor);
     return { granted: true } satisfies RpcReply<typeof rpc.grant>;
@@ -73,7 +74,7 @@ export class PermissionsHandler {
 
   @MessagePattern(rpc.update.subject)
   async update(@Payload(new SchemaPipe(rpc.update.request)) { actor, target, grants }: In<'update'>) {
-    await this.requireManager(actor, target, grants.map((g) => g.userId));
+    await this.requireManager(actor, target, 'update', grants.map((g) => g.userId), grants.map((g) => g.auth));
     await this.requireGrantees(actor, grants);
     await this.run(target, 'UpdatePermissions', { grants }, actor);
     return { updated: true } satisfies RpcReply<typeof rpc.update>;
@@ -81,7 +82,7 @@ export class PermissionsHandler {
 
   @MessagePattern(rpc.revoke.subject)
   async revoke(@Payload(new SchemaPipe(rpc.revoke.request)) { actor, target, userIds }: In<'revoke'>) {
-    await this.requireManager(actor, target, userIds);
+    await this.requireManager(actor, target, 'revoke', userIds);
     await this.run(target, 'RevokePermissions', { userIds }, actor);
     return { revoked: true } satisfies RpcReply<typeof rpc.revoke>;
   }
