@@ -163,4 +163,30 @@ describe('SWR permissions', () => {
     expect(await actionsFor('t-edit', 'perm/app')).toEqual(['pull', 'push']);
     expect((await call('t-manage', 'DELETE', repoAccess, [ids.get('t-none')])).status).toBe(204);
   });
+
+  it('drops grants with the organization and repository they were made on: recreated under the same names, they start with none', async () => {
+    const create = async () => {
+      expect((await call('t-admin', 'POST', '/v2/manage/namespaces', { namespace: 'again' })).status).toBe(201);
+      expect((await call('t-admin', 'POST', '/v2/manage/namespaces/again/repos', { repository: 'app', is_public: false })).status).toBe(201);
+    };
+    await create();
+    expect((await call('t-admin', 'POST', '/v2/manage/namespaces/again/access', [grant('t-none', 7)])).status).toBe(200);
+    expect((await call('t-admin', 'POST', '/v2/manage/namespaces/again/repos/app/access', [grant('t-read', 3)])).status).toBe(201);
+    expect(await actionsFor('t-none', 'again/app')).toEqual(['pull', 'push', 'delete']);
+    expect(await actionsFor('t-read', 'again/app')).toEqual(['pull', 'push']);
+    expect((await call('t-admin', 'DELETE', '/v2/manage/namespaces/again/repos/app')).status).toBe(204);
+    expect((await call('t-admin', 'DELETE', '/v2/manage/namespaces/again')).status).toBe(204);
+
+    await create();
+    expect(await actionsFor('t-none', 'again/app')).toEqual([]);
+    expect(await actionsFor('t-read', 'again/app')).toEqual([]);
+    expect((await call('t-none', 'GET', '/v2/manage/namespaces/again')).status).toBe(403);
+    expect(((await call('t-read', 'GET', '/v2/manage/namespaces?filter=mode::visible')).body as { namespaces: Array<{ name: string }> }).namespaces.map((n) => n.name)).not.toContain('again');
+    expect(((await call('t-admin', 'GET', '/v2/manage/namespaces/again/access')).body as { others_auths: unknown[] }).others_auths).toEqual([]);
+    expect(((await call('t-admin', 'GET', '/v2/manage/namespaces/again/repos/app/access')).body as { others_auths: unknown[] }).others_auths).toEqual([]);
+    const stale = await call('t-admin', 'PATCH', '/v2/manage/namespaces/again/access', [grant('t-none', 1)]);
+    expect([stale.status, codeOf(stale.body)]).toEqual([404, 'SVCSTG.SWR.4040078']);
+    expect((await call('t-admin', 'POST', '/v2/manage/namespaces/again/access', [grant('t-none', 1)])).status).toBe(200);
+    expect(await actionsFor('t-none', 'again/app')).toEqual(['pull']);
+  });
 });
