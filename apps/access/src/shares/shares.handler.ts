@@ -98,22 +98,22 @@ export class SharesHandler {
     const docs = await this.projections.collection(sharesProjection).find({
       where: [{ field: 'repository', op: 'eq', value: repository }],
       sort: [{ field: 'accessDomain', direction: 'asc' }],
-      limit: 100,
     });
-    return { shares: docs.filter((doc) => shareOnCurrent(doc, current)).map((doc) => this.toShare(doc)) } satisfies RpcReply<typeof rpc.list>;
+    const shares = docs.filter((doc) => shareOnCurrent(doc, current)).slice(0, 100);
+    return { shares: shares.map((doc) => this.toShare(doc)) } satisfies RpcReply<typeof rpc.list>;
   }
 
   @MessagePattern(rpc.get.subject)
   async get(@Payload(new SchemaPipe(rpc.get.request)) { actor, target, accessDomain }: In<'get'>) {
     const { repository, current } = await this.requireRepository(actor, target, 1);
-    const [doc] = await this.projections.collection(sharesProjection).find({
+    const docs = await this.projections.collection(sharesProjection).find({
       where: [
         { field: 'repository', op: 'eq', value: repository },
         { field: 'accessDomain', op: 'eq', value: accessDomain },
       ],
-      limit: 1,
     });
-    return { share: doc && shareOnCurrent(doc, current) ? this.toShare(doc) : null } satisfies RpcReply<typeof rpc.get>;
+    const doc = docs.find((candidate) => shareOnCurrent(candidate, current));
+    return { share: doc ? this.toShare(doc) : null } satisfies RpcReply<typeof rpc.get>;
   }
 
   @MessagePattern(rpc.ofAccount.subject)
