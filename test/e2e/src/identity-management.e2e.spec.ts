@@ -140,6 +140,18 @@ describe('accounts, users and access keys', () => {
     expect((await oci.request('POST', '/v2/system-org/app/blobs/uploads/', { token: denied.token })).status).toBe(403);
   });
 
+  it('refuses to delete an account while it holds organizations, naming them', async () => {
+    const { token: acmeToken } = await login('acme-admin', 'acme-admin-pw');
+    const acmeId = ((await call(systemToken, 'GET', '/v3/domains?name=acme')).body as { domains: Array<{ id: string }> }).domains[0]!.id;
+    const refused = await call(systemToken, 'DELETE', `/v3/domains/${acmeId}`);
+    expect(refused.status).toBe(409);
+    expect((refused.body as { error: { code: number; message: string } }).error).toEqual({ code: 409, title: 'Conflict', message: expect.stringContaining('acme-images') });
+    expect((await call(acmeToken, 'GET', '/v2/manage/namespaces/acme-images')).status).toBe(200);
+    expect((await login('acme-admin', 'acme-admin-pw')).status).toBe(201);
+    const { registries } = (await call(acmeToken, 'GET', '/api/v2/registries')).body as { registries: Array<{ id: string; name: string }> };
+    for (const registry of registries) expect((await call(acmeToken, 'DELETE', `/api/v1/registries/${registry.id}`)).status).toBe(204);
+  });
+
   it('deletes a user at once, and an account with its users', async () => {
     const { token: acmeToken } = await login('acme-admin', 'acme-admin-pw');
     const temp = await call(acmeToken, 'POST', '/v3/users', { user: { name: 'acme-temp', password: 'temporary-pw' } });

@@ -482,13 +482,25 @@ describe('Selectel tokens and cluster integrations (HTTP)', () => {
           dockerConfig: { auths: { [host]: { auth: Buffer.from(`token:${cluster.pullSecret.password}`).toString('base64') } } },
         },
       });
-      const listed = await call(member, 'GET', path(alpha));
+      const listed = await call(admin, 'GET', path(alpha));
       expect(listed.body).toEqual({ clusters: [{ id: cluster.id, name: 'cluster-1', pool: 'ru-9' }], totalCount: 1 });
       expect(listed.text).not.toContain(cluster.pullSecret.password);
       expect((await call(admin, 'GET', path(beta))).body).toEqual({ clusters: [], totalCount: 0 });
       // The integration's token pulls from its registry only, and is not one of the account's v2 tokens.
       expect(await grants(cluster.pullSecret.password)).toEqual({ status: 200, access: { 'alpha/app': ['pull'], 'beta/app': [] } });
       expect(((await call(admin, 'GET', '/api/v2/tokens?limit=1000')).body as TokenList).tokens.map((t) => t.name)).not.toContain('cluster cluster-1');
+    });
+
+    it('answers a user without a level on the registry 403, as the registry itself does, and lists once granted', async () => {
+      const registry = await call(member, 'GET', `/api/v1/registries/${alpha}`);
+      const clusters = await call(member, 'GET', path(alpha));
+      expect([clusters.status, typeof selectelError(clusters.body).error]).toEqual([registry.status, 'string']);
+      expect(clusters.status).toBe(403);
+      const users = (await call(admin, 'GET', '/v3/users')).body as { users: Array<{ id: string; name: string }> };
+      const dev = users.users.find((user) => user.name === 'acme-dev')!;
+      expect((await call(admin, 'POST', '/v2/manage/namespaces/alpha/access', [{ user_id: dev.id, user_name: dev.name, auth: 1 }])).status).toBe(200);
+      expect(await call(member, 'GET', path(alpha))).toMatchObject({ status: 200, body: { totalCount: 1 } });
+      expect((await call(admin, 'DELETE', '/v2/manage/namespaces/alpha/access', [dev.id])).status).toBe(204);
     });
 
     it('sorts by name and refuses a taken name (409), bad input (400) and non-administrators (403)', async () => {

@@ -130,7 +130,7 @@ describe('SWR permissions', () => {
     expect(repoAccess.body).toEqual({ id: expect.any(Number), name: 'app', self_auth: grant('t-none', 1), others_auths: [] });
     const dup = await call('t-edit', 'POST', '/v2/manage/namespaces/perm/repos/app/access', [grant('t-none', 3)]);
     expect([dup.status, codeOf(dup.body)]).toEqual([409, 'SVCSTG.SWR.4090089']);
-    expect((await call('t-edit', 'PATCH', '/v2/manage/namespaces/perm/repos/app/access', [grant('t-none', 3)])).status).toBe(201);
+    expect((await call('t-manage', 'PATCH', '/v2/manage/namespaces/perm/repos/app/access', [grant('t-none', 3)])).status).toBe(201);
     expect(await actionsFor('t-none', 'perm/app')).toEqual(['pull', 'push']);
     // A repository grant alone does not list the organization, except in `mode::visible`, with that level.
     const plainList = (await call('t-none', 'GET', '/v2/manage/namespaces')).body as { namespaces: unknown[] };
@@ -140,12 +140,53 @@ describe('SWR permissions', () => {
     const filtered = (await call('t-none', 'GET', '/v2/manage/namespaces?filter=namespace::nothing|mode::visible')).body as { namespaces: unknown[] };
     expect(filtered.namespaces).toEqual([]);
     expect((await call('t-read', 'DELETE', '/v2/manage/namespaces/perm/repos/app/access', [ids.get('t-none')])).status).toBe(403);
-    expect((await call('t-edit', 'DELETE', '/v2/manage/namespaces/perm/repos/app/access', [ids.get('t-none')])).status).toBe(204);
+    expect((await call('t-manage', 'DELETE', '/v2/manage/namespaces/perm/repos/app/access', [ids.get('t-none')])).status).toBe(204);
     expect(await actionsFor('t-none', 'perm/app')).toEqual([]);
     expect(((await call('t-none', 'GET', '/v2/manage/namespaces?filter=mode::visible')).body as { namespaces: unknown[] }).namespaces).toEqual([]);
     expect((await call('t-admin', 'DELETE', '/v2/manage/namespaces/perm/access', [ids.get('t-read')])).status).toBe(204);
     expect(await actionsFor('t-read', 'perm/app')).toEqual([]);
     const gone = await call('t-admin', 'DELETE', '/v2/manage/namespaces/perm/access', [ids.get('t-read')]);
     expect([gone.status, codeOf(gone.body)]).toEqual([404, 'SVCSTG.SWR.4040078']);
+  });
+
+  it('lets nobody grant above their own level, and only manage change or revoke grants', async () => {
+    const repoAccess = '/v2/manage/namespaces/perm/repos/app/access';
+    const escalated = await call('t-edit', 'POST', repoAccess, [grant('t-none', 7)]);
+    expect([escalated.status, codeOf(escalated.body)]).toEqual([403, 'SVCSTG.SWR.4039002']);
+    expect(await actionsFor('t-none', 'perm/app')).toEqual([]);
+    expect((await call('t-edit', 'POST', repoAccess, [grant('t-none', 3)])).status).toBe(201);
+    // Edit on the image alone grants nothing, so the grantee cannot hand manage back.
+    expect((await call('t-none', 'POST', repoAccess, [grant('t-edit', 7)])).status).toBe(403);
+    expect((await call('t-edit', 'PATCH', repoAccess, [grant('t-none', 7)])).status).toBe(403);
+    expect((await call('t-edit', 'DELETE', repoAccess, [ids.get('t-none')])).status).toBe(403);
+    expect(await actionsFor('t-none', 'perm/app')).toEqual(['pull', 'push']);
+    expect(await actionsFor('t-edit', 'perm/app')).toEqual(['pull', 'push']);
+    expect((await call('t-manage', 'DELETE', repoAccess, [ids.get('t-none')])).status).toBe(204);
+  });
+
+  it('drops grants with the organization and repository they were made on: recreated under the same names, they start with none', async () => {
+    const create = async () => {
+      expect((await call('t-admin', 'POST', '/v2/manage/namespaces', { namespace: 'again' })).status).toBe(201);
+      expect((await call('t-admin', 'POST', '/v2/manage/namespaces/again/repos', { repository: 'app', is_public: false })).status).toBe(201);
+    };
+    await create();
+    expect((await call('t-admin', 'POST', '/v2/manage/namespaces/again/access', [grant('t-none', 7)])).status).toBe(200);
+    expect((await call('t-admin', 'POST', '/v2/manage/namespaces/again/repos/app/access', [grant('t-read', 3)])).status).toBe(201);
+    expect(await actionsFor('t-none', 'again/app')).toEqual(['pull', 'push', 'delete']);
+    expect(await actionsFor('t-read', 'again/app')).toEqual(['pull', 'push']);
+    expect((await call('t-admin', 'DELETE', '/v2/manage/namespaces/again/repos/app')).status).toBe(204);
+    expect((await call('t-admin', 'DELETE', '/v2/manage/namespaces/again')).status).toBe(204);
+
+    await create();
+    expect(await actionsFor('t-none', 'again/app')).toEqual([]);
+    expect(await actionsFor('t-read', 'again/app')).toEqual([]);
+    expect((await call('t-none', 'GET', '/v2/manage/namespaces/again')).status).toBe(403);
+    expect(((await call('t-read', 'GET', '/v2/manage/namespaces?filter=mode::visible')).body as { namespaces: Array<{ name: string }> }).namespaces.map((n) => n.name)).not.toContain('again');
+    expect(((await call('t-admin', 'GET', '/v2/manage/namespaces/again/access')).body as { others_auths: unknown[] }).others_auths).toEqual([]);
+    expect(((await call('t-admin', 'GET', '/v2/manage/namespaces/again/repos/app/access')).body as { others_auths: unknown[] }).others_auths).toEqual([]);
+    const stale = await call('t-admin', 'PATCH', '/v2/manage/namespaces/again/access', [grant('t-none', 1)]);
+    expect([stale.status, codeOf(stale.body)]).toEqual([404, 'SVCSTG.SWR.4040078']);
+    expect((await call('t-admin', 'POST', '/v2/manage/namespaces/again/access', [grant('t-none', 1)])).status).toBe(200);
+    expect(await actionsFor('t-none', 'again/app')).toEqual(['pull']);
   });
 });

@@ -3,11 +3,11 @@ import type { PermissionTarget } from '@wharf/contracts/access';
 import type { AuthLevel } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import { CLOCK, ProjectionHost, type Clock } from '@wharf/platform';
-import { namespaceOwnersProjection, type NamespaceOwnerDocument } from '../repository-access/namespace-owners.projection';
+import { namespaceIdentity, namespaceOwnersProjection, type NamespaceOwnerDocument } from '../repository-access/namespace-owners.projection';
 import { effectiveAuth } from '../repository-access/repository-access';
-import { sharesProjection, shareValid } from '../shares/shares.projection';
-import { directoryRepositoriesProjection } from './directory.projections';
-import { permissionsProjection } from './permissions.projection';
+import { shareOnCurrent, sharesProjection, shareValid, type ShareDocument } from '../shares/shares.projection';
+import { directoryRepositoriesProjection, repositoryIdentity, type DirectoryRepositoryDocument } from './directory.projections';
+import { grantOnCurrent, permissionsProjection, type PermissionDocument } from './permissions.projection';
 
 const BATCH = 500;
 
@@ -46,33 +46,38 @@ export class PermissionLevels {
   /**
    * Each target's level: from the principal's own account's rules and grants, or read (1) on a repository
    * shared with its account until the share's deadline passes, or read (1) on a public repository, for anyone.
+   * Grants and shares count only on the organization or repository they were made on, not on a later one that
+   * took its name.
    */
   async levelsOn(principal: Principal | null, targets: readonly PermissionTarget[]): Promise<(AuthLevel | null)[]> {
-    const levels = await this.privateLevelsOn(principal, targets);
-    const pending = targets.flatMap((target, i) => (levels[i] === null && target.kind === 'repository' ? [target.repository] : []));
-    if (pending.length === 0) return levels;
-    const publicRepositories = await this.publicAmong(pending);
+    let loaded: Promise<Map<string, DirectoryRepositoryDocument>> | undefined;
+    const repositories = () => (loaded ??= this.repositories(targets.flatMap((target) => (target.kind === 'repository' ? [target.repository] : []))));
+    const levels = await this.privateLevelsOn(principal, targets, repositories);
+    const pending = targets.some((target, i) => levels[i] === null && target.kind === 'repository');
+    if (!pending) return levels;
+    const found = await repositories();
     return levels.map((level, i) => {
       const target = targets[i]!;
-      return level === null && target.kind === 'repository' && publicRepositories.has(target.repository) ? 1 : level;
+      return level === null && target.kind === 'repository' && found.get(target.repository)?.isPublic === true ? 1 : level;
     });
   }
 
-  private async publicAmong(repositories: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < repositories.length; i += BATCH) {
-      const docs = await this.projections.collection(directoryRepositoriesProjection).find({
-        where: [
-          { field: 'id', op: 'in', values: repositories.slice(i, i + BATCH) },
-          { field: 'isPublic', op: 'eq', value: true },
-        ],
-      });
-      for (const doc of docs) found.add(doc.id);
+  /** The repositories that exist under these names, by name. */
+  async repositories(names: readonly string[]): Promise<Map<string, DirectoryRepositoryDocument>> {
+    const wanted = [...new Set(names)];
+    const found = new Map<string, DirectoryRepositoryDocument>();
+    for (let i = 0; i < wanted.length; i += BATCH) {
+      const docs = await this.projections.collection(directoryRepositoriesProjection).find({ where: [{ field: 'id', op: 'in', values: wanted.slice(i, i + BATCH) }] });
+      for (const doc of docs) found.set(doc.id, doc);
     }
     return found;
   }
 
-  private async privateLevelsOn(principal: Principal | null, targets: readonly PermissionTarget[]): Promise<(AuthLevel | null)[]> {
+  private async privateLevelsOn(
+    principal: Principal | null,
+    targets: readonly PermissionTarget[],
+    repositories: () => Promise<Map<string, DirectoryRepositoryDocument>>,
+  ): Promise<(AuthLevel | null)[]> {
     if (!principal || targets.length === 0) return targets.map(() => null);
     const owners = await this.ownersOf([...new Set(targets.map((t) => t.namespace))]);
     const privileged = (owner: NamespaceOwnerDocument) => principal.accountAdmin || principal.userId === owner.creatorId;
@@ -80,16 +85,24 @@ export class PermissionLevels {
       const owner = owners.get(t.namespace);
       return owner && owner.accountId === principal.accountId && !privileged(owner);
     });
-    const grants = needsGrants ? await this.grantsOf(principal.userId) : new Map<string, number>();
+    const grants = needsGrants ? await this.grantsOf(principal.userId) : new Map<string, PermissionDocument>();
     const crossAccount = targets.some((t) => t.kind === 'repository' && owners.get(t.namespace)?.accountId !== principal.accountId);
-    const shared = crossAccount ? await this.sharedWith(principal.accountId) : new Set<string>();
+    const shared = crossAccount ? await this.sharedWith(principal.accountId) : new Map<string, ShareDocument>();
+    const repositoryGrants = targets.some((t) => t.kind === 'repository' && grants.has(`repository:${t.repository}`));
+    const existing = repositoryGrants || shared.size > 0 ? await repositories() : new Map<string, DirectoryRepositoryDocument>();
     return targets.map((target) => {
       const owner = owners.get(target.namespace) ?? null;
       if (!owner) return null;
-      if (owner.accountId !== principal.accountId) return target.kind === 'repository' && shared.has(target.repository) ? 1 : null;
-      const namespace = grants.get(`namespace:${target.namespace}`);
-      const repository = target.kind === 'repository' ? grants.get(`repository:${target.repository}`) : undefined;
-      return effectiveAuth(principal, owner, { ...(namespace !== undefined ? { namespace } : {}), ...(repository !== undefined ? { repository } : {}) });
+      const repository = target.kind === 'repository' ? repositoryIdentity(existing.get(target.repository)) : null;
+      if (owner.accountId !== principal.accountId) {
+        const share = target.kind === 'repository' ? shared.get(target.repository) : undefined;
+        return share && shareOnCurrent(share, repository) ? 1 : null;
+      }
+      const onNamespace = grants.get(`namespace:${target.namespace}`);
+      const onRepository = target.kind === 'repository' ? grants.get(`repository:${target.repository}`) : undefined;
+      const namespace = onNamespace && grantOnCurrent(onNamespace, namespaceIdentity(owner)) ? onNamespace.auth : undefined;
+      const repositoryLevel = onRepository && grantOnCurrent(onRepository, repository) ? onRepository.auth : undefined;
+      return effectiveAuth(principal, owner, { ...(namespace !== undefined ? { namespace } : {}), ...(repositoryLevel !== undefined ? { repository: repositoryLevel } : {}) });
     });
   }
 
@@ -110,16 +123,16 @@ export class PermissionLevels {
     return owners;
   }
 
-  /** `kind:name` → level granted to the user. */
-  private async grantsOf(userId: string): Promise<Map<string, number>> {
+  /** `kind:name` → the user's grant there. */
+  private async grantsOf(userId: string): Promise<Map<string, PermissionDocument>> {
     const docs = await this.projections.collection(permissionsProjection).find({ where: [{ field: 'userId', op: 'eq', value: userId }] });
-    return new Map(docs.map((doc) => [`${doc.kind}:${doc.name}`, doc.auth]));
+    return new Map(docs.map((doc) => [`${doc.kind}:${doc.name}`, doc]));
   }
 
-  /** Repositories shared with the account whose shares are still valid. */
-  private async sharedWith(accountId: string): Promise<Set<string>> {
+  /** Repository name → its share with the account, for shares still within their deadline. */
+  private async sharedWith(accountId: string): Promise<Map<string, ShareDocument>> {
     const docs = await this.projections.collection(sharesProjection).find({ where: [{ field: 'accessAccountId', op: 'eq', value: accountId }] });
     const now = this.clock.now();
-    return new Set(docs.filter((doc) => shareValid(doc, now)).map((doc) => doc.repository));
+    return new Map(docs.filter((doc) => shareValid(doc, now)).map((doc) => [doc.repository, doc]));
   }
 }

@@ -5,10 +5,13 @@ import { AccessStreams, PermissionRpc, type PermissionTarget, type UserAuth } fr
 import type { Principal } from '@wharf/contracts/identity';
 import { CommandRunner, ProjectionHost } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
-import { directoryRepositoriesProjection, directoryUsersProjection } from './directory.projections';
+import { namespaceIdentity } from '../repository-access/namespace-owners.projection';
+import type { TargetIdentity } from '../target-identity';
+import { directoryRepositoriesProjection, directoryUsersProjection, repositoryIdentity } from './directory.projections';
+import { grantRefusal, type GrantChange } from './grant-rules';
 import { permissionDecider, type PermissionCommand } from './permission.decider';
 import { PermissionLevels } from './permission-levels';
-import { permissionsProjection } from './permissions.projection';
+import { grantOnCurrent, permissionsProjection } from './permissions.projection';
 
 const rpc = PermissionRpc;
 type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
@@ -25,22 +28,33 @@ export class PermissionsHandler {
   ) {}
 
   /**
-   * The target must exist in the actor's account (else 404). Granting on an organization takes manage (7) on
-   * it; on a repository, edit (3) on its organization or manage on the repository; and never for oneself.
+   * The target must exist in the actor's account (else 404), and the actor may make the change by
+   * `grantRefusal`'s rules (else 403); nobody changes their own permission. Returns the target's identity.
    */
-  private async requireManager(actor: Principal, target: PermissionTarget, changing: string[] = []): Promise<void> {
+  private async requireManager(actor: Principal, target: PermissionTarget, change: GrantChange, changing: string[], requested: number[] = []): Promise<TargetIdentity> {
+    const current = await this.identityOf(actor, target);
+    const onNamespace = await this.levels.levelOn(actor, { kind: 'namespace', namespace: target.namespace });
+    const onTarget = target.kind === 'namespace' ? onNamespace : await this.levels.levelOn(actor, target);
+    const refusal = grantRefusal(change, target.kind, { onNamespace, onTarget }, requested);
+    if (refusal) throw new DomainError('ACCESS.FORBIDDEN', { name: nameOf(target), reason: refusal });
+    if (changing.includes(actor.userId)) throw new DomainError('ACCESS.FORBIDDEN', { reason: 'you cannot change your own permission' });
+    return current;
+  }
+
+  /** The organization or repository that holds the target's name now, in the actor's account; 404 otherwise. */
+  private async identityOf(actor: Principal, target: PermissionTarget): Promise<TargetIdentity> {
     const owner = await this.levels.owner(target.namespace);
-    const exists =
-      target.kind === 'namespace' ||
-      (await this.levels.caughtUp(() => this.projections.collection(directoryRepositoriesProjection).get(target.repository))) !== null;
-    if (!owner || owner.accountId !== actor.accountId || !exists) {
+    const current = await this.currentOf(target);
+    if (!owner || owner.accountId !== actor.accountId || !current) {
       throw new DomainError(target.kind === 'namespace' ? 'CATALOG.NAMESPACE_NOT_FOUND' : 'CATALOG.REPOSITORY_NOT_FOUND', { name: nameOf(target) });
     }
-    const onNamespace = await this.levels.levelOn(actor, { kind: 'namespace', namespace: target.namespace });
-    const onTarget = await this.levels.levelOn(actor, target);
-    const allowed = target.kind === 'namespace' ? onNamespace === 7 : (onNamespace ?? 0) >= 3 || onTarget === 7;
-    if (!allowed) throw new DomainError('ACCESS.FORBIDDEN', { name: nameOf(target) });
-    if (changing.includes(actor.userId)) throw new DomainError('ACCESS.FORBIDDEN', { reason: 'you cannot change your own permission' });
+    return current;
+  }
+
+  /** The organization or repository that holds the target's name now, if any. */
+  private async currentOf(target: PermissionTarget): Promise<TargetIdentity | null> {
+    if (target.kind === 'namespace') return namespaceIdentity(await this.levels.owner(target.namespace));
+    return repositoryIdentity(await this.levels.caughtUp(() => this.projections.collection(directoryRepositoriesProjection).get(target.repository)));
   }
 
   private async requireGrantees(actor: Principal, grants: UserAuth[]): Promise<void> {
@@ -53,36 +67,42 @@ export class PermissionsHandler {
     }
   }
 
-  private async run(target: PermissionTarget, type: PermissionCommand['type'], data: { grants: UserAuth[] } | { userIds: string[] }, actor: Principal) {
+  private async run(
+    target: PermissionTarget,
+    current: TargetIdentity,
+    type: PermissionCommand['type'],
+    data: { grants: UserAuth[] } | { userIds: string[] },
+    actor: Principal,
+  ) {
     const name = nameOf(target);
     await this.commands.run(
       `${AccessStreams.permissions}${target.kind}:${name}`,
       permissionDecider,
-      { type, data: { kind: target.kind, name, namespace: target.namespace, ...data } as PermissionCommand['data'] },
+      { type, data: { kind: target.kind, name, namespace: target.namespace, current, ...data } as PermissionCommand['data'] },
       { actor, readModels: [permissionsProjection] },
     );
   }
 
   @MessagePattern(rpc.grant.subject)
   async grant(@Payload(new SchemaPipe(rpc.grant.request)) { actor, target, grants }: In<'grant'>) {
-    await this.requireManager(actor, target, grants.map((g) => g.userId));
+    const current = await this.requireManager(actor, target, 'grant', grants.map((g) => g.userId), grants.map((g) => g.auth));
     await this.requireGrantees(actor, grants);
-    await this.run(target, 'GrantPermissions', { grants }, actor);
+    await this.run(target, current, 'GrantPermissions', { grants }, actor);
     return { granted: true } satisfies RpcReply<typeof rpc.grant>;
   }
 
   @MessagePattern(rpc.update.subject)
   async update(@Payload(new SchemaPipe(rpc.update.request)) { actor, target, grants }: In<'update'>) {
-    await this.requireManager(actor, target, grants.map((g) => g.userId));
+    const current = await this.requireManager(actor, target, 'update', grants.map((g) => g.userId), grants.map((g) => g.auth));
     await this.requireGrantees(actor, grants);
-    await this.run(target, 'UpdatePermissions', { grants }, actor);
+    await this.run(target, current, 'UpdatePermissions', { grants }, actor);
     return { updated: true } satisfies RpcReply<typeof rpc.update>;
   }
 
   @MessagePattern(rpc.revoke.subject)
   async revoke(@Payload(new SchemaPipe(rpc.revoke.request)) { actor, target, userIds }: In<'revoke'>) {
-    await this.requireManager(actor, target, userIds);
-    await this.run(target, 'RevokePermissions', { userIds }, actor);
+    const current = await this.requireManager(actor, target, 'revoke', userIds);
+    await this.run(target, current, 'RevokePermissions', { userIds }, actor);
     return { revoked: true } satisfies RpcReply<typeof rpc.revoke>;
   }
 
@@ -91,6 +111,7 @@ export class PermissionsHandler {
   async list(@Payload(new SchemaPipe(rpc.list.request)) { actor, target }: In<'list'>) {
     const level = await this.levels.levelOn(actor, target);
     if (level === null) throw new DomainError(target.kind === 'namespace' ? 'CATALOG.NAMESPACE_NOT_FOUND' : 'CATALOG.REPOSITORY_NOT_FOUND', { name: nameOf(target) });
+    const current = await this.currentOf(target);
     const grants = await this.projections.collection(permissionsProjection).find({
       where: [
         { field: 'kind', op: 'eq', value: target.kind },
@@ -98,7 +119,7 @@ export class PermissionsHandler {
       ],
       sort: [{ field: 'userName', direction: 'asc' }],
     });
-    const others = grants.filter((g) => g.userId !== actor.userId).map((g) => ({ userId: g.userId, userName: g.userName, auth: g.auth as UserAuth['auth'] }));
+    const others = grants.filter((g) => g.userId !== actor.userId && grantOnCurrent(g, current)).map((g) => ({ userId: g.userId, userName: g.userName, auth: g.auth as UserAuth['auth'] }));
     return { self: { userId: actor.userId, userName: actor.userName, auth: level }, others } satisfies RpcReply<typeof rpc.list>;
   }
 
@@ -116,8 +137,9 @@ export class PermissionsHandler {
         { field: 'kind', op: 'eq', value: 'repository' },
       ],
     });
+    const existing = await this.levels.repositories(grants.map((grant) => grant.name));
     const highest = new Map<string, UserAuth['auth']>();
-    for (const grant of grants) highest.set(grant.namespace, Math.max(highest.get(grant.namespace) ?? 0, grant.auth) as UserAuth['auth']);
+    for (const grant of grants.filter((g) => grantOnCurrent(g, repositoryIdentity(existing.get(g.name))))) highest.set(grant.namespace, Math.max(highest.get(grant.namespace) ?? 0, grant.auth) as UserAuth['auth']);
     const namespaces = [...highest].map(([namespace, auth]) => ({ namespace, auth }));
     return { namespaces } satisfies RpcReply<typeof rpc.repositoryGrantNamespaces>;
   }

@@ -5,11 +5,12 @@ import { AccessStreams, ShareRpc, type AccountShare, type Share } from '@wharf/c
 import type { Principal } from '@wharf/contracts/identity';
 import { CLOCK, CommandRunner, ProjectionHost, type Clock } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
-import { directoryAccountsProjection, directoryRepositoriesProjection } from '../permissions/directory.projections';
+import { directoryAccountsProjection, directoryRepositoriesProjection, repositoryIdentity } from '../permissions/directory.projections';
 import { namespaceOwnersProjection } from '../repository-access/namespace-owners.projection';
 import { PermissionLevels } from '../permissions/permission-levels';
 import { shareDecider, type ShareCommand } from './share.decider';
-import { shareId, sharesProjection, shareValid, type ShareDocument } from './shares.projection';
+import type { TargetIdentity } from '../target-identity';
+import { shareId, shareOnCurrent, sharesProjection, shareValid, type ShareDocument } from './shares.projection';
 
 const rpc = ShareRpc;
 type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
@@ -29,15 +30,26 @@ export class SharesHandler {
     return { repository, namespace, accessDomain, permit, deadline, description, creatorId, creatorName, createdAt, updatedAt, valid: shareValid(doc, this.clock.now()) };
   }
 
-  /** The repository, in the caller's account, on which the caller has `minimum`; 404 otherwise. */
-  private async requireRepository(actor: Principal, target: { namespace: string; repository: string }, minimum: number): Promise<string> {
+  /** The repository, in the caller's account, on which the caller has `minimum`, and its identity; 404 otherwise. */
+  private async requireRepository(
+    actor: Principal,
+    target: { namespace: string; repository: string },
+    minimum: number,
+  ): Promise<{ repository: string; current: TargetIdentity }> {
     const repository = `${target.namespace}/${target.repository}`;
-    const exists = await this.levels.caughtUp(() => this.projections.collection(directoryRepositoriesProjection).get(repository));
+    const current = repositoryIdentity(await this.levels.caughtUp(() => this.projections.collection(directoryRepositoriesProjection).get(repository)));
     const owner = await this.levels.owner(target.namespace);
-    if (!exists || !owner || owner.accountId !== actor.accountId) throw new DomainError('CATALOG.REPOSITORY_NOT_FOUND', { repository });
+    if (!current || !owner || owner.accountId !== actor.accountId) throw new DomainError('CATALOG.REPOSITORY_NOT_FOUND', { repository });
     const level = await this.levels.levelOn(actor, { kind: 'repository', namespace: target.namespace, repository });
     if ((level ?? 0) < minimum) throw new DomainError('ACCESS.FORBIDDEN', { repository });
-    return repository;
+    return { repository, current };
+  }
+
+  /** The shares among `docs` made on the repositories that hold their names now. */
+  private async onCurrentRepositories(docs: ShareDocument[]): Promise<ShareDocument[]> {
+    if (docs.length === 0) return docs;
+    const existing = await this.levels.repositories(docs.map((doc) => doc.repository));
+    return docs.filter((doc) => shareOnCurrent(doc, repositoryIdentity(existing.get(doc.repository))));
   }
 
   private async accountOf(actor: Principal, accessDomain: string): Promise<string> {
@@ -56,51 +68,51 @@ export class SharesHandler {
 
   @MessagePattern(rpc.create.subject)
   async create(@Payload(new SchemaPipe(rpc.create.request)) { actor, target, accessDomain, permit, deadline, description }: In<'create'>) {
-    const repository = await this.requireRepository(actor, target, 7);
+    const { repository, current } = await this.requireRepository(actor, target, 7);
     const accessAccountId = await this.accountOf(actor, accessDomain);
     const data = { repository, namespace: target.namespace, accessDomain, accessAccountId, permit, deadline, description: description ?? '' };
-    await this.run(repository, accessAccountId, { type: 'ShareRepository', data: { ...data, creatorId: actor.userId, creatorName: actor.userName } }, actor);
+    await this.run(repository, accessAccountId, { type: 'ShareRepository', data: { ...data, current, creatorId: actor.userId, creatorName: actor.userName } }, actor);
     return { share: this.toShare(await this.stored(repository, accessAccountId)) } satisfies RpcReply<typeof rpc.create>;
   }
 
   @MessagePattern(rpc.update.subject)
   async update(@Payload(new SchemaPipe(rpc.update.request)) { actor, target, accessDomain, permit, deadline, description }: In<'update'>) {
-    const repository = await this.requireRepository(actor, target, 7);
+    const { repository, current } = await this.requireRepository(actor, target, 7);
     const accessAccountId = await this.accountOf(actor, accessDomain);
     const data = { repository, namespace: target.namespace, accessDomain, accessAccountId, permit, deadline, description: description ?? '' };
-    await this.run(repository, accessAccountId, { type: 'UpdateShare', data }, actor);
+    await this.run(repository, accessAccountId, { type: 'UpdateShare', data: { ...data, current } }, actor);
     return { share: this.toShare(await this.stored(repository, accessAccountId)) } satisfies RpcReply<typeof rpc.update>;
   }
 
   @MessagePattern(rpc.remove.subject)
   async remove(@Payload(new SchemaPipe(rpc.remove.request)) { actor, target, accessDomain }: In<'remove'>) {
-    const repository = await this.requireRepository(actor, target, 7);
+    const { repository, current } = await this.requireRepository(actor, target, 7);
     const accessAccountId = await this.accountOf(actor, accessDomain);
-    await this.run(repository, accessAccountId, { type: 'RemoveShare', data: { repository, accessDomain, accessAccountId } }, actor);
+    await this.run(repository, accessAccountId, { type: 'RemoveShare', data: { repository, accessDomain, accessAccountId, current } }, actor);
     return { removed: true } satisfies RpcReply<typeof rpc.remove>;
   }
 
   @MessagePattern(rpc.list.subject)
   async list(@Payload(new SchemaPipe(rpc.list.request)) { actor, target }: In<'list'>) {
-    const repository = await this.requireRepository(actor, target, 1);
+    const { repository, current } = await this.requireRepository(actor, target, 1);
     const docs = await this.projections.collection(sharesProjection).find({
       where: [{ field: 'repository', op: 'eq', value: repository }],
       sort: [{ field: 'accessDomain', direction: 'asc' }],
-      limit: 100,
     });
-    return { shares: docs.map((doc) => this.toShare(doc)) } satisfies RpcReply<typeof rpc.list>;
+    const shares = docs.filter((doc) => shareOnCurrent(doc, current)).slice(0, 100);
+    return { shares: shares.map((doc) => this.toShare(doc)) } satisfies RpcReply<typeof rpc.list>;
   }
 
   @MessagePattern(rpc.get.subject)
   async get(@Payload(new SchemaPipe(rpc.get.request)) { actor, target, accessDomain }: In<'get'>) {
-    const repository = await this.requireRepository(actor, target, 1);
-    const [doc] = await this.projections.collection(sharesProjection).find({
+    const { repository, current } = await this.requireRepository(actor, target, 1);
+    const docs = await this.projections.collection(sharesProjection).find({
       where: [
         { field: 'repository', op: 'eq', value: repository },
         { field: 'accessDomain', op: 'eq', value: accessDomain },
       ],
-      limit: 1,
     });
+    const doc = docs.find((candidate) => shareOnCurrent(candidate, current));
     return { share: doc ? this.toShare(doc) : null } satisfies RpcReply<typeof rpc.get>;
   }
 
@@ -110,10 +122,10 @@ export class SharesHandler {
     const owners = this.projections.collection(namespaceOwnersProjection);
     if (direction === 'outgoing') {
       const namespaces = (await owners.find({ where: [{ field: 'accountId', op: 'eq', value: actor.accountId }] })).map((owner) => owner.id);
-      const docs = namespaces.length === 0 ? [] : await shares.find({ where: [{ field: 'namespace', op: 'in', values: namespaces }] });
+      const docs = await this.onCurrentRepositories(namespaces.length === 0 ? [] : await shares.find({ where: [{ field: 'namespace', op: 'in', values: namespaces }] }));
       return { shares: docs.map((doc) => ({ ...this.toShare(doc), ownerAccountId: actor.accountId, ownerAccountName: actor.accountName })) } satisfies RpcReply<typeof rpc.ofAccount>;
     }
-    const docs = await shares.find({ where: [{ field: 'accessAccountId', op: 'eq', value: actor.accountId }] });
+    const docs = await this.onCurrentRepositories(await shares.find({ where: [{ field: 'accessAccountId', op: 'eq', value: actor.accountId }] }));
     if (docs.length === 0) return { shares: [] } satisfies RpcReply<typeof rpc.ofAccount>;
     const ownerOf = new Map((await owners.find({ where: [{ field: 'id', op: 'in', values: [...new Set(docs.map((doc) => doc.namespace))] }] })).map((o) => [o.id, o.accountId]));
     const accountIds = [...new Set(ownerOf.values())];

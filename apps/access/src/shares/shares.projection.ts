@@ -1,5 +1,6 @@
 import { AccessStreams } from '@wharf/contracts/access';
 import type { Projection } from '@wharf/read-model';
+import { madeOnCurrent, type TargetIdentity } from '../target-identity';
 import type { ShareData, ShareEvent } from './share.decider';
 
 export interface ShareDocument extends ShareData {
@@ -39,3 +40,7 @@ export const sharesProjection: Projection<ShareDocument, ShareEvent> = {
 
 /** Whether a share still grants pull at `now`. */
 export const shareValid = (share: { deadline: string }, now: Date): boolean => share.deadline === 'forever' || Date.parse(share.deadline) > now.getTime();
+
+/** Whether the share was made on the repository that holds its name now (not on one deleted since). */
+export const shareOnCurrent = (share: Pick<ShareDocument, 'repositoryId' | 'createdAt'>, current: TargetIdentity | null | undefined): boolean =>
+  madeOnCurrent({ targetId: share.repositoryId, madeAt: share.createdAt }, current);

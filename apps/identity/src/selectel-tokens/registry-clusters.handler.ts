@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
+import { PermissionRpc } from '@wharf/contracts/access';
 import { RegistryClusterRpc, SELECTEL_TOKEN_USERNAME, SelectelTokenStreams, type Principal } from '@wharf/contracts/identity';
-import { CommandRunner, ProjectionHost } from '@wharf/platform';
-import { SchemaPipe } from '@wharf/transport';
+import { CommandRunner, ProjectionHost, SERVICE_CLIENT } from '@wharf/platform';
+import { SchemaPipe, type ServiceClient } from '@wharf/transport';
 import { KnownRegistries } from './known-registries';
 import { registryClusterDecider, type RegistryClusterCommand } from './registry-cluster.decider';
 import { registryClustersProjection } from './registry-clusters.projection';
@@ -25,15 +26,19 @@ export class RegistryClustersHandler {
     private readonly projections: ProjectionHost,
     private readonly registries: KnownRegistries,
     private readonly tokens: SelectelTokenRecords,
+    @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
   ) {}
 
   private async runCluster(registryId: string, command: { type: RegistryClusterCommand['type']; data: RegistryClusterCommand['data'] }, actor: Principal) {
     await this.commands.run(SelectelTokenStreams.registryClusters + registryId, registryClusterDecider, command, { actor, readModels: [registryClustersProjection] });
   }
 
+  /** Whoever may read the registry (any level on it, as `GET /registries/{id}`) may list its clusters; others get 403. */
   @MessagePattern(rpc.list.subject)
   async list(@Payload(new SchemaPipe(rpc.list.request)) { actor, registryId }: In<'list'>) {
-    await this.registries.requireOwned(actor.accountId, registryId);
+    const registry = await this.registries.requireOwned(actor.accountId, registryId);
+    const { levels } = await this.services.call(PermissionRpc.resolve, { principal: actor, targets: [{ kind: 'namespace', namespace: registry.id }] });
+    if (levels[0] === null) throw new DomainError('IDENTITY.FORBIDDEN', { registryId }, 'You do not have permission on this registry');
     const docs = await this.projections
       .collection(registryClustersProjection)
       .find({ where: [{ field: 'registryId', op: 'eq', value: registryId }], sort: [{ field: 'name', direction: 'asc' }] });

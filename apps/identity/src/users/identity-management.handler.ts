@@ -11,6 +11,7 @@ import { accessKeyDecider } from '../access-keys/access-key.decider';
 import { hashLoginPassword, loginPasswordOf, newAccessKeyId, newSecretKey } from '../access-keys/access-key';
 import { accessKeysProjection, type AccessKeyDocument } from '../access-keys/access-keys.projection';
 import { accountDecider } from '../accounts/account.decider';
+import { KnownRegistries } from '../selectel-tokens/known-registries';
 import { accountsProjection, type AccountDocument } from '../accounts/accounts.projection';
 import { mayAdministerAccounts, mayAdministerUsersOf, mayManageKeysOf, MIN_PASSWORD_LENGTH } from './identity-policy';
 import { LoginAttempts } from './login-attempts';
@@ -46,6 +47,7 @@ export class IdentityManagementHandler {
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
     private readonly attempts: LoginAttempts,
+    private readonly registries: KnownRegistries,
   ) {}
 
   private async run<S, C extends Command, E extends Event>(
@@ -102,6 +104,15 @@ export class IdentityManagementHandler {
   async deleteAccount(@Payload(new SchemaPipe(rpc.deleteAccount.request)) { actor, accountId }: In<'deleteAccount'>) {
     if (!mayAdministerAccounts(actor)) throw forbidden();
     const account = await this.accountById(accountId);
+    // Refused while it holds organizations: nobody could manage or delete them afterwards, and their names stay taken.
+    const organizations = await this.registries.namesOwnedBy(accountId);
+    if (organizations.length > 0) {
+      throw new DomainError(
+        'IDENTITY.ACCOUNT_HOLDS_ORGANIZATIONS',
+        { accountId, organizations: organizations.join(', ') },
+        `The account still holds organizations (registries): ${organizations.join(', ')}; delete them first`,
+      );
+    }
     // Its users go first, so nobody can sign in to an account that no longer exists.
     const users = await this.projections.collection(usersProjection).find({ where: [{ field: 'accountId', op: 'eq', value: accountId }] });
     for (const user of users) await this.run(user.stream, userDecider, 'DeleteUser', { userId: user.userId }, actor, usersProjection);
