@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import { http } from './http';
-import { WharfProcesses } from './wharf-processes';
+import { adminToken, http, passwordLogin } from './http';
+import { ADMIN_PASSWORD, WharfProcesses } from './wharf-processes';
 
 const LIMIT = 100 * 1024;
 
@@ -121,6 +121,24 @@ describe('management API body limit', () => {
     expect(answer.head).toMatch(/\r\nConnection: close\r\n/i);
     expect(JSON.parse(dechunk(answer.body))).toEqual({ error: { code: 413, title: 'Payload Too Large', message: expect.any(String) } });
   }, 30000);
+
+  it('still reads bodies within the limit, streamed or not, and answers unparsable JSON with 400', async () => {
+    const login = new TextEncoder().encode(JSON.stringify(passwordLogin('admin', ADMIN_PASSWORD, 'admin')));
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(login.slice(0, 10));
+        controller.enqueue(login.slice(10));
+        controller.close();
+      },
+    });
+    const chunked = await fetch(`${wharf.apiUrl}/v3/auth/tokens`, { method: 'POST', body: streamed, headers: { 'Content-Type': 'application/json' }, duplex: 'half' } as RequestInit);
+    expect([chunked.status, chunked.headers.get('x-subject-token')]).toEqual([201, expect.any(String)]);
+    const session = await adminToken(wharf.apiUrl);
+    const swr = await http(`${wharf.apiUrl}/v2/manage/namespaces`, { method: 'POST', body: '{"namespace":', headers: { 'Content-Type': 'application/json', 'X-Auth-Token': session } });
+    expect([swr.status, (swr.body as [{ errorCode: string }])[0].errorCode]).toEqual([400, 'SVCSTG.SWR.4000014']);
+    const keystone = await http(`${wharf.apiUrl}/v3/auth/tokens`, { method: 'POST', body: '{bad', headers: { 'Content-Type': 'application/json' } });
+    expect([keystone.status, keystone.body]).toMatchObject([400, { error: { code: 400 } }]);
+  });
 
   it('refuses a declared length over the limit before reading the body', async () => {
     const head = ['POST /api/v1/registries HTTP/1.1', `Host: ${new URL(wharf.apiUrl).host}`, 'Content-Type: application/json', `Content-Length: ${1024 ** 3}`, '', ''].join('\r\n');
