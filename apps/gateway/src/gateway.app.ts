@@ -4,10 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { logLevels, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { GatewayModule } from './gateway.module';
+import { jsonBodies, MAX_BODY_BYTES } from './json-bodies';
 
 /** Creates and starts the gateway's HTTP server on WHARF_HOST:WHARF_API_PORT. */
 export const startGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services, config), { logger: logLevels(config) });
+  // Express's body parser reads an over-limit body to its end before refusing it; jsonBodies stops at the limit.
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services, config), { logger: logLevels(config), bodyParser: false });
+  app.use(jsonBodies(MAX_BODY_BYTES));
   app.set('trust proxy', false);
   app.disable('x-powered-by');
   // Idle keep-alive connections stay open longer than clients and proxies keep them (Node's default is 5 s),

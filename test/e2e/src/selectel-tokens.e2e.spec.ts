@@ -74,7 +74,7 @@ describe('Selectel tokens and cluster integrations (HTTP)', () => {
     return { status: 200, access: Object.fromEntries(claims.access.map((entry) => [entry.name, entry.actions])) };
   };
   const selectelError = (body: unknown) => body as { error: string; message: string };
-  const notFoundError = (body: unknown) => body as { error: { id: string; message: string } };
+  const notFoundError = (body: unknown) => body as { error: string };
 
   beforeAll(async () => {
     wharf = await WharfProcesses.start('embedded');
@@ -188,12 +188,12 @@ describe('Selectel tokens and cluster integrations (HTTP)', () => {
         const refused = await call(member, method, path, json);
         expect([method, path, refused.status, typeof selectelError(refused.body).error]).toEqual([method, path, 403, 'string']);
         const hidden = await call(stranger, method, path, json);
-        expect([method, path, hidden.status, hidden.body]).toEqual([method, path, 404, { error: { id: token.id, message: 'Token not found.' } }]);
+        expect([method, path, hidden.status, hidden.body]).toEqual([method, path, 404, { error: 'Token not found.' }]);
       }
-      expect((await call(stranger, 'GET', `/api/v2/tokens/${token.id}`)).body).toEqual({ error: { id: token.id, message: 'Token not found.' } });
+      expect((await call(stranger, 'GET', `/api/v2/tokens/${token.id}`)).body).toEqual({ error: 'Token not found.' });
       expect(((await call(stranger, 'GET', '/api/v2/tokens')).body as TokenList).tokens.map((t) => t.id)).not.toContain(token.id);
       const unknown = randomUUID();
-      expect(await call(admin, 'GET', `/api/v2/tokens/${unknown}`)).toMatchObject({ status: 404, body: { error: { id: unknown, message: 'Token not found.' } } });
+      expect(await call(admin, 'GET', `/api/v2/tokens/${unknown}`)).toMatchObject({ status: 404, body: { error: 'Token not found.' } });
       expect((await call(admin, 'GET', `/api/v2/tokens/${token.id}`)).body).toMatchObject({ name: 'guarded', status: 'active' });
     });
 
@@ -267,7 +267,7 @@ describe('Selectel tokens and cluster integrations (HTTP)', () => {
 
       const deleted = await call(admin, 'DELETE', `/api/v2/tokens/${token.id}`);
       expect([deleted.status, deleted.text]).toEqual([204, '']);
-      expect(await call(admin, 'GET', `/api/v2/tokens/${token.id}`)).toMatchObject({ status: 404, body: { error: { id: token.id, message: 'Token not found.' } } });
+      expect(await call(admin, 'GET', `/api/v2/tokens/${token.id}`)).toMatchObject({ status: 404, body: { error: 'Token not found.' } });
       expect((await call(admin, 'DELETE', `/api/v2/tokens/${token.id}`)).status).toBe(404);
       expect((await grants(revived.token!)).status).toBe(401);
     });
@@ -438,7 +438,7 @@ describe('Selectel tokens and cluster integrations (HTTP)', () => {
         ['DELETE', `/api/v1/token/${token.token}`],
       ] as const) {
         const gone = await call(admin, method, path);
-        expect([method, gone.status, notFoundError(gone.body).error.message]).toEqual([method, 404, 'Token not found.']);
+        expect([method, gone.status, notFoundError(gone.body).error]).toEqual([method, 404, 'Token not found.']);
       }
     });
 
@@ -447,7 +447,7 @@ describe('Selectel tokens and cluster integrations (HTTP)', () => {
       expect([malformed.status, selectelError(malformed.body).error]).toEqual([400, 'Invalid or malformed token.']);
       expect((await call(admin, 'DELETE', '/api/v1/token/not-a-token')).status).toBe(400);
       const unknown = 'A'.repeat(43);
-      expect(await call(admin, 'GET', `/api/v1/token/${unknown}`)).toMatchObject({ status: 404, body: { error: { id: unknown, message: 'Token not found.' } } });
+      expect(await call(admin, 'GET', `/api/v1/token/${unknown}`)).toMatchObject({ status: 404, body: { error: 'Token not found.' } });
       const v2 = await createToken(admin, { name: 'v2-only', expiration: noExpiry, scope: rwAll });
       expect((await call(admin, 'GET', `/api/v1/token/${v2.token}`)).status).toBe(404);
       const v1 = await create();
@@ -530,7 +530,7 @@ describe('Selectel tokens and cluster integrations (HTTP)', () => {
           ['DELETE', `/${randomUUID()}`, undefined],
         ] as const) {
           const answer = await call(session, method, `${path(registryId)}${suffix}`, json);
-          expect([method, registryId, answer.status, answer.body]).toEqual([method, registryId, 404, { error: { id: registryId, message: 'Registry not found.' } }]);
+          expect([method, registryId, answer.status, answer.body]).toEqual([method, registryId, 404, { error: 'Registry not found.' }]);
         }
       }
     });
@@ -539,13 +539,13 @@ describe('Selectel tokens and cluster integrations (HTTP)', () => {
       const cluster = (await call(admin, 'POST', path(alpha), { name: 'short-term', pool: 'ru-3' })).body as AddedCluster;
       expect((await grants(cluster.pullSecret.password)).status).toBe(200);
       expect((await call(member, 'DELETE', `${path(alpha)}/${cluster.id}`)).status).toBe(403);
-      expect((await call(admin, 'DELETE', `${path(beta)}/${cluster.id}`)).body).toEqual({ error: { id: cluster.id, message: 'Cluster integration not found.' } });
+      expect((await call(admin, 'DELETE', `${path(beta)}/${cluster.id}`)).body).toEqual({ error: 'Cluster integration not found.' });
       const removed = await call(admin, 'DELETE', `${path(alpha)}/${cluster.id}`);
       expect([removed.status, removed.text]).toEqual([204, '']);
       expect((await grants(cluster.pullSecret.password)).status).toBe(401);
       expect(((await call(admin, 'GET', path(alpha))).body as { clusters: Array<{ id: string }> }).clusters.map((c) => c.id)).not.toContain(cluster.id);
       const again = await call(admin, 'DELETE', `${path(alpha)}/${cluster.id}`);
-      expect([again.status, again.body]).toEqual([404, { error: { id: cluster.id, message: 'Cluster integration not found.' } }]);
+      expect([again.status, again.body]).toEqual([404, { error: 'Cluster integration not found.' }]);
       // The name is free again.
       expect((await call(admin, 'POST', path(alpha), { name: 'short-term', pool: 'ru-3' })).status).toBe(201);
     });

@@ -110,8 +110,6 @@ describe('SWR shared and v3 lists', () => {
     expect(theirs.map((r) => [r.name, r.domain_name, r.status])).toEqual([['r1', adminAccount, true]]);
     expect(((await call(partner, '/v2/manage/shared-repositories?center=thirdparty&domain_name=nobody')).body as unknown[])).toEqual([]);
     expect(((await call(partner, '/v2/manage/shared-repositories?center=self')).body as unknown[])).toEqual([]);
-    const missing = await call(admin, '/v2/manage/shared-repositories');
-    expect([missing.status, codeOf(missing.body)]).toEqual([400, 'SVCSTG.SWR.4001036']);
     const wrong = await call(admin, '/v2/manage/shared-repositories?center=everyone');
     expect([wrong.status, codeOf(wrong.body)]).toEqual([400, 'SVCSTG.SWR.4000014']);
     const unknownKey = await call(admin, '/v2/manage/shared-repositories?filter=center::self|colour::red');
@@ -123,5 +121,34 @@ describe('SWR shared and v3 lists', () => {
     expect([v3Next.repos.map((r) => [r.name, r.status]), v3Next.nextMarker]).toEqual([[['r2', false]], undefined]);
     const v3Missing = await call(partner, '/v3/manage/shared-repositories');
     expect([v3Missing.status, codeOf(v3Missing.body)]).toEqual([400, 'SVCSTG.SWR.4001036']);
+  });
+
+  it('lists both sides without center, each row naming its owner account in domain_name', async () => {
+    await createNamespace(wharf.apiUrl, partner, 'partner-lists');
+    expect((await call(partner, '/v2/manage/namespaces/partner-lists/repos', { method: 'POST', json: { repository: 'p1', is_public: false } })).status).toBe(201);
+    const sharedBack = await call(partner, '/v2/manage/namespaces/partner-lists/repositories/p1/access-domains', {
+      method: 'POST',
+      json: { access_domain: adminAccount, permit: 'read', deadline: 'forever' },
+    });
+    expect(sharedBack.status).toBe(201);
+    const rows = (body: unknown) => (body as Array<Record<string, unknown>>).map((r) => [r.name, r.namespace, r.domain_name, r.status]);
+    const both = await call(admin, '/v2/manage/shared-repositories?order_column=name&order_type=asc');
+    expect([both.status, rows(both.body)]).toEqual([
+      200,
+      [
+        ['p1', 'partner-lists', 'partner-co', true],
+        ['r1', 'lists', adminAccount, true],
+        ['r2', 'lists', adminAccount, false],
+      ],
+    ]);
+    const filtered = await call(admin, '/v2/manage/shared-repositories?filter=name::1|status::true');
+    expect([filtered.status, rows(filtered.body).sort()]).toEqual([
+      200,
+      [
+        ['p1', 'partner-lists', 'partner-co', true],
+        ['r1', 'lists', adminAccount, true],
+      ],
+    ]);
+    expect(rows((await call(admin, '/v2/manage/shared-repositories?center=self')).body).map(([name]) => name).sort()).toEqual(['r1', 'r2']);
   });
 });

@@ -162,10 +162,13 @@ export class RepositoryManagementHandler {
    */
   @MessagePattern(rpc.searchShared.subject)
   async searchShared(@Payload(new SchemaPipe(rpc.searchShared.request)) query: In<'searchShared'>) {
-    const byRepository = new Map<string, { ownerAccountName: string; valid: boolean }>();
-    for (const share of await this.levels.shares(query.actor, query.side)) {
-      const seen = byRepository.get(share.repository);
-      byRepository.set(share.repository, { ownerAccountName: share.ownerAccountName, valid: (seen?.valid ?? false) || share.valid });
+    const byRepository = new Map<string, { ownerAccountName: string; valid: boolean; outgoing: boolean }>();
+    const directions = query.side === 'both' ? (['outgoing', 'incoming'] as const) : [query.side];
+    for (const direction of directions) {
+      for (const share of await this.levels.shares(query.actor, direction)) {
+        const seen = byRepository.get(share.repository);
+        byRepository.set(share.repository, { ownerAccountName: share.ownerAccountName, valid: (seen?.valid ?? false) || share.valid, outgoing: direction === 'outgoing' });
+      }
     }
     const docs: RepositoryDocument[] = [];
     const names = [...byRepository.keys()];
@@ -173,12 +176,11 @@ export class RepositoryManagementHandler {
       docs.push(...(await this.repositories.find({ where: [{ field: 'id', op: 'in', values: names.slice(i, i + 500) }] })));
     }
     // The account's own repositories show to those who may read them; shares to the account show to all its users.
-    const levels =
-      query.side === 'outgoing'
-        ? await this.levels.all(query.actor, docs.map((doc) => ({ kind: 'repository', namespace: doc.namespace, repository: doc.name })))
-        : docs.map(() => 1);
+    const own = docs.filter((doc) => byRepository.get(doc.name)!.outgoing);
+    const ownLevels = await this.levels.all(query.actor, own.map((doc) => ({ kind: 'repository', namespace: doc.namespace, repository: doc.name })));
+    const unreadable = new Set(own.filter((_doc, i) => ownLevels[i] === null).map((doc) => doc.name));
     const rows = docs
-      .filter((doc, i) => levels[i] !== null)
+      .filter((doc) => !unreadable.has(doc.name))
       .map((doc) => ({ ...toSummary(doc), ownerAccountName: byRepository.get(doc.name)!.ownerAccountName, shareValid: byRepository.get(doc.name)!.valid }))
       .filter(
         (row) =>

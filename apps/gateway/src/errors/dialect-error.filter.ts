@@ -1,6 +1,8 @@
 import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { DomainError } from '@wharf/contracts';
 import type { Request, Response } from 'express';
+import { closeAfterAnswer } from '../close-after-answer';
+import { BodyTooLargeError } from '../json-bodies';
 import { keystoneDialect } from '../keystone/keystone-errors';
 import { selectelDialect, selectelError, SelectelInputError } from '../selectel/selectel-errors';
 import { swrDialect, swrError, SwrInputError } from '../swr/swr-errors';
@@ -36,6 +38,13 @@ export class DialectErrorFilter implements ExceptionFilter {
       return dialect.domain(new DomainError('PLATFORM.INTERNAL'));
     })();
     if (response.headersSent) return;
-    response.status(rendering.status).set(rendering.headers ?? {}).json(rendering.body);
+    // The rest of an over-limit body is never read, so the connection ends with this answer.
+    const tooLarge = error instanceof BodyTooLargeError;
+    if (tooLarge) closeAfterAnswer(request.socket);
+    const connection = tooLarge ? { Connection: 'close' } : {};
+    response
+      .status(rendering.status)
+      .set({ ...rendering.headers, ...connection })
+      .json(rendering.body);
   }
 }

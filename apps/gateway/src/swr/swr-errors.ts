@@ -79,13 +79,15 @@ const detailOf = (error: DomainError): string =>
     .map(([key, value]) => `${key}=${String(value)}`)
     .join(', ');
 
+/** What Huawei's API gateway answers itself, before a request reaches SWR: its own `{error_code, error_msg}` body. */
+const apiGatewayError = (status: number, errorCode: string, errorMessage: string): ErrorRendering => ({
+  status,
+  body: { error_code: errorCode, error_msg: errorMessage },
+});
+
 export const swrDialect: ErrorDialect = {
   domain: (error) => swrError(swrCodeOf(error), error.message, detailOf(error)),
-  // Unknown paths never reach SWR itself: Huawei's API gateway answers them in its own shape.
-  routeNotFound: () => ({
-    status: 404,
-    body: { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment' },
-  }),
+  routeNotFound: () => apiGatewayError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment'),
   malformedRequest: (status, reason) =>
-    status === 413 ? swrError('SVCSTG.SWR.4131001', 'The request body is too large.', reason) : swrError('SVCSTG.SWR.4000014', 'Invalid API parameters.', reason),
+    status === 413 ? apiGatewayError(413, 'APIGW.0201', 'Request entity too large') : swrError('SVCSTG.SWR.4000014', 'Invalid API parameters.', reason),
 };

@@ -125,8 +125,9 @@ export class SwrRepositoriesController {
 
   /**
    * Shared repositories: `center::self` lists what the caller's account shares out, `thirdparty` what others
-   * share with it. Both sources' parameters are accepted: SDK-GO's `namespace` and OTC's `domain_name` (the
-   * owning account) and `status` (true while a share is valid).
+   * share with it, and without `center` (optional in the API reference) both, each row's `domain_name` naming
+   * the owning account. Both sources' parameters are accepted: SDK-GO's `namespace` and OTC's `domain_name`
+   * (the owning account) and `status` (true while a share is valid).
    */
   @Get('shared-repositories')
   async listShared(@CurrentPrincipal() actor: Principal, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
@@ -135,7 +136,8 @@ export class SwrRepositoriesController {
       ['center', 'namespace', 'name', 'domain_name', 'status', 'limit', 'offset', 'order_column', 'order_type'],
       ['updated_at', 'updated_time', 'name', 'tag_count', 'namespace', 'domain_name'],
     );
-    const side = sharedSide('center', parsed.values.get('center'));
+    const center = parsed.values.get('center');
+    const side = center === undefined ? 'both' : sharedSide('center', center);
     const text = (key: string) => {
       const value = parsed.values.get(key);
       return value === undefined ? undefined : { value, fuzzy: parsed.fromFilter };

@@ -229,11 +229,11 @@ export const RepositoryManagementRpc = {
     }),
     z.object({ repositories: z.array(RepositorySummary), total: z.number().int(), nextMarker: z.number().int().optional() }),
   ),
-  /** Repositories shared by the actor's account (`outgoing`) or with it (`incoming`), one row per repository. */
+  /** Repositories shared by the actor's account (`outgoing`), with it (`incoming`) or `both`, one row per repository. */
   searchShared: rpc(
     'catalog.repository.search-shared',
     withActor({
-      side: z.enum(['outgoing', 'incoming']),
+      side: z.enum(['outgoing', 'incoming', 'both']),
       namespace: TextMatch.optional(),
       name: TextMatch.optional(),
       /** The owning account's name (SWR's `domain_name`). */
