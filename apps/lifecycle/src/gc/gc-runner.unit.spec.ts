@@ -59,11 +59,11 @@ describe('garbage-collection runner across a restart', () => {
     return { projections, runner };
   };
 
-  /** Two repositories of registry `team`, each with three untagged images whose layers nothing else holds. */
-  const seed = async () => {
+  /** Two repositories of registry `team`, each with `images` untagged images whose layers nothing else holds. */
+  const seed = async (images: number) => {
     for (const repository of ['team/a', 'team/b']) {
       const facts: RepositoryFact[] = [];
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < images; i++) {
         const layer = `layer ${i} of ${repository}`;
         const manifest = `manifest ${i} of ${repository}`;
         sizes.set(digestOf(layer), layer.length).set(digestOf(manifest), manifest.length);
@@ -89,11 +89,29 @@ describe('garbage-collection runner across a restart', () => {
     documents = getSqliteDocumentStore({ path: join(dir, 'read-models.db'), namespace: 'lifecycle' });
     driver = getFilesystemBlobDriver({ root: join(dir, 'blobs') });
     sizes.clear();
-    await seed();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  const start = (runner: GcRunner) =>
+    runner.request({ registryId: randomUUID(), namespace: 'team', accountId: 'acc', actor, auth: 7, deleteUntagged: true, whenRunning: 'refuse' });
+
+  /** Starts the lifecycle process that comes after a restart and waits for it to finish the interrupted run. */
+  const resume = async (runId: string): Promise<RunDocument | null> => {
+    const after = await lifecycle(catalogOver(events, sizes));
+    after.runner.onApplicationBootstrap();
+    let resumed: RunDocument | null = null;
+    while (resumed?.status !== 'finished') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      resumed = await after.projections.collection(runsView).get(runId);
+      expect(resumed?.status).not.toBe('failed');
+    }
+    await after.runner.beforeApplicationShutdown();
+    await after.projections.beforeApplicationShutdown();
+    return resumed;
+  };
+
   it('reports, once resumed, what the run took before its process stopped as well as after', async () => {
+    await seed(3);
     const everything = [...sizes.values()].reduce((sum, size) => sum + size, 0);
     // The first process stops while catalog takes the second repository's garbage, the first one's taken already.
     let first: string | undefined;
@@ -106,38 +124,48 @@ describe('garbage-collection runner across a restart', () => {
         throw new DomainError('PLATFORM.UNAVAILABLE', {});
       }),
     );
-    const { run } = await before.runner.request({
-      registryId: randomUUID(),
-      namespace: 'team',
-      accountId: 'acc',
-      actor,
-      auth: 7,
-      deleteUntagged: true,
-      whenRunning: 'refuse',
-    });
+    const { run } = await start(before.runner);
     while (!stopped) await new Promise((resolve) => setImmediate(resolve));
     await stopped;
     await before.projections.beforeApplicationShutdown();
     expect(await before.projections.collection(runsView).get(run.runId)).toMatchObject({ status: 'running', predictedBytes: everything });
 
-    const after = await lifecycle(catalogOver(events, sizes));
-    after.runner.onApplicationBootstrap();
-    let resumed: RunDocument | null = null;
-    while (resumed?.status !== 'finished') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      resumed = await after.projections.collection(runsView).get(run.runId);
-      expect(resumed?.status).not.toBe('failed');
-    }
-    await after.runner.beforeApplicationShutdown();
-    await after.projections.beforeApplicationShutdown();
-
-    expect(resumed).toMatchObject({
+    expect(await resume(run.runId)).toMatchObject({
       resumed: 1,
       predictedBytes: everything,
       freedBytes: everything,
       manifestsDeleted: 6,
       blobsUnlinked: 6,
       storageObjectsDeleted: 12,
+      storageBytesDeleted: everything,
+    });
+  });
+
+  it('counts, once resumed, the storage a sweep deleted before its process stopped', async () => {
+    // 101 images a repository: more orphans than one sweep batch (200) takes.
+    await seed(101);
+    const everything = [...sizes.values()].reduce((sum, size) => sum + size, 0);
+    let stopped: Promise<void> | undefined;
+    const before = await lifecycle(catalogOver(events, sizes));
+    const { run } = await start(before.runner);
+    // The process stops as the first sweep batch deletes what it set aside.
+    const deleteFromStorage = driver.delete.bind(driver);
+    driver.delete = async (path: string) => {
+      await deleteFromStorage(path);
+      if (path.startsWith(ContentLayout.trashOfRun(run.runId))) stopped ??= before.runner.beforeApplicationShutdown();
+    };
+    while (!stopped) await new Promise((resolve) => setImmediate(resolve));
+    await stopped;
+    await before.projections.beforeApplicationShutdown();
+    driver.delete = deleteFromStorage;
+    expect(await before.projections.collection(runsView).get(run.runId)).toMatchObject({ status: 'running' });
+
+    expect(await resume(run.runId)).toMatchObject({
+      resumed: 1,
+      freedBytes: everything,
+      manifestsDeleted: 202,
+      blobsUnlinked: 202,
+      storageObjectsDeleted: 404,
       storageBytesDeleted: everything,
     });
   });
