@@ -8,8 +8,14 @@ type Quotas = { quotas: Array<{ quota_key: string; quota_limit: number; used: nu
 const RACERS = 20;
 const ROOM = 5;
 
+const SETUPS: { setup: string; mode: Mode; catalogs: number }[] = [
+  { setup: 'embedded', mode: 'embedded', catalogs: 1 },
+  { setup: 'distributed', mode: 'distributed', catalogs: 1 },
+  { setup: 'distributed, two catalog processes', mode: 'distributed', catalogs: 2 },
+];
+
 /** Concurrent creations never take an account past its limits: with room for 5, exactly 5 of 20 racing creations succeed. */
-describe.each<Mode>(['embedded', 'distributed'])('quotas under racing creations (%s)', (mode) => {
+describe.each(SETUPS)('quotas under racing creations ($setup)', ({ mode, catalogs }) => {
   let wharf: WharfProcesses;
   let oci: OciHttp;
   let root: string;
@@ -35,6 +41,7 @@ describe.each<Mode>(['embedded', 'distributed'])('quotas under racing creations 
 
   beforeAll(async () => {
     wharf = await WharfProcesses.start(mode);
+    if (catalogs === 2) await wharf.startReplica('catalog');
     oci = new OciHttp(wharf.registryUrl);
     root = await adminToken(wharf.apiUrl);
     accountId = ((await call(root, 'POST', '/v3/domains', { domain: { name: 'race-team' } })).body as { domain: { id: string } }).domain.id;
