@@ -16,10 +16,12 @@ import {
 } from './quota-reservation.decider';
 import { Quotas } from './quotas';
 
-/** Re-decisions after a concurrent reservation before the caller gets a retryable conflict. */
-const RETRIES = 50;
+/** Re-decisions after a concurrent reservation before the caller gets a retryable conflict (each round, one wins). */
+const RETRIES = 100;
 /** Events read at a time, newest first, until they are older than any reservation that still counts. */
 const PAGE = 100;
+
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name, i) => name === b[i]);
 
 const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt) * Math.random()));
 
@@ -62,11 +64,12 @@ export class QuotaReservations {
       const now = this.commands.now();
       const { state, head } = await this.recent(stream, now);
       if (head) await this.quotas.catchUp(key, head.position);
-      const [limits, used, present] = await Promise.all([
-        this.quotas.limitsOf(accountId),
-        this.quotas.used(accountId, key),
-        this.quotas.present(key, [...pendingNames(state, key, now), name]),
-      ]);
+      const names = [...pendingNames(state, key, now), name];
+      const [limits, present] = await Promise.all([this.quotas.limitsOf(accountId), this.quotas.present(key, names)]);
+      const used = await this.quotas.used(accountId, key);
+      // A creation under way that the read models showed between the two looks would be counted twice or not at
+      // all: look again.
+      if (!sameNames(present, await this.quotas.present(key, names))) continue;
       const command = { type: 'ReserveQuota' as const, data: { reservationId, accountId, key, name, limit: limits[key], used, present }, metadata: { now } };
       const reserved = decide(command, state).map((event) => ({ ...event, metadata: { now } }));
       try {
