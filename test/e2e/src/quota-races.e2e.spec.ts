@@ -60,6 +60,17 @@ describe.each(SETUPS)('quotas under racing creations ($setup)', ({ mode, catalog
     expect(await usage('namespace')).toMatchObject({ used: limit, quota_limit: limit });
   });
 
+  it("creates exactly as many Selectel registries as the project's 100 leave room for", async () => {
+    expect((await call(root, 'PUT', quotaPath(), { quotas: [{ quota_key: 'namespace', quota_limit: 1000 }] })).status).toBe(200);
+    for (let i = (await usage('namespace')).used; i < 100 - ROOM; i++) {
+      expect((await call(owner, 'POST', '/api/v1/registries', { name: `crowd-${i}` })).status).toBe(201);
+    }
+    const results = await race((i) => call(owner, 'POST', '/api/v1/registries', { name: `race-registry-${i}` }));
+    expect(statuses(results)).toEqual(onlyRoomFor(201, 400));
+    expect(results.filter((r) => r.status === 400).map((r) => (r.body as { error: string }).error)).toEqual(Array(RACERS - ROOM).fill('A project may have at most 100 registries'));
+    expect((await usage('namespace')).used).toBe(100);
+  });
+
   it('creates exactly as many repositories as there is room for, through the SWR API', async () => {
     const [namespace] = ((await call(owner, 'GET', '/v2/manage/namespaces')).body as { namespaces: { name: string }[] }).namespaces.map((ns) => ns.name);
     const limit = await leaveRoom('repository');

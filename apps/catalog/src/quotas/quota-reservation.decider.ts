@@ -16,13 +16,20 @@ export type QuotaReserved = Event<'QuotaReserved', { reservationId: string; acco
 export type QuotaReservationSettled = Event<'QuotaReservationSettled', { reservationId: string; accountId: string; settledAt: string }>;
 export type QuotaReservationEvent = QuotaReserved | QuotaReservationSettled;
 
+/** A fixed limit of one dialect counted like the key's quota (Selectel's 100 registries a project), with its own error. */
+export interface ReservationCap {
+  limit: number;
+  code: ErrorCode;
+}
+
 /**
  * `used` is what the read models count for the key; `present` lists which names of the reservations still under
- * way the read models already show (they are counted once). `limit` is the account's limit for the key.
+ * way the read models already show (they are counted once). `limit` is the account's limit for the key; `cap`, if
+ * any, is checked first.
  */
 export type ReserveQuota = Command<
   'ReserveQuota',
-  { reservationId: string; accountId: string; key: QuotaKey; name: string; limit: number; used: number; present: string[] }
+  { reservationId: string; accountId: string; key: QuotaKey; name: string; limit: number; used: number; present: string[]; cap?: ReservationCap }
 >;
 export type QuotaReservationCommand = ReserveQuota;
 
@@ -69,12 +76,13 @@ export const decide = (command: QuotaReservationCommand, state: QuotaReservation
   const now = command.metadata.now;
   switch (command.type) {
     case 'ReserveQuota': {
-      const { reservationId, accountId, key, name, limit, used, present } = command.data;
+      const { reservationId, accountId, key, name, limit, used, present, cap } = command.data;
       if (state.has(reservationId)) return [];
       const shown = new Set(present);
       const underWay = [...pendingNames(state, key, now)].filter((pending) => !shown.has(pending));
       // Several creations of one name (concurrent pushes into a new repository) make one thing: it counts once.
       const counted = used + new Set([...underWay, ...(shown.has(name) ? [] : [name])]).size;
+      if (cap && counted > cap.limit) throw new DomainError(cap.code, { limit: cap.limit });
       if (counted > limit) throw new DomainError(EXCEEDED[key], { accountId, limit });
       return [{ type: 'QuotaReserved', data: { reservationId, accountId, key, name, reservedAt: now } }];
     }

@@ -6,9 +6,18 @@ const now = '2026-11-23T10:00:00.000Z';
 const earlier = (ms: number) => new Date(Date.parse(now) - ms).toISOString();
 
 const spec = DeciderSpecification.for(quotaReservationDecider);
-const reserve = (name: string, counted: { used: number; present?: string[]; limit?: number; key?: QuotaKey }): ReserveQuota => ({
+const reserve = (name: string, counted: { used: number; present?: string[]; limit?: number; key?: QuotaKey; cap?: ReserveQuota['data']['cap'] }): ReserveQuota => ({
   type: 'ReserveQuota',
-  data: { reservationId: `r-${name}`, accountId: 'acc-1', key: counted.key ?? 'namespace', name, limit: counted.limit ?? 5, used: counted.used, present: counted.present ?? [] },
+  data: {
+    reservationId: `r-${name}`,
+    accountId: 'acc-1',
+    key: counted.key ?? 'namespace',
+    name,
+    limit: counted.limit ?? 5,
+    used: counted.used,
+    present: counted.present ?? [],
+    ...(counted.cap ? { cap: counted.cap } : {}),
+  },
   metadata: { now },
 });
 const reserved = (name: string, { key = 'namespace' as QuotaKey, at = now, id = `r-${name}` } = {}): QuotaReservationEvent => ({
@@ -54,5 +63,12 @@ describe('quota reservation decider', () => {
   it('names the key that is full', () => {
     spec.given([]).when(reserve('acme/app', { used: 5, key: 'repository' })).thenThrows({ code: 'CATALOG.REPOSITORY_QUOTA_EXCEEDED' });
     spec.given([]).when(reserve('acme/app:v1', { used: 0, limit: 0, key: 'tag' })).thenThrows({ code: 'CATALOG.TAG_QUOTA_EXCEEDED' });
+  });
+
+  it('holds a dialect’s fixed cap the same way, with its own error, before the quota', () => {
+    const cap = { limit: 3, code: 'CATALOG.REGISTRY_LIMIT_EXCEEDED' as const };
+    spec.given([reserved('c')]).when(reserve('d', { used: 1, cap })).then([reserved('d')]);
+    spec.given([reserved('c'), reserved('d')]).when(reserve('e', { used: 1, cap })).thenThrows({ code: 'CATALOG.REGISTRY_LIMIT_EXCEEDED', details: { limit: 3 } });
+    spec.given([]).when(reserve('f', { used: 5, cap: { ...cap, limit: 100 } })).thenThrows({ code: 'CATALOG.NAMESPACE_QUOTA_EXCEEDED' });
   });
 });

@@ -13,6 +13,7 @@ import {
   settlement,
   type QuotaReservationEvent,
   type QuotaReservationState,
+  type ReservationCap,
 } from './quota-reservation.decider';
 import { Quotas } from './quotas';
 
@@ -41,11 +42,11 @@ export class QuotaReservations {
   ) {}
 
   /**
-   * Runs `create` holding one place of the account's `key` quota for `name` (throws the key's "exceeded" error
-   * when there is none), and gives the place back to the read models' count once `create` has ended.
+   * Runs `create` holding one place of the account's `key` quota for `name` (throws the key's "exceeded" error, or
+   * the cap's, when there is none), and gives the place back to the read models' count once `create` has ended.
    */
-  async holding<T>(accountId: string, key: QuotaKey, name: string, create: () => Promise<T>): Promise<T> {
-    const reservationId = await this.reserve(accountId, key, name);
+  async holding<T>(accountId: string, key: QuotaKey, name: string, create: () => Promise<T>, cap?: ReservationCap): Promise<T> {
+    const reservationId = await this.reserve(accountId, key, name, cap);
     try {
       return await create();
     } finally {
@@ -57,7 +58,7 @@ export class QuotaReservations {
     }
   }
 
-  private async reserve(accountId: string, key: QuotaKey, name: string): Promise<string> {
+  private async reserve(accountId: string, key: QuotaKey, name: string, cap: ReservationCap | undefined): Promise<string> {
     const stream = QuotaStreams.reservations + accountId;
     const reservationId = randomUUID();
     for (let attempt = 0; attempt <= RETRIES; attempt++) {
@@ -70,7 +71,7 @@ export class QuotaReservations {
       // A creation under way that the read models showed between the two looks would be counted twice or not at
       // all: look again.
       if (!sameNames(present, await this.quotas.present(key, names))) continue;
-      const command = { type: 'ReserveQuota' as const, data: { reservationId, accountId, key, name, limit: limits[key], used, present }, metadata: { now } };
+      const command = { type: 'ReserveQuota' as const, data: { reservationId, accountId, key, name, limit: limits[key], used, present, ...(cap ? { cap } : {}) }, metadata: { now } };
       const reserved = decide(command, state).map((event) => ({ ...event, metadata: { now } }));
       try {
         await this.events.appendToStream(stream, reserved, { expectedRevision: head ? head.revision : NO_STREAM });
