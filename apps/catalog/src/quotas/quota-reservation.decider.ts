@@ -8,11 +8,30 @@ import type { Command, Decider, Event } from '@wharf/event-store';
  * two creations never both take the last place: the loser re-reads and decides again. A reservation counts until
  * it is settled, which its creator does once the creation is visible in the read models (or has failed); from then
  * on the read models count it. A reservation never settled (its process died) stops counting after RESERVATION_TTL_MS.
+ * Each reservation lists every reservation under way once it is made, so the state is read from the newest
+ * reservation and the settlements after it, however long the stream.
  */
 
 export const RESERVATION_TTL_MS = 60_000;
 
-export type QuotaReserved = Event<'QuotaReserved', { reservationId: string; accountId: string; key: QuotaKey; name: string; reservedAt: string }>;
+export interface PendingReservation {
+  key: QuotaKey;
+  name: string;
+  reservedAt: string;
+}
+
+export type QuotaReserved = Event<
+  'QuotaReserved',
+  {
+    reservationId: string;
+    accountId: string;
+    key: QuotaKey;
+    name: string;
+    reservedAt: string;
+    /** Every reservation counting once this one is made (not settled, not expired), this one included. */
+    underWay: (PendingReservation & { reservationId: string })[];
+  }
+>;
 export type QuotaReservationSettled = Event<'QuotaReservationSettled', { reservationId: string; accountId: string; settledAt: string }>;
 export type QuotaReservationEvent = QuotaReserved | QuotaReservationSettled;
 
@@ -33,12 +52,6 @@ export type ReserveQuota = Command<
 >;
 export type QuotaReservationCommand = ReserveQuota;
 
-export interface PendingReservation {
-  key: QuotaKey;
-  name: string;
-  reservedAt: string;
-}
-
 /** Reservations not settled yet, by id. */
 export type QuotaReservationState = Map<string, PendingReservation>;
 
@@ -47,11 +60,9 @@ export const initialState = (): QuotaReservationState => new Map();
 /** Updates the map in place: a state belongs to the one fold that builds it. */
 export const evolve = (state: QuotaReservationState, event: QuotaReservationEvent): QuotaReservationState => {
   switch (event.type) {
-    case 'QuotaReserved': {
-      const { reservationId, key, name, reservedAt } = event.data;
-      state.set(reservationId, { key, name, reservedAt });
-      return state;
-    }
+    case 'QuotaReserved':
+      // Decided on the state just before it (with the revision read), so its list is the whole state.
+      return new Map(event.data.underWay.map(({ reservationId, ...pending }) => [reservationId, pending]));
     case 'QuotaReservationSettled':
       state.delete(event.data.reservationId);
       return state;
@@ -66,11 +77,14 @@ const EXCEEDED: Record<QuotaKey, ErrorCode> = {
   tag: 'CATALOG.TAG_QUOTA_EXCEEDED',
 };
 
-/** Names of the key's reservations still under way (and not expired at `now`) that the read models do not show yet. */
-export const pendingNames = (state: QuotaReservationState, key: QuotaKey, now: string): Set<string> => {
+const unexpired = (state: QuotaReservationState, now: string): (PendingReservation & { reservationId: string })[] => {
   const oldest = Date.parse(now) - RESERVATION_TTL_MS;
-  return new Set([...state.values()].filter((r) => r.key === key && Date.parse(r.reservedAt) > oldest).map((r) => r.name));
+  return [...state].filter(([, pending]) => Date.parse(pending.reservedAt) > oldest).map(([reservationId, pending]) => ({ reservationId, ...pending }));
 };
+
+/** Names of the key's reservations still under way (and not expired at `now`). */
+export const pendingNames = (state: QuotaReservationState, key: QuotaKey, now: string): Set<string> =>
+  new Set(unexpired(state, now).filter((pending) => pending.key === key).map((pending) => pending.name));
 
 export const decide = (command: QuotaReservationCommand, state: QuotaReservationState): QuotaReservationEvent[] => {
   const now = command.metadata.now;
@@ -79,12 +93,13 @@ export const decide = (command: QuotaReservationCommand, state: QuotaReservation
       const { reservationId, accountId, key, name, limit, used, present, cap } = command.data;
       if (state.has(reservationId)) return [];
       const shown = new Set(present);
-      const underWay = [...pendingNames(state, key, now)].filter((pending) => !shown.has(pending));
+      const notShown = [...pendingNames(state, key, now)].filter((pending) => !shown.has(pending));
       // Several creations of one name (concurrent pushes into a new repository) make one thing: it counts once.
-      const counted = used + new Set([...underWay, ...(shown.has(name) ? [] : [name])]).size;
+      const counted = used + new Set([...notShown, ...(shown.has(name) ? [] : [name])]).size;
       if (cap && counted > cap.limit) throw new DomainError(cap.code, { limit: cap.limit });
       if (counted > limit) throw new DomainError(EXCEEDED[key], { accountId, limit });
-      return [{ type: 'QuotaReserved', data: { reservationId, accountId, key, name, reservedAt: now } }];
+      const underWay = [...unexpired(state, now), { reservationId, key, name, reservedAt: now }];
+      return [{ type: 'QuotaReserved', data: { reservationId, accountId, key, name, reservedAt: now, underWay } }];
     }
     default: {
       const unknown: never = command.type;

@@ -9,7 +9,6 @@ import {
   evolve,
   initialState,
   pendingNames,
-  RESERVATION_TTL_MS,
   settlement,
   type QuotaReservationEvent,
   type QuotaReservationState,
@@ -19,8 +18,8 @@ import { Quotas } from './quotas';
 
 /** Re-decisions after a concurrent reservation before the caller gets a retryable conflict (each round, one wins). */
 const RETRIES = 100;
-/** Events read at a time, newest first, until they are older than any reservation that still counts. */
-const PAGE = 100;
+/** Events read at a time, newest first, back to the newest reservation. */
+const PAGE = 20;
 
 const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name, i) => name === b[i]);
 
@@ -63,7 +62,7 @@ export class QuotaReservations {
     const reservationId = randomUUID();
     for (let attempt = 0; attempt <= RETRIES; attempt++) {
       const now = this.commands.now();
-      const { state, head } = await this.recent(stream, now);
+      const { state, head } = await this.recent(stream);
       if (head) await this.quotas.catchUp(key, head.position);
       const names = [...pendingNames(state, key, now), name];
       const [limits, present] = await Promise.all([this.quotas.limitsOf(accountId), this.quotas.present(key, names)]);
@@ -84,17 +83,16 @@ export class QuotaReservations {
     throw new DomainError('PLATFORM.CONCURRENCY_CONFLICT', { stream });
   }
 
-  /** The reservations that may still count at `now` (older events cannot change them), and the stream's last event. */
-  private async recent(stream: string, now: string): Promise<{ state: QuotaReservationState; head: RecordedEvent | undefined }> {
-    const oldest = Date.parse(now) - RESERVATION_TTL_MS;
+  /** The reservations under way: the newest reservation's list and the settlements after it. Also the stream's last event. */
+  private async recent(stream: string): Promise<{ state: QuotaReservationState; head: RecordedEvent | undefined }> {
     const newestFirst: RecordedEvent[] = [];
     for (;;) {
       const from = newestFirst.at(-1);
-      if (from?.revision === 0) break;
+      if (from?.revision === 0 || from?.type === 'QuotaReserved') break;
       const page = await this.events.readStream(stream, { direction: 'backwards', maxCount: PAGE, ...(from ? { fromRevision: from.revision - 1 } : {}) });
-      newestFirst.push(...page);
-      const last = page.at(-1);
-      if (page.length < PAGE || !last || Date.parse(last.metadata.now ?? '') <= oldest) break;
+      const reservation = page.findIndex((event) => event.type === 'QuotaReserved');
+      newestFirst.push(...(reservation === -1 ? page : page.slice(0, reservation + 1)));
+      if (page.length < PAGE) break;
     }
     const state = newestFirst.reduceRight((folded, event) => evolve(folded, event as unknown as QuotaReservationEvent), initialState());
     return { state, head: newestFirst[0] };
