@@ -27,7 +27,7 @@ const backoff = (attempt: number): Promise<void> => new Promise((resolve) => set
 
 /**
  * Takes room against an account's quota for the length of a creation (see quota-reservation.decider.ts): reads
- * the account's recent reservations, waits until the read models have applied everything they settled, counts,
+ * the reservations under way, waits until the read models have applied everything settled so far, counts,
  * decides, and appends with the revision it read; on a concurrent reservation it does all of that again.
  */
 @Injectable()
