@@ -4,6 +4,7 @@ import { AccessLevels } from './access-levels';
 import { NamespacesHandler } from './namespaces/namespaces.handler';
 import { namespacesProjection } from './namespaces/namespaces.projection';
 import { quotaLimitsProjection } from './quotas/quota-limits.projection';
+import { QuotaReservations } from './quotas/quota-reservations';
 import { Quotas } from './quotas/quotas';
 import { QuotasHandler } from './quotas/quotas.handler';
 import { RepositoriesHandler } from './repositories/repositories.handler';
@@ -25,7 +26,7 @@ export class CatalogModule {
       module: CatalogModule,
       imports: [PlatformModule.forService(runtime, [namespacesProjection, ...repositoryProjections, quotaLimitsProjection, registryImagesProjection])],
       controllers: [NamespacesHandler, RepositoriesHandler, RepositoryManagementHandler, QuotasHandler, RegistriesHandler, RegistryRepositoriesHandler],
-      providers: [RepositoryCommands, AccessLevels, Quotas, RegistryDirectory, RegistryDeletion, RegistryImages],
+      providers: [RepositoryCommands, AccessLevels, Quotas, QuotaReservations, RegistryDirectory, RegistryDeletion, RegistryImages],
     };
   }
 }

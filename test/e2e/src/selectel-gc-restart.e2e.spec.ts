@@ -8,6 +8,10 @@ interface GcRun {
   resumed: number;
   predictedBytes?: number;
   freedBytes?: number;
+  manifestsDeleted?: number;
+  blobsUnlinked?: number;
+  storageObjectsDeleted?: number;
+  storageBytesDeleted?: number;
 }
 interface GarbageSize {
   sizeNonReferenced: number;
@@ -73,7 +77,18 @@ describe('Selectel garbage collection across restarts', () => {
       await sleep(100);
       run = (await runs())[0]!;
     }
-    expect(run).toMatchObject({ runId: stuck!.runId, status: 'finished', resumed: 1, predictedBytes: predicted.sizeSummary, freedBytes: predicted.sizeSummary });
+    // The untagged manifest, its config and layer and the two strays: gone from the registry and from storage.
+    expect(run).toMatchObject({
+      runId: stuck!.runId,
+      status: 'finished',
+      resumed: 1,
+      predictedBytes: predicted.sizeSummary,
+      freedBytes: predicted.sizeSummary,
+      manifestsDeleted: 1,
+      blobsUnlinked: 4,
+      storageObjectsDeleted: 5,
+      storageBytesDeleted: predicted.sizeSummary,
+    });
     const after = (await api('GET', base)).body as { size: number; status: string };
     expect([after.status, after.size]).toEqual(['ACTIVE', sizeBefore - predicted.sizeSummary]);
     expect((await oci.request('GET', '/v2/gcrestart/app/manifests/v1', { token, headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } })).status).toBe(200);

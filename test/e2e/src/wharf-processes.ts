@@ -9,7 +9,9 @@ export const ADMIN_PASSWORD = 'e2e-admin-password';
 
 export type Mode = 'embedded' | 'distributed';
 export const DISTRIBUTED_APPS = ['identity', 'catalog', 'access', 'lifecycle', 'registry', 'gateway'] as const;
-export type AppName = (typeof DISTRIBUTED_APPS)[number] | 'wharf';
+export type DistributedApp = (typeof DISTRIBUTED_APPS)[number];
+/** `<app>-replica` is a second process of a distributed app (see `startReplica`). */
+export type AppName = DistributedApp | `${DistributedApp}-replica` | 'wharf';
 
 interface RunningApp {
   child: ChildProcess;
@@ -67,6 +69,12 @@ export class WharfProcesses {
     await this.waitUntilHealthy();
   }
 
+  /** Distributed mode: a second process of `app` beside the first, sharing its stores and its NATS queue group. */
+  async startReplica(app: DistributedApp): Promise<void> {
+    this.spawnApp(`${app}-replica`);
+    await this.waitUntilHealthy();
+  }
+
   /** SIGKILL: the process gets no chance to flush or checkpoint. */
   async kill(name: AppName): Promise<void> {
     await this.signal(name, 'SIGKILL');
@@ -88,7 +96,8 @@ export class WharfProcesses {
   }
 
   private spawnApp(name: AppName): void {
-    const child = spawn(process.execPath, [join(ROOT, 'apps', name, 'dist', 'main.js')], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const app = name.replace(/-replica$/, '');
+    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'dist', 'main.js')], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));

@@ -9,7 +9,7 @@ import { CommandRunner, EVENT_STORE, ProjectionHost } from '@wharf/platform';
 import type { Filter } from '@wharf/read-model';
 import { SchemaPipe } from '@wharf/transport';
 import { AccessLevels } from '../access-levels';
-import { Quotas } from '../quotas/quotas';
+import { QuotaReservations } from '../quotas/quota-reservations';
 import { repositoriesProjection } from '../repositories/repository.projections';
 import { isValidNamespaceName } from './namespace-name';
 import { namespaceDecider } from './namespace.decider';
@@ -31,7 +31,7 @@ export class NamespacesHandler {
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
     private readonly levels: AccessLevels,
-    private readonly quotas: Quotas,
+    private readonly reservations: QuotaReservations,
   ) {}
 
   private get namespaces() {
@@ -42,13 +42,14 @@ export class NamespacesHandler {
   async create(@Payload(new SchemaPipe(createNamespace.request)) { actor, name }: typeof createNamespace.request._output) {
     // Checked before a number is reserved, so invalid names do not use up ids; the decider checks again.
     if (!isValidNamespaceName(name)) throw new DomainError('CATALOG.INVALID_NAMESPACE_NAME', { name });
-    await this.quotas.ensureRoom(actor.accountId, 'namespace');
-    const now = this.commands.now();
-    const id = await reserveNamespaceNumber(this.events, name, now);
-    await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'CreateNamespace', data: { id, registryId: randomUUID(), name, actor } }, {
-      actor,
-      now,
-      readModels: [namespacesProjection],
+    await this.reservations.holding(actor.accountId, 'namespace', name, async () => {
+      const now = this.commands.now();
+      const id = await reserveNamespaceNumber(this.events, name, now);
+      await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'CreateNamespace', data: { id, registryId: randomUUID(), name, actor } }, {
+        actor,
+        now,
+        readModels: [namespacesProjection],
+      });
     });
     return { namespace: await this.visibleOrThrow(actor, name) } satisfies RpcReply<typeof createNamespace>;
   }

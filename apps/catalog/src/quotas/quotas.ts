@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type ErrorCode } from '@wharf/contracts';
 import type { QuotaKey, QuotaUsage } from '@wharf/contracts/catalog';
 import { ProjectionHost, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import { namespacesProjection } from '../namespaces/namespaces.projection';
@@ -8,16 +7,10 @@ import { quotaLimitsProjection } from './quota-limits.projection';
 
 const KEYS: readonly QuotaKey[] = ['namespace', 'repository', 'tag'];
 
-const EXCEEDED: Record<QuotaKey, ErrorCode> = {
-  namespace: 'CATALOG.NAMESPACE_QUOTA_EXCEEDED',
-  repository: 'CATALOG.REPOSITORY_QUOTA_EXCEEDED',
-  tag: 'CATALOG.TAG_QUOTA_EXCEEDED',
-};
-
 /**
  * An account's limits (its own, else the installation's defaults) and what it uses, counted from the read
- * models. Creation checks room before it appends, so concurrent creations may overshoot a limit by the number
- * racing; deletions are never blocked by a quota.
+ * models. Creations take room through QuotaReservations, which adds what is under way to these counts;
+ * deletions are never blocked by a quota.
  */
 @Injectable()
 export class Quotas {
@@ -51,9 +44,23 @@ export class Quotas {
     return Promise.all(KEYS.map(async (key) => ({ key, limit: limits[key], used: await this.used(accountId, key) })));
   }
 
-  /** Throws the key's "exceeded" error when the account cannot have one more. */
-  async ensureRoom(accountId: string, key: QuotaKey): Promise<void> {
-    const [limits, used] = await Promise.all([this.limitsOf(accountId), this.used(accountId, key)]);
-    if (used >= limits[key]) throw new DomainError(EXCEEDED[key], { accountId, limit: limits[key] });
+  /**
+   * Which of `names` the read models show for the key: namespace names, repository full names, and tags as
+   * `tagId(repository, tag)`.
+   */
+  async present(key: QuotaKey, names: readonly string[]): Promise<string[]> {
+    const collection = {
+      namespace: () => this.projections.collection(namespacesProjection),
+      repository: () => this.projections.collection(repositoriesProjection),
+      tag: () => this.projections.collection(tagsProjection),
+    }[key]();
+    const shown = await Promise.all(names.map(async (name) => ((await collection.get(name)) ? name : null)));
+    return shown.filter((name): name is string => name !== null);
+  }
+
+  /** Resolves once the read models that count the key have applied every event up to `position`. */
+  async catchUp(key: QuotaKey, position: number): Promise<void> {
+    const counting = { namespace: [namespacesProjection], repository: [repositoriesProjection], tag: [namespacesProjection, tagsProjection] }[key];
+    await Promise.all(counting.map((projection) => this.projections.waitFor(projection, position)));
   }
 }

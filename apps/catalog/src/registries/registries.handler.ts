@@ -12,7 +12,7 @@ import { isValidNamespaceName } from '../namespaces/namespace-name';
 import { namespaceDecider } from '../namespaces/namespace.decider';
 import { reserveNamespaceNumber } from '../namespaces/namespace-numbers';
 import { namespacesProjection, type NamespaceDocument } from '../namespaces/namespaces.projection';
-import { Quotas } from '../quotas/quotas';
+import { QuotaReservations } from '../quotas/quota-reservations';
 import { RegistryDeletion } from './registry-deletion';
 import { RegistryDirectory } from './registry-directory';
 import { pageOf, sortRegistries } from './registry-ordering';
@@ -29,7 +29,7 @@ export class RegistriesHandler {
     private readonly directory: RegistryDirectory,
     private readonly deletion: RegistryDeletion,
     private readonly levels: AccessLevels,
-    private readonly quotas: Quotas,
+    private readonly reservations: QuotaReservations,
   ) {}
 
   /**
@@ -62,17 +62,24 @@ export class RegistriesHandler {
         'The registry name must be 1-64 lowercase letters and digits, starting with a letter, with single ".", "_", "__" or "-" between them',
       );
     }
-    const owned = await this.directory.namespaces.count([{ field: 'accountId', op: 'eq', value: actor.accountId }]);
-    if (owned >= MAX_REGISTRIES_PER_ACCOUNT) throw new DomainError('CATALOG.REGISTRY_LIMIT_EXCEEDED', { limit: MAX_REGISTRIES_PER_ACCOUNT });
-    await this.quotas.ensureRoom(actor.accountId, 'namespace');
     if (await this.directory.namespaces.get(name)) throw new DomainError('CATALOG.NAMESPACE_ALREADY_EXISTS', { name }, 'A registry with this name already exists');
-    const now = this.commands.now();
-    const id = await reserveNamespaceNumber(this.events, name, now);
-    await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'CreateNamespace', data: { id, registryId: randomUUID(), name, actor } }, {
-      actor,
-      now,
-      readModels: [namespacesProjection],
-    });
+    // Selectel's 100 registries a project count as the namespace quota does, so racing creates cannot pass either.
+    const cap = { limit: MAX_REGISTRIES_PER_ACCOUNT, code: 'CATALOG.REGISTRY_LIMIT_EXCEEDED' as const };
+    await this.reservations.holding(
+      actor.accountId,
+      'namespace',
+      name,
+      async () => {
+        const now = this.commands.now();
+        const id = await reserveNamespaceNumber(this.events, name, now);
+        await this.commands.run(CatalogStreams.namespace + name, namespaceDecider, { type: 'CreateNamespace', data: { id, registryId: randomUUID(), name, actor } }, {
+          actor,
+          now,
+          readModels: [namespacesProjection],
+        });
+      },
+      cap,
+    );
     const doc = await this.directory.namespaces.get(name);
     if (!doc) throw new DomainError('PLATFORM.READ_MODEL_LAGGING', { projection: namespacesProjection.name });
     return { registry: this.directory.toRegistry(doc, await this.directory.size(name)) } satisfies RpcReply<typeof rpc.create>;

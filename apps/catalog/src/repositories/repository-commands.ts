@@ -6,7 +6,7 @@ import { splitRepositoryName } from '@wharf/oci';
 import { CommandRunner, EVENT_STORE, ProjectionHost } from '@wharf/platform';
 import { reserveRepositoryNumber } from '../namespaces/namespace-numbers';
 import { namespacesProjection } from '../namespaces/namespaces.projection';
-import { Quotas } from '../quotas/quotas';
+import { QuotaReservations } from '../quotas/quota-reservations';
 import { repositoryDecider, type NamespaceRef, type RepositoryCommand, type RepositoryEvent } from './repository.decider';
 import { repositoriesProjection, repositoryProjections, tagId, tagsProjection } from './repository.projections';
 
@@ -22,7 +22,7 @@ export class RepositoryCommands {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
-    private readonly quotas: Quotas,
+    private readonly reservations: QuotaReservations,
   ) {}
 
   async namespaceOf(repository: string): Promise<NamespaceRef | null> {
@@ -34,29 +34,31 @@ export class RepositoryCommands {
   /**
    * Runs a command and answers once every repository read model has applied it (read-your-writes). Commands
    * that may create the repository get its namespace and, if it does not exist yet, a reserved id; a new
-   * repository and a new tag must fit the account's quotas.
+   * repository and a new tag each hold a place of the account's quota while they are created.
    */
   async run<T extends RepositoryCommand['type']>(
     type: T,
     data: WithoutContext<Extract<RepositoryCommand, { type: T }>>,
     actor?: Principal,
   ): Promise<RepositoryEvent[]> {
-    const now = this.commands.now();
     const repository = data.repository;
     const namespace = await this.namespaceOf(repository);
     const exists = (await this.projections.collection(repositoriesProjection).get(repository)) !== null;
-    if (namespace && !exists && CREATING.has(type)) await this.quotas.ensureRoom(namespace.accountId, 'repository');
     const tag = type === 'PushManifest' ? (data as { tag?: string }).tag : undefined;
-    if (namespace && tag !== undefined && (await this.projections.collection(tagsProjection).get(tagId(repository, tag))) === null) {
-      await this.quotas.ensureRoom(namespace.accountId, 'tag');
-    }
-    const newId = exists || !namespace ? 0 : await reserveRepositoryNumber(this.events, repository, now);
-    const command = { type, data: { ...data, namespace, newId } } as unknown as RepositoryCommand;
-    const result = await this.commands.run(RepositoryStreams.repository + repository, repositoryDecider, command, {
-      ...(actor ? { actor } : {}),
-      now,
-      readModels: repositoryProjections,
-    });
-    return result.newEvents;
+    const newTag = tag !== undefined && (await this.projections.collection(tagsProjection).get(tagId(repository, tag))) === null;
+    const append = async (): Promise<RepositoryEvent[]> => {
+      const now = this.commands.now();
+      const newId = exists || !namespace ? 0 : await reserveRepositoryNumber(this.events, repository, now);
+      const command = { type, data: { ...data, namespace, newId } } as unknown as RepositoryCommand;
+      const result = await this.commands.run(RepositoryStreams.repository + repository, repositoryDecider, command, {
+        ...(actor ? { actor } : {}),
+        now,
+        readModels: repositoryProjections,
+      });
+      return result.newEvents;
+    };
+    if (!namespace) return append();
+    const tagging = tag !== undefined && newTag ? () => this.reservations.holding(namespace.accountId, 'tag', tagId(repository, tag), append) : append;
+    return !exists && CREATING.has(type) ? this.reservations.holding(namespace.accountId, 'repository', repository, tagging) : tagging();
   }
 }

@@ -59,16 +59,24 @@ export class ContentSweeper {
 
   /**
    * Sweeps `candidates` in batches; `recordSwept` gets, per batch, the digests whose bytes are gone (deleted here
-   * or missing already) and that nothing references.
+   * or missing already) and that nothing references, with the objects and bytes the batch deleted.
    */
-  async sweep(runId: string, protectedAfter: string, candidates: readonly string[], recordSwept: (digests: string[]) => Promise<void>): Promise<SweepTotals> {
+  async sweep(
+    runId: string,
+    protectedAfter: string,
+    candidates: readonly string[],
+    recordSwept: (digests: string[], deleted: SweepTotals) => Promise<void>,
+  ): Promise<SweepTotals> {
     const totals: SweepTotals = { objects: 0, bytes: 0 };
     const batchSize = this.options.batchSize ?? 500;
     for (let start = 0, batch = 0; start < candidates.length; start += batchSize, batch++) {
       // Each batch sets bytes aside in a directory of its own, removed once the batch is done.
       const group = `${runId}-${batch}`;
-      const swept = await this.sweepBatch(group, protectedAfter, candidates.slice(start, start + batchSize), totals);
-      if (swept.length > 0) await recordSwept(swept);
+      const deleted: SweepTotals = { objects: 0, bytes: 0 };
+      const swept = await this.sweepBatch(group, protectedAfter, candidates.slice(start, start + batchSize), deleted);
+      if (swept.length > 0) await recordSwept(swept, deleted);
+      totals.objects += deleted.objects;
+      totals.bytes += deleted.bytes;
       await this.options.between?.();
     }
     return totals;

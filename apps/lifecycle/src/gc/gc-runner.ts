@@ -5,12 +5,13 @@ import { RepositoryRpc, type AuthLevel, type CollectedContent } from '@wharf/con
 import type { Principal } from '@wharf/contracts/identity';
 import { LifecycleStreams } from '@wharf/contracts/lifecycle';
 import type { BlobDriver } from '@wharf/blob-store';
-import { CommandRunner, ProjectionHost, SERVICE_CLIENT, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
+import { aggregateStream, ANY, type EventStore } from '@wharf/event-store';
+import { CommandRunner, EVENT_STORE, ProjectionHost, SERVICE_CLIENT, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { planCollection, type CollectionPlan } from './collection-plan';
-import { contentSweepDecider } from './content-sweep.decider';
 import { ContentSweeper } from './content-sweeper';
 import { Pacer } from './pacer';
+import { gcProgressDecider, type GcProgress, type GcProgressCommand } from './gc-progress.decider';
 import { gcRunDecider, type GcRunCommand } from './gc-run.decider';
 import { runsView, type RunDocument } from './gc-views.projection';
 import { ReferenceGraphs } from './reference-graphs';
@@ -46,8 +47,9 @@ export interface RunRequest {
  * Runs garbage collections in the background of the lifecycle process, one at a time per registry:
  * mark (plan from the views) → collect (catalog re-checks and deletes, repository by repository) → measure
  * what the registry lost → sweep storage of content nobody holds (ContentSweeper's protocol) → finish.
- * Every step is recorded on the registry's run stream. A run cut off by a restart resumes from a fresh mark
- * with its original `protectedAfter`, so it never takes anything it would not have taken the first time.
+ * Every step is recorded on the registry's run stream, and what each step took on the run's own stream. A run
+ * cut off by a restart resumes from a fresh mark with its original `protectedAfter`, so it never takes anything
+ * it would not have taken the first time, and reports what it took before the restart as well.
  */
 @Injectable()
 export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -63,6 +65,7 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
     @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
     @Inject(WHARF_CONFIG) private readonly config: WharfConfig,
     @Inject(CONTENT_DRIVER) driver: BlobDriver,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {
     this.driver = driver;
   }
@@ -137,6 +140,19 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
     return this.commands.run(LifecycleStreams.garbageCollection + run.registryId, gcRunDecider, command as GcRunCommand, { readModels: [runsView] });
   }
 
+  /** Appends what a step took to the run's own stream: a record of work done, so no revision to check. */
+  private async recordProgress(runId: string, command: Pick<GcProgressCommand, 'type' | 'data'>): Promise<void> {
+    const now = this.commands.now();
+    const records = gcProgressDecider.decide({ ...command, metadata: { now } } as GcProgressCommand, gcProgressDecider.initialState());
+    if (records.length === 0) return;
+    await this.events.appendToStream(LifecycleStreams.sweep + runId, records.map((record) => ({ ...record, metadata: { now } })), { expectedRevision: ANY });
+  }
+
+  /** Everything the run has recorded taking, before any restart included. */
+  private async progressOf(runId: string): Promise<GcProgress> {
+    return aggregateStream(await this.events.readStream(LifecycleStreams.sweep + runId), gcProgressDecider);
+  }
+
   private async execute(run: RunDocument): Promise<void> {
     const { runId, namespace, protectedAfter, deleteUntagged } = run;
     const pacer = this.pacer();
@@ -149,31 +165,30 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
       lap('mark', started);
       await this.record(run, { type: 'RecordMark', data: { runId, predictedBytes: plan.freedBytes, manifests: plan.manifestCount, blobs: plan.blobCount } });
       const collecting = Date.now();
-      const collected = await this.collect(run, plan, pacer);
+      await this.collect(run, plan, pacer);
       await this.graphs.settle();
-      const freedBytes = await this.freedBytes(namespace, collected);
+      const freedBytes = await this.freedBytes(namespace, await this.progressOf(runId));
       lap('collect', collecting);
       const sweeping = Date.now();
-      const storage = await this.sweeperFor(pacer).sweep(runId, protectedAfter, await this.graphs.orphans(), (digests) =>
-        this.commands
-          .run(LifecycleStreams.sweep + runId, contentSweepDecider, { type: 'RecordSweep', data: { runId, digests } }, { readModels: [] })
-          .then(() => undefined),
+      await this.sweeperFor(pacer).sweep(runId, protectedAfter, await this.graphs.orphans(), (digests, deleted) =>
+        this.recordProgress(runId, { type: 'RecordSweep', data: { runId, digests, ...deleted } }),
       );
       lap('sweep', sweeping);
+      const done = await this.progressOf(runId);
       await this.record(run, {
         type: 'FinishGarbageCollection',
         data: {
           runId,
           freedBytes,
-          manifestsDeleted: collected.manifests.length,
-          blobsUnlinked: collected.blobs.length,
-          storageObjectsDeleted: storage.objects,
-          storageBytesDeleted: storage.bytes,
+          manifestsDeleted: done.manifests.length,
+          blobsUnlinked: done.blobs.length,
+          storageObjectsDeleted: done.storageObjects,
+          storageBytesDeleted: done.storageBytes,
         },
       });
       this.logger.log(
-        `Garbage collection ${runId} of ${namespace} freed ${freedBytes} bytes: ${collected.manifests.length} manifests deleted, ` +
-          `${collected.blobs.length} blob links removed, ${storage.objects} objects (${storage.bytes} bytes) deleted from storage; ` +
+        `Garbage collection ${runId} of ${namespace} freed ${freedBytes} bytes: ${done.manifests.length} manifests deleted, ` +
+          `${done.blobs.length} blob links removed, ${done.storageObjects} objects (${done.storageBytes} bytes) deleted from storage; ` +
           `mark ${took.mark} ms, collect ${took.collect} ms, sweep ${took.sweep} ms`,
       );
     } catch (error) {
@@ -208,14 +223,12 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
    * repository stream for each call, so calls, not candidates, are what costs. Manifests go first (an index
    * before its children, a subject before its referrers: catalog orders the candidates of one call itself, and
    * what a call could not take yet is offered again until a pass takes nothing), then the blob links, whose
-   * first chunk rides along when all the manifests fit in one call.
+   * first chunk rides along when all the manifests fit in one call. What each call took is recorded as it comes.
    */
-  private async collect(run: RunDocument, plan: CollectionPlan, pacer: Pacer): Promise<{ manifests: CollectedContent[]; blobs: CollectedContent[] }> {
-    const collected = { manifests: [] as CollectedContent[], blobs: [] as CollectedContent[] };
+  private async collect(run: RunDocument, plan: CollectionPlan, pacer: Pacer): Promise<void> {
     const take = async (repository: string, manifests: string[], blobs: string[]) => {
       const reply = await this.collectIn(run, pacer, repository, manifests, blobs);
-      collected.manifests.push(...reply.manifests);
-      collected.blobs.push(...reply.blobs);
+      await this.recordProgress(run.runId, { type: 'RecordCollection', data: { runId: run.runId, repository, ...reply } });
       return new Set(reply.manifests.map((manifest) => manifest.digest));
     };
     for (const [repository, garbage] of plan.repositories) {
@@ -233,7 +246,6 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
       }
       for (let start = 0; start < blobs.length; start += COLLECT_BATCH) await take(repository, [], blobs.slice(start, start + COLLECT_BATCH));
     }
-    return collected;
   }
 
   /** One catalog call, retried while catalog is unreachable; a repository deleted meanwhile has nothing left to take. */
@@ -253,7 +265,7 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   /** What the registry's size lost: the collected digests no repository of the registry holds any more, once each. */
-  private async freedBytes(namespace: string, collected: { manifests: CollectedContent[]; blobs: CollectedContent[] }): Promise<number> {
+  private async freedBytes(namespace: string, collected: Pick<GcProgress, 'manifests' | 'blobs'>): Promise<number> {
     const sizes = new Map([...collected.manifests, ...collected.blobs].map(({ digest, size }) => [digest, size]));
     const held = await this.graphs.stillHeld(namespace, [...sizes.keys()]);
     let freed = 0;

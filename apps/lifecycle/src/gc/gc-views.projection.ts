@@ -4,7 +4,7 @@ import { LifecycleStreams, type GcRun } from '@wharf/contracts/lifecycle';
 import type { RecordedEvent } from '@wharf/event-store';
 import type { Projection } from '@wharf/read-model';
 import { namespaceOf, type NamespaceFact, type RepositoryFact } from './catalog-facts';
-import type { ContentSwept } from './content-sweep.decider';
+import type { ContentSwept } from './gc-progress.decider';
 import type { GcRunEvent } from './gc-run.decider';
 
 /**
@@ -244,7 +244,8 @@ export const runsView: Projection<RunDocument, GcRunEvent> = {
       case 'GarbageCollectionQueued':
         return { ...doc, followUpQueued: true };
       case 'GarbageCollectionMarked':
-        return { ...doc, predictedBytes: event.data.predictedBytes };
+        // A resumed run marks again what is left; what it set out to free is the first mark's.
+        return { ...doc, predictedBytes: doc.predictedBytes ?? event.data.predictedBytes };
       case 'GarbageCollectionResumed':
         return { ...doc, resumed: doc.resumed + 1 };
       case 'GarbageCollectionFinished': {

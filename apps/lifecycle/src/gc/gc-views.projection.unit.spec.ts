@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@wharf/event-store';
 import type { Document, Projection } from '@wharf/read-model';
 import type { RepositoryFact } from './catalog-facts';
-import type { ContentSwept } from './content-sweep.decider';
+import type { ContentSwept } from './gc-progress.decider';
 import { contentsView, linksView, manifestsView } from './gc-views.projection';
 
 const old = '2026-11-23T08:00:00.000Z';

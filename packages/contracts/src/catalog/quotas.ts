@@ -9,7 +9,11 @@ export type QuotaKey = z.infer<typeof QuotaKey>;
 export const QuotaUsage = z.object({ key: QuotaKey, limit: z.number().int().nonnegative(), used: z.number().int().nonnegative() });
 export type QuotaUsage = z.infer<typeof QuotaUsage>;
 
-export const QuotaStreams = { account: 'catalog.quota-' } as const;
+export const QuotaStreams = {
+  account: 'catalog.quota-',
+  /** One stream per account holds the room taken by creations under way: `catalog.reservations-<accountId>`. */
+  reservations: 'catalog.reservations-',
+} as const;
 
 /** Upper bound of a limit: SWR's `quota_limit` is an int32. */
 export const MAX_QUOTA_LIMIT = 2_147_483_647;

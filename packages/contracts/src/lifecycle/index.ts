@@ -11,7 +11,7 @@ import { rpc } from '../rpc';
 export const LifecycleStreams = {
   /** One stream per registry records its garbage-collection runs: `lifecycle.gc-<registryId>`. */
   garbageCollection: 'lifecycle.gc-',
-  /** One stream per run records the content its storage sweep deleted: `lifecycle.sweep-<runId>`. */
+  /** One stream per run records what it collected and what its storage sweep deleted: `lifecycle.sweep-<runId>`. */
   sweep: 'lifecycle.sweep-',
 } as const;
 

@@ -1,0 +1,91 @@
+import type { QuotaKey } from '@wharf/contracts/catalog';
+import { DeciderSpecification } from '@wharf/event-store/testing';
+import { quotaReservationDecider, RESERVATION_TTL_MS, settlement, type QuotaReservationEvent, type QuotaReserved, type ReserveQuota } from './quota-reservation.decider';
+
+const now = '2026-11-23T10:00:00.000Z';
+const earlier = (ms: number) => new Date(Date.parse(now) - ms).toISOString();
+
+const spec = DeciderSpecification.for(quotaReservationDecider);
+
+type Held = { name: string; key?: QuotaKey; at?: string; id?: string };
+const entry = ({ name, key = 'namespace', at = now, id = `r-${name}` }: Held) => ({ reservationId: id, key, name, reservedAt: at });
+/** A reservation of `held`, made while `before` were under way. */
+const reserved = (held: Held, before: Held[] = []): QuotaReserved => {
+  const { reservationId, key, name, reservedAt } = entry(held);
+  return { type: 'QuotaReserved', data: { reservationId, accountId: 'acc-1', key, name, reservedAt, underWay: [...before, held].map(entry) } };
+};
+/** Reservations made one after the other, none settled. */
+const underWay = (...held: Held[]): QuotaReservationEvent[] => held.map((h, i) => reserved(h, held.slice(0, i)));
+
+const reserve = (name: string, counted: { used: number; present?: string[]; limit?: number; key?: QuotaKey; cap?: ReserveQuota['data']['cap'] }): ReserveQuota => ({
+  type: 'ReserveQuota',
+  data: {
+    reservationId: `r-${name}`,
+    accountId: 'acc-1',
+    key: counted.key ?? 'namespace',
+    name,
+    limit: counted.limit ?? 5,
+    used: counted.used,
+    present: counted.present ?? [],
+    ...(counted.cap ? { cap: counted.cap } : {}),
+  },
+  metadata: { now },
+});
+
+describe('quota reservation decider', () => {
+  it('reserves the last place, and refuses once every place is taken', () => {
+    spec.given([]).when(reserve('e', { used: 4 })).then([reserved({ name: 'e' })]);
+    spec.given([]).when(reserve('f', { used: 5 })).thenThrows({ code: 'CATALOG.NAMESPACE_QUOTA_EXCEEDED', details: { limit: 5 } });
+  });
+
+  it('counts creations under way: the last place goes to one of two racing creations', () => {
+    spec.given(underWay({ name: 'e' })).when(reserve('f', { used: 4 })).thenThrows({ code: 'CATALOG.NAMESPACE_QUOTA_EXCEEDED' });
+    spec.given(underWay({ name: 'd' }, { name: 'e' })).when(reserve('f', { used: 2 })).then([reserved({ name: 'f' }, [{ name: 'd' }, { name: 'e' }])]);
+  });
+
+  it('counts a creation once, whether the read models already show it or it is still under way', () => {
+    // "e" is created and shown, its reservation not settled yet.
+    spec.given(underWay({ name: 'e' })).when(reserve('f', { used: 4, present: ['e'] })).then([reserved({ name: 'f' }, [{ name: 'e' }])]);
+    // Two pushes into one new repository make one repository.
+    const first = { name: 'acme/app', key: 'repository' as const, id: 'first' };
+    spec.given(underWay(first)).when(reserve('acme/app', { used: 4, key: 'repository' })).then([reserved({ name: 'acme/app', key: 'repository' }, [first])]);
+  });
+
+  it('takes no room for what the read models already show (a concurrent creation of the same name got there first)', () => {
+    spec.given([]).when(reserve('e', { used: 5, present: ['e'] })).then([reserved({ name: 'e' })]);
+  });
+
+  it('gives the place back once settled, to the read models count', () => {
+    spec.given([...underWay({ name: 'e' }), settlement('r-e', 'acc-1', now)]).when(reserve('f', { used: 4 })).then([reserved({ name: 'f' })]);
+  });
+
+  it('counts each key apart', () => {
+    const repository = { name: 'acme/app', key: 'repository' as const };
+    spec.given(underWay(repository)).when(reserve('f', { used: 4 })).then([reserved({ name: 'f' }, [repository])]);
+  });
+
+  it('stops counting, and listing, a reservation its creator never settled once it has expired', () => {
+    spec.given(underWay({ name: 'e', at: earlier(RESERVATION_TTL_MS + 1) })).when(reserve('f', { used: 4 })).then([reserved({ name: 'f' })]);
+    spec.given(underWay({ name: 'e', at: earlier(RESERVATION_TTL_MS - 1000) })).when(reserve('f', { used: 4 })).thenThrows({ code: 'CATALOG.NAMESPACE_QUOTA_EXCEEDED' });
+  });
+
+  it('reads the state from the newest reservation and the settlements after it', () => {
+    const events = [...underWay({ name: 'a' }, { name: 'b' }), settlement('r-a', 'acc-1', now), reserved({ name: 'c' }, [{ name: 'b' }]), settlement('r-c', 'acc-1', now)];
+    const fromStart = events.reduce(quotaReservationDecider.evolve, quotaReservationDecider.initialState());
+    const fromNewestReservation = events.slice(3).reduce(quotaReservationDecider.evolve, quotaReservationDecider.initialState());
+    expect([...fromStart.keys()]).toEqual(['r-b']);
+    expect(fromNewestReservation).toEqual(fromStart);
+  });
+
+  it('names the key that is full', () => {
+    spec.given([]).when(reserve('acme/app', { used: 5, key: 'repository' })).thenThrows({ code: 'CATALOG.REPOSITORY_QUOTA_EXCEEDED' });
+    spec.given([]).when(reserve('acme/app:v1', { used: 0, limit: 0, key: 'tag' })).thenThrows({ code: 'CATALOG.TAG_QUOTA_EXCEEDED' });
+  });
+
+  it('holds a dialect’s fixed cap the same way, with its own error, before the quota', () => {
+    const cap = { limit: 3, code: 'CATALOG.REGISTRY_LIMIT_EXCEEDED' as const };
+    spec.given(underWay({ name: 'c' })).when(reserve('d', { used: 1, cap })).then([reserved({ name: 'd' }, [{ name: 'c' }])]);
+    spec.given(underWay({ name: 'c' }, { name: 'd' })).when(reserve('e', { used: 1, cap })).thenThrows({ code: 'CATALOG.REGISTRY_LIMIT_EXCEEDED', details: { limit: 3 } });
+    spec.given([]).when(reserve('f', { used: 5, cap: { ...cap, limit: 100 } })).thenThrows({ code: 'CATALOG.NAMESPACE_QUOTA_EXCEEDED' });
+  });
+});

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '@wharf/contracts';
+import { QuotaStreams, type QuotaKey } from '@wharf/contracts/catalog';
+import { ANY, ExpectedVersionConflictError, NO_STREAM, type EventStore, type RecordedEvent } from '@wharf/event-store';
+import { CommandRunner, EVENT_STORE } from '@wharf/platform';
+import {
+  decide,
+  evolve,
+  initialState,
+  pendingNames,
+  settlement,
+  type QuotaReservationEvent,
+  type QuotaReservationState,
+  type ReservationCap,
+} from './quota-reservation.decider';
+import { Quotas } from './quotas';
+
+/** Re-decisions after a concurrent reservation before the caller gets a retryable conflict (each round, one wins). */
+const RETRIES = 100;
+/** Events read at a time, newest first, back to the newest reservation. */
+const PAGE = 20;
+
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((name, i) => name === b[i]);
+
+const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt) * Math.random()));
+
+/**
+ * Takes room against an account's quota for the length of a creation (see quota-reservation.decider.ts): reads
+ * the reservations under way, waits until the read models have applied everything settled so far, counts,
+ * decides, and appends with the revision it read; on a concurrent reservation it does all of that again.
+ */
+@Injectable()
+export class QuotaReservations {
+  private readonly logger = new Logger('QuotaReservations');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly commands: CommandRunner,
+    private readonly quotas: Quotas,
+  ) {}
+
+  /**
+   * Runs `create` holding one place of the account's `key` quota for `name` (throws the key's "exceeded" error, or
+   * the cap's, when there is none), and gives the place back to the read models' count once `create` has ended.
+   */
+  async holding<T>(accountId: string, key: QuotaKey, name: string, create: () => Promise<T>, cap?: ReservationCap): Promise<T> {
+    const reservationId = await this.reserve(accountId, key, name, cap);
+    try {
+      return await create();
+    } finally {
+      const now = this.commands.now();
+      await this.events
+        .appendToStream(QuotaStreams.reservations + accountId, [{ ...settlement(reservationId, accountId, now), metadata: { now } }], { expectedRevision: ANY })
+        // The creation's own outcome stands; the unsettled place stops counting once its reservation expires.
+        .catch((error: unknown) => this.logger.warn(`Reservation ${reservationId} of ${accountId} not settled: ${String(error)}`));
+    }
+  }
+
+  private async reserve(accountId: string, key: QuotaKey, name: string, cap: ReservationCap | undefined): Promise<string> {
+    const stream = QuotaStreams.reservations + accountId;
+    const reservationId = randomUUID();
+    for (let attempt = 0; attempt <= RETRIES; attempt++) {
+      const now = this.commands.now();
+      const { state, head } = await this.recent(stream);
+      if (head) await this.quotas.catchUp(key, head.position);
+      const names = [...pendingNames(state, key, now), name];
+      const [limits, present] = await Promise.all([this.quotas.limitsOf(accountId), this.quotas.present(key, names)]);
+      const used = await this.quotas.used(accountId, key);
+      // A creation under way that the read models showed between the two looks would be counted twice or not at
+      // all: look again.
+      if (!sameNames(present, await this.quotas.present(key, names))) continue;
+      const command = { type: 'ReserveQuota' as const, data: { reservationId, accountId, key, name, limit: limits[key], used, present, ...(cap ? { cap } : {}) }, metadata: { now } };
+      const reserved = decide(command, state).map((event) => ({ ...event, metadata: { now } }));
+      try {
+        await this.events.appendToStream(stream, reserved, { expectedRevision: head ? head.revision : NO_STREAM });
+        return reservationId;
+      } catch (error) {
+        if (!(error instanceof ExpectedVersionConflictError)) throw error;
+        await backoff(attempt);
+      }
+    }
+    throw new DomainError('PLATFORM.CONCURRENCY_CONFLICT', { stream });
+  }
+
+  /** The reservations under way: the newest reservation's list and the settlements after it. Also the stream's last event. */
+  private async recent(stream: string): Promise<{ state: QuotaReservationState; head: RecordedEvent | undefined }> {
+    const newestFirst: RecordedEvent[] = [];
+    for (;;) {
+      const from = newestFirst.at(-1);
+      if (from?.revision === 0 || from?.type === 'QuotaReserved') break;
+      const page = await this.events.readStream(stream, { direction: 'backwards', maxCount: PAGE, ...(from ? { fromRevision: from.revision - 1 } : {}) });
+      const reservation = page.findIndex((event) => event.type === 'QuotaReserved');
+      newestFirst.push(...(reservation === -1 ? page : page.slice(0, reservation + 1)));
+      if (page.length < PAGE) break;
+    }
+    const state = newestFirst.reduceRight((folded, event) => evolve(folded, event as unknown as QuotaReservationEvent), initialState());
+    return { state, head: newestFirst[0] };
+  }
+}
