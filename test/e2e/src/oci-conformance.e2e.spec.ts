@@ -165,7 +165,7 @@ describe.each<Mode>(['embedded', 'distributed'])('OCI conformance cases (%s mode
     expect(fallback.status).toBe(202);
   });
 
-  it('denies a push into an organization that does not exist with a message naming it and how to create it', async () => {
+  it('denies a push into an organization that does not exist with a message naming it and how to create it, and finds no repository there', async () => {
     const refused = (await oci.token(['repository:missing-org/app:pull,push'])).token;
     const denied = await oci.request('POST', '/v2/missing-org/app/blobs/uploads/', { token: refused });
     expect(denied.status).toBe(403);
@@ -174,5 +174,10 @@ describe.each<Mode>(['embedded', 'distributed'])('OCI conformance cases (%s mode
     expect(message).toContain('organization "missing-org" does not exist');
     expect(message).toContain('POST /v2/manage/namespaces');
     expect(detail.organization).toBe('missing-org');
+    // Looking for a blob there first (as podman does before uploading) finds no repository, with the same message.
+    const lookup = await oci.request('GET', `/v2/missing-org/app/blobs/${sha256('anything')}`, { token: refused });
+    expect(lookup.status).toBe(404);
+    expect(error(lookup).code).toBe('NAME_UNKNOWN');
+    expect(error(lookup).message).toContain('organization "missing-org" does not exist');
   });
 });

@@ -203,23 +203,30 @@ export class RegistryApi implements BeforeApplicationShutdown {
   }
 
   /**
-   * DENIED for a refused request. A push into an organization that does not exist (for the caller) says so and
-   * how to create it, since a push never creates organizations.
+   * The error for a refused request. When the repository's organization does not exist (for the caller), the
+   * answer says so and how to create it, since a push never creates organizations: pulls get 404 NAME_UNKNOWN
+   * (so clients checking for a blob go on to the upload and show its message), pushes and deletes 403 DENIED.
    */
   private async denial(repository: string, needed: Action[], actor: NonNullable<RegistryTokenClaims['wharf']>): Promise<OciError> {
     const detail = { repository, needed: needed.join(',') };
     const namespace = splitRepositoryName(repository)?.namespace;
-    if (!namespace || !needed.includes('push')) return new OciError('DENIED', undefined, detail);
-    try {
-      await this.services.call(CatalogRpc.getNamespace, { actor, name: namespace });
-    } catch (error) {
-      if (!(error instanceof DomainError && error.code === 'CATALOG.NAMESPACE_NOT_FOUND')) throw error;
+    if (namespace && !(await this.namespaceVisible(namespace, actor))) {
       const message =
         `organization "${namespace}" does not exist: create it first (SWR: POST /v2/manage/namespaces {"namespace": "${namespace}"}; ` +
         `Selectel: POST /api/v1/registries {"name": "${namespace}"}), then push again`;
-      return new OciError('DENIED', message, { ...detail, organization: namespace });
+      return new OciError(needed.includes('pull') && needed.length === 1 ? 'NAME_UNKNOWN' : 'DENIED', message, { ...detail, organization: namespace });
     }
     return new OciError('DENIED', undefined, detail);
+  }
+
+  private async namespaceVisible(name: string, actor: NonNullable<RegistryTokenClaims['wharf']>): Promise<boolean> {
+    try {
+      await this.services.call(CatalogRpc.getNamespace, { actor, name });
+      return true;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'CATALOG.NAMESPACE_NOT_FOUND') return false;
+      throw error;
+    }
   }
 
   private actor(claims: RegistryTokenClaims) {
