@@ -1,5 +1,4 @@
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { DomainError } from '@wharf/contracts';
 import { CatalogRpc, MAX_RECORDED_MANIFEST_BYTES, RepositoryRpc } from '@wharf/contracts/catalog';
 import { AccessRpc } from '@wharf/contracts/access';
 import { IdentityRpc } from '@wharf/contracts/identity';
@@ -181,7 +180,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
       // A signed-in caller whose token says this repository was asked for and refused outright gets 403;
       // anyone else is told where to get a (better) token, as clients upgrade a pull token to push that way.
       const refused = claims?.access.some((entry) => entry.type === 'repository' && entry.name === route.name && entry.actions.length === 0);
-      if (claims?.wharf && refused) throw await this.denial(route.name, needed, claims.wharf);
+      if (claims?.wharf && refused) throw await this.denial(route.name, needed);
       return this.challenge(response, mountScope);
     }
     // A token that never asked about the source gets the challenge once; one refused the source uploads instead.
@@ -203,30 +202,20 @@ export class RegistryApi implements BeforeApplicationShutdown {
   }
 
   /**
-   * The error for a refused request. When the repository's organization does not exist (for the caller), the
-   * answer says so and how to create it, since a push never creates organizations: pulls get 404 NAME_UNKNOWN
-   * (so clients checking for a blob go on to the upload and show its message), pushes and deletes 403 DENIED.
+   * The error for a refused request. When the repository's organization does not exist at all, the answer says
+   * so and how to create it, since a push never creates organizations: pulls get 404 NAME_UNKNOWN (so clients
+   * checking for a blob before uploading go on to the upload and show its message), pushes 403 DENIED.
    */
-  private async denial(repository: string, needed: Action[], actor: NonNullable<RegistryTokenClaims['wharf']>): Promise<OciError> {
+  private async denial(repository: string, needed: Action[]): Promise<OciError> {
     const detail = { repository, needed: needed.join(',') };
     const namespace = splitRepositoryName(repository)?.namespace;
-    if (namespace && !(await this.namespaceVisible(namespace, actor))) {
+    if (namespace && !(await this.services.call(CatalogRpc.namespaceExists, { name: namespace })).exists) {
       const message =
         `organization "${namespace}" does not exist: create it first (SWR: POST /v2/manage/namespaces {"namespace": "${namespace}"}; ` +
         `Selectel: POST /api/v1/registries {"name": "${namespace}"}), then push again`;
-      return new OciError(needed.includes('pull') && needed.length === 1 ? 'NAME_UNKNOWN' : 'DENIED', message, { ...detail, organization: namespace });
+      return new OciError(needed.length === 1 && needed[0] === 'pull' ? 'NAME_UNKNOWN' : 'DENIED', message, { ...detail, organization: namespace });
     }
     return new OciError('DENIED', undefined, detail);
-  }
-
-  private async namespaceVisible(name: string, actor: NonNullable<RegistryTokenClaims['wharf']>): Promise<boolean> {
-    try {
-      await this.services.call(CatalogRpc.getNamespace, { actor, name });
-      return true;
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'CATALOG.NAMESPACE_NOT_FOUND') return false;
-      throw error;
-    }
   }
 
   private actor(claims: RegistryTokenClaims) {

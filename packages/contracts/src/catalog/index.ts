@@ -58,6 +58,8 @@ export const CatalogRpc = {
     z.object({ namespaces: z.array(VisibleNamespace) }),
   ),
   getNamespace: rpc('catalog.namespace.get', withActor({ name: z.string() }), z.object({ namespace: VisibleNamespace })),
+  /** Whether an organization of this name exists in the installation, whoever owns it (names are unique, so creating one tells as much). */
+  namespaceExists: rpc('catalog.namespace.exists', z.object({ name: z.string() }), z.object({ exists: z.boolean() })),
   deleteNamespace: rpc('catalog.namespace.delete', withActor({ name: z.string() }), z.object({ deleted: z.literal(true) })),
 } as const;
 
