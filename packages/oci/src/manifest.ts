@@ -1,6 +1,6 @@
 import { parseDigest } from './digest';
 import { OciError } from './errors';
-import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, MediaTypes } from './media-types';
+import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, MediaTypes, NON_DISTRIBUTABLE_LAYER_MEDIA_TYPES } from './media-types';
 
 /** Registries may refuse manifests over 4 MiB (distribution spec); Wharf does. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -12,6 +12,8 @@ export interface Descriptor {
   artifactType?: string;
   annotations?: Record<string, string>;
   platform?: { architecture?: string; os?: string; variant?: string };
+  /** Where else the content may be fetched from (non-distributable layers). */
+  urls?: string[];
 }
 
 export interface ParsedManifest {
@@ -39,16 +41,27 @@ const stringMap = (value: unknown, where: string): Record<string, string> | unde
   return value as Record<string, string>;
 };
 
+const isHttpUrl = (value: unknown): boolean => {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
 const descriptor = (value: unknown, where: string): Descriptor => {
   if (!isObject(value)) throw invalid(`${where} must be a descriptor object`);
-  const { mediaType, digest, size, artifactType, annotations, platform } = value;
+  const { mediaType, digest, size, artifactType, annotations, platform, urls } = value;
   if (typeof mediaType !== 'string' || mediaType.length === 0) throw invalid(`${where}.mediaType must be a string`);
   if (typeof digest !== 'string' || !parseDigest(digest)) throw invalid(`${where}.digest is not a valid digest`);
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw invalid(`${where}.size must be a non-negative integer`);
   if (artifactType !== undefined && typeof artifactType !== 'string') throw invalid(`${where}.artifactType must be a string`);
   if (platform !== undefined && !isObject(platform)) throw invalid(`${where}.platform must be an object`);
+  if (urls !== undefined && !(Array.isArray(urls) && urls.every(isHttpUrl))) throw invalid(`${where}.urls must be a list of http or https URLs`);
   const parsed: Descriptor = { mediaType, digest, size };
   if (artifactType !== undefined) parsed.artifactType = artifactType;
+  if (Array.isArray(urls) && urls.length > 0) parsed.urls = urls as string[];
   const map = stringMap(annotations, `${where}.annotations`);
   if (map) parsed.annotations = map;
   if (platform) {
@@ -120,5 +133,11 @@ export const parseManifest = (bytes: Buffer, contentType: string | undefined): P
   throw invalid(`unsupported manifest media type ${mediaType}`);
 };
 
-/** Every blob a manifest needs in its repository (config and layers); children of an index are manifests. */
-export const referencedBlobs = (manifest: ParsedManifest): Descriptor[] => (manifest.config ? [manifest.config, ...manifest.layers] : manifest.layers);
+/** A non-distributable (foreign) layer with the URLs clients fetch it from: the registry need not hold it. */
+export const isForeignLayer = (layer: Descriptor): boolean => NON_DISTRIBUTABLE_LAYER_MEDIA_TYPES.includes(layer.mediaType) && (layer.urls?.length ?? 0) > 0;
+
+/**
+ * Every blob a manifest needs in its repository: the config and the layers, but not foreign layers, which
+ * clients fetch from their URLs. Children of an index are manifests, not blobs.
+ */
+export const referencedBlobs = (manifest: ParsedManifest): Descriptor[] => [...(manifest.config ? [manifest.config] : []), ...manifest.layers.filter((layer) => !isForeignLayer(layer))];

@@ -128,11 +128,22 @@ describe('manifest parsing', () => {
     ['a missing config', bytes({ ...image, config: undefined })],
     ['layers that are not an array', bytes({ ...image, layers: {} })],
     ['annotations that are not strings', bytes({ ...image, annotations: { a: 1 } })],
+    ['layer urls that are not http URLs', bytes({ ...image, layers: [{ ...layer, urls: ['file:///etc/passwd'] }] })],
+    ['layer urls that are not a list', bytes({ ...image, layers: [{ ...layer, urls: 'https://example.com/l' }] })],
     ['an unknown media type', bytes({ ...image, mediaType: 'application/x-anything' })],
     ['an index without manifests', bytes({ schemaVersion: 2, mediaType: MediaTypes.ociIndex })],
     ['deeply nested junk', Buffer.from('['.repeat(10000) + ']'.repeat(10000))],
   ])('refuses %s with MANIFEST_INVALID', (_name, body) => {
     rejects(body, MediaTypes.ociManifest, 'MANIFEST_INVALID');
+  });
+
+  it('does not count non-distributable layers with URLs among the blobs a repository must hold', () => {
+    const foreign = { ...d('application/vnd.oci.image.layer.nondistributable.v1.tar+gzip', 'foreign'), urls: ['https://example.com/foreign'] };
+    const docker = { ...d('application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', 'docker foreign'), urls: ['http://example.com/f'] };
+    const withoutUrls = d('application/vnd.oci.image.layer.nondistributable.v1.tar+gzip', 'no urls');
+    const parsed = parseManifest(bytes({ ...image, layers: [layer, foreign, docker, withoutUrls] }), MediaTypes.ociManifest);
+    expect(parsed.layers[1]?.urls).toEqual(['https://example.com/foreign']);
+    expect(referencedBlobs(parsed).map((b) => b.digest)).toEqual([config.digest, layer.digest, withoutUrls.digest]);
   });
 
   it('refuses a body media type that contradicts Content-Type', () => {

@@ -5,6 +5,9 @@ const port = z.coerce.number().int().min(0).max(65535);
 /** An account quota's default limit (SWR's `quota_limit` is an int32). */
 const quota = z.coerce.number().int().min(0).max(2_147_483_647);
 
+/** Bind addresses that listen on every interface. */
+const WILDCARD_HOSTS: readonly string[] = ['0.0.0.0', '::', '[::]'];
+
 /** Every setting Wharf reads from the environment, with its default. Parsed once per process. */
 export const ConfigSchema = z
   .object({
@@ -38,6 +41,14 @@ export const ConfigSchema = z
     requireWhen(env.WHARF_TRANSPORT === 'nats', 'NATS_URL', 'when WHARF_TRANSPORT=nats');
     requireWhen(env.WHARF_EVENT_STORE === 'kurrentdb', 'KURRENTDB_URL', 'when WHARF_EVENT_STORE=kurrentdb');
     requireWhen(env.WHARF_READ_MODEL === 'mongodb', 'MONGODB_URL', 'when WHARF_READ_MODEL=mongodb');
+    // A wildcard bind address names no host a client can reach, so it cannot be the token realm clients are sent to.
+    if (WILDCARD_HOSTS.includes(env.WHARF_HOST) && !env.WHARF_PUBLIC_REGISTRY_URL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['WHARF_PUBLIC_REGISTRY_URL'],
+        message: `is required when WHARF_HOST=${env.WHARF_HOST}: set it to the address clients use (e.g. http://registry.example.com:5000), which the token challenge's realm is built from`,
+      });
+    }
   });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;

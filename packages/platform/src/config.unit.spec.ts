@@ -36,6 +36,13 @@ describe('configuration', () => {
     expect(loadConfig({ WHARF_REGISTRY_SIZE_LIMIT: '1048576' }).registrySizeLimit).toBe(1048576);
   });
 
+  it('refuses a wildcard WHARF_HOST without WHARF_PUBLIC_REGISTRY_URL, which the token realm is built from', () => {
+    for (const host of ['0.0.0.0', '::']) {
+      expect(() => loadConfig({ WHARF_HOST: host })).toThrow(new RegExp(`WHARF_PUBLIC_REGISTRY_URL: is required when WHARF_HOST=${host}`));
+    }
+    expect(loadConfig({ WHARF_HOST: '0.0.0.0', WHARF_PUBLIC_REGISTRY_URL: 'https://registry.example.com' }).publicRegistryUrl).toBe('https://registry.example.com');
+  });
+
   it('lets a process supply its own defaults, which the environment overrides', () => {
     expect(() => loadConfig({}, { WHARF_TRANSPORT: 'nats' })).toThrow(/NATS_URL/);
     expect(loadConfig({ WHARF_TRANSPORT: 'inprocess' }, { WHARF_TRANSPORT: 'nats' }).transport.kind).toBe('inprocess');

@@ -159,8 +159,13 @@ describe('OCI distribution API', () => {
       expect(mounted.status).toBe(201);
       expect(mounted.headers.get('location')).toBe(`/v2/dist/mounted/blobs/${sha256(content)}`);
       expect((await oci.request('GET', `/v2/dist/mounted/blobs/${sha256(content)}`, { token: full })).body.toString()).toBe(content);
-      const noPullOnSource = (await oci.token(['repository:dist/mounted:pull,push'])).token;
-      const fallback = await oci.request('POST', `/v2/dist/mounted/blobs/uploads/?mount=${sha256('monolithic blob')}&from=${repo}`, { token: noPullOnSource });
+      // A token that never asked about the source is challenged for pull on it; one refused it uploads instead.
+      const targetOnly = (await oci.token(['repository:dist/mounted:pull,push'])).token;
+      const challenged = await oci.request('POST', `/v2/dist/mounted/blobs/uploads/?mount=${sha256('monolithic blob')}&from=${repo}`, { token: targetOnly });
+      expect(challenged.status).toBe(401);
+      expect(challenged.headers.get('www-authenticate')).toContain(`scope="repository:dist/mounted:pull,push repository:${repo}:pull"`);
+      const noPullOnSource = (await oci.token(['repository:dist/mounted:pull,push', 'repository:nonexistent-ns/app:pull'])).token;
+      const fallback = await oci.request('POST', `/v2/dist/mounted/blobs/uploads/?mount=${sha256('monolithic blob')}&from=nonexistent-ns/app`, { token: noPullOnSource });
       expect(fallback.status).toBe(202);
       expect(fallback.headers.get('location')).toContain('/blobs/uploads/');
     });
@@ -326,8 +331,12 @@ describe('OCI distribution API', () => {
       expect(page.headers.get('link')).toBe('</v2/_catalog?n=2&last=dist%2Fmounted>; rel="next"');
       const rest = await oci.request('GET', '/v2/_catalog?n=10&last=dist/mounted', { token: full });
       expect(rest.json<{ repositories: string[] }>().repositories).toEqual(['dist/other']);
+      // Every signed-in caller's token lists the catalog, asked for or not (podman search asks for nothing);
+      // an anonymous token does not.
       const withoutCatalogScope = (await oci.token([`repository:${repo}:pull`])).token;
-      expect((await oci.request('GET', '/v2/_catalog', { token: withoutCatalogScope })).status).toBe(401);
+      expect((await oci.request('GET', '/v2/_catalog', { token: withoutCatalogScope })).status).toBe(200);
+      const anonymous = (await oci.token(['registry:catalog:*'], null)).token;
+      expect((await oci.request('GET', '/v2/_catalog', { token: anonymous })).status).toBe(401);
     });
   });
 });

@@ -70,8 +70,9 @@ describe('Selectel tokens and cluster integrations (HTTP)', () => {
   const grants = async (secret: string, username = 'token') => {
     const issued = await oci.token(['repository:alpha/app:pull,push,delete', 'repository:beta/app:pull,push'], { username, password: secret });
     if (issued.status !== 200) return { status: issued.status, access: {} as Record<string, string[]> };
-    const claims = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString()) as { access: Array<{ name: string; actions: string[] }> };
-    return { status: 200, access: Object.fromEntries(claims.access.map((entry) => [entry.name, entry.actions])) };
+    const claims = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString()) as { access: Array<{ type: string; name: string; actions: string[] }> };
+    const repositories = claims.access.filter((entry) => entry.type === 'repository');
+    return { status: 200, access: Object.fromEntries(repositories.map((entry) => [entry.name, entry.actions])) };
   };
   const selectelError = (body: unknown) => body as { error: string; message: string };
   const notFoundError = (body: unknown) => body as { error: string };

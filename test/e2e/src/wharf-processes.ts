@@ -53,7 +53,13 @@ export class WharfProcesses {
       ...settings,
     };
     const wharf = new WharfProcesses(mode, env, dataDir, nats);
-    await wharf.startAll();
+    try {
+      await wharf.startAll();
+    } catch (error) {
+      // An installation that does not start (e.g. a refused configuration) leaves no processes or data behind.
+      await wharf.stop();
+      throw error;
+    }
     return wharf;
   }
 

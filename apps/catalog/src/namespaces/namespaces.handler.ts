@@ -16,7 +16,7 @@ import { namespaceDecider } from './namespace.decider';
 import { reserveNamespaceNumber } from './namespace-numbers';
 import { namespacesProjection, type NamespaceDocument } from './namespaces.projection';
 
-const { createNamespace, listNamespaces, getNamespace, deleteNamespace } = CatalogRpc;
+const { createNamespace, listNamespaces, getNamespace, namespaceExists, deleteNamespace } = CatalogRpc;
 
 const visible = (doc: NamespaceDocument, auth: AuthLevel | null): VisibleNamespace | null => {
   if (auth === null) return null;
@@ -71,6 +71,11 @@ export class NamespacesHandler {
   @MessagePattern(getNamespace.subject)
   async get(@Payload(new SchemaPipe(getNamespace.request)) { actor, name }: typeof getNamespace.request._output) {
     return { namespace: await this.visibleOrThrow(actor, name) } satisfies RpcReply<typeof getNamespace>;
+  }
+
+  @MessagePattern(namespaceExists.subject)
+  async exists(@Payload(new SchemaPipe(namespaceExists.request)) { name }: typeof namespaceExists.request._output) {
+    return { exists: (await this.namespaces.get(name)) !== null } satisfies RpcReply<typeof namespaceExists>;
   }
 
   @MessagePattern(deleteNamespace.subject)

@@ -32,8 +32,8 @@ export class RepositoriesHandler {
   }
 
   @MessagePattern(rpc.pushManifest.subject)
-  async pushManifest(@Payload(new SchemaPipe(rpc.pushManifest.request)) { actor, repository, manifest, tag }: In<'pushManifest'>) {
-    await this.commands.run('PushManifest', { actor, repository, manifest, ...(tag !== undefined ? { tag } : {}) }, actor);
+  async pushManifest(@Payload(new SchemaPipe(rpc.pushManifest.request)) { actor, repository, manifest, tag, declaredSizes }: In<'pushManifest'>) {
+    await this.commands.run('PushManifest', { actor, repository, manifest, ...(tag !== undefined ? { tag } : {}), ...(declaredSizes ? { declaredSizes } : {}) }, actor);
     return { digest: manifest.digest } satisfies RpcReply<typeof rpc.pushManifest>;
   }
 

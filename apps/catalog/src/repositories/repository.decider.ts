@@ -1,5 +1,5 @@
 import { DomainError } from '@wharf/contracts';
-import type { AuthLevel, ManifestFacts } from '@wharf/contracts/catalog';
+import type { AuthLevel, DeclaredSize, ManifestFacts } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import type { Command, Decider, Event } from '@wharf/event-store';
 import { isValidRepositoryName, isValidTag, splitRepositoryName } from '@wharf/oci';
@@ -94,7 +94,8 @@ export type UpdateRepository = Command<'UpdateRepository', Managed & RepositoryS
 export type DeleteRepository = Command<'DeleteRepository', Managed>;
 export type LinkBlob = Command<'LinkBlob', Creation & { repository: string; digest: string; size: number }>;
 export type UnlinkBlob = Command<'UnlinkBlob', { repository: string; digest: string }>;
-export type PushManifest = Command<'PushManifest', Creation & { repository: string; manifest: ManifestFacts; tag?: string }>;
+/** `declaredSizes`: what the manifest's descriptors say their blobs and children weigh (absent in commands from before it was checked). */
+export type PushManifest = Command<'PushManifest', Creation & { repository: string; manifest: ManifestFacts; tag?: string; declaredSizes?: DeclaredSize[] }>;
 export type DeleteTag = Command<'DeleteTag', { repository: string; tag: string }>;
 export type DeleteManifest = Command<'DeleteManifest', { repository: string; digest: string }>;
 export type RecordPulls = Command<'RecordPulls', { repository: string; count: number }>;
@@ -250,6 +251,9 @@ const imageSize = (state: RepositoryState, manifest: Pick<ManifestState, 'size' 
   return manifest.size + blobs + children;
 };
 
+/** The size of a blob the repository links or a manifest it holds (the same bytes either way). */
+const storedSize = (state: RepositoryState, digest: string): number | undefined => state.blobs.get(digest) ?? state.manifests.get(digest)?.size;
+
 export const decide = (command: RepositoryCommand, state: RepositoryState): RepositoryEvent[] => {
   const now = command.metadata.now;
   switch (command.type) {
@@ -296,6 +300,10 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
       if (missingBlob) throw new DomainError('CATALOG.MANIFEST_BLOB_UNKNOWN', { digest: missingBlob });
       const missingChild = manifest.children.find((digest) => !state.manifests.has(digest));
       if (missingChild) throw new DomainError('CATALOG.MANIFEST_BLOB_UNKNOWN', { digest: missingChild });
+      for (const { digest, size } of command.data.declaredSizes ?? []) {
+        const stored = storedSize(state, digest);
+        if (stored !== undefined && stored !== size) throw new DomainError('CATALOG.MANIFEST_SIZE_MISMATCH', { digest, declared: size, stored });
+      }
       const events: RepositoryEvent[] = [...creation];
       if (!state.manifests.has(manifest.digest)) events.push({ type: 'ManifestPushed', data: { repository, manifest, pushedAt: now } });
       const previous = tag === undefined ? undefined : state.tags.get(tag);

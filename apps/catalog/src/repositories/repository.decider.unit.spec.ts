@@ -74,6 +74,17 @@ describe('repository decider', () => {
     spec.given(stocked).when(push(index)).thenThrows({ code: 'CATALOG.MANIFEST_BLOB_UNKNOWN', details: { digest: image.digest } });
   });
 
+  it('refuses a manifest whose descriptors claim sizes other than the linked blobs and held children have', () => {
+    const declared = (sizes: Array<[string, number]>) => ({ ...push(image), data: { ...push(image).data, declaredSizes: sizes.map(([digest, size]) => ({ digest, size })) } });
+    spec.given(stocked).when(declared([[config, 10], [layer, 2 ** 53 - 1]])).thenThrows({
+      code: 'CATALOG.MANIFEST_SIZE_MISMATCH',
+      details: { digest: layer, declared: 2 ** 53 - 1, stored: 10 },
+    });
+    const claimsChild = { ...push(index), data: { ...push(index).data, declaredSizes: [{ digest: image.digest, size: 301 }] } };
+    spec.given([...stocked, pushed(image)]).when(claimsChild).thenThrows({ code: 'CATALOG.MANIFEST_SIZE_MISMATCH', details: { digest: image.digest } });
+    spec.given(stocked).when(declared([[config, 10], [layer, 10]])).then([pushed(image)]);
+  });
+
   it('refuses invalid tags', () => {
     spec.given(stocked).when(push(image, '-bad')).thenThrows({ code: 'CATALOG.INVALID_TAG' });
   });

@@ -97,9 +97,10 @@ export class RegistryTokensHandler {
     // Refused scopes stay in the token with no actions, so the registry can tell "asked and refused" (403)
     // from "not asked yet" (401 with a challenge).
     const access: AccessEntry[] = granted.map((entry) => ({ type: 'repository', name: entry.repository, actions: entry.actions }));
-    // Listing the catalog is open to every authenticated caller; the registry filters the list per repository.
-    // A token limited to some registries gets no listing: the registry filters it by the account, not the token.
-    if (principal && (!tokenScope || tokenScope.allRegistries) && scopes.some((scope) => scope.type === 'registry' && scope.name === 'catalog')) {
+    // Listing the catalog is open to every authenticated caller, asked for or not (podman search asks for no
+    // scope); the registry filters the list per repository. A token limited to some registries gets no listing:
+    // the registry filters it by the account, not the token.
+    if (principal && (!tokenScope || tokenScope.allRegistries)) {
       access.push({ type: 'registry', name: 'catalog', actions: ['*'] });
     }
     return access;

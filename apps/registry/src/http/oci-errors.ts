@@ -11,6 +11,7 @@ const OCI_BY_DOMAIN: Partial<Record<ErrorCode, [OciErrorCode, number?]>> = {
   'CATALOG.INVALID_TAG': ['TAG_INVALID'],
   // The spec's manifest PUT answers a missing reference with 400 MANIFEST_BLOB_UNKNOWN.
   'CATALOG.MANIFEST_BLOB_UNKNOWN': ['MANIFEST_BLOB_UNKNOWN', 400],
+  'CATALOG.MANIFEST_SIZE_MISMATCH': ['MANIFEST_INVALID', 400],
   'CATALOG.MANIFEST_REFERENCED': ['DENIED', 409],
   'CATALOG.BLOB_NOT_LINKED': ['BLOB_UNKNOWN'],
   // The spec has no quota code; DENIED carries the quota's message, as registries with quotas answer.

@@ -1,11 +1,12 @@
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { MAX_RECORDED_MANIFEST_BYTES, RepositoryRpc } from '@wharf/contracts/catalog';
+import { CatalogRpc, MAX_RECORDED_MANIFEST_BYTES, RepositoryRpc } from '@wharf/contracts/catalog';
 import { AccessRpc } from '@wharf/contracts/access';
 import { IdentityRpc } from '@wharf/contracts/identity';
 import type { Clock } from '@wharf/platform';
 import {
   digestOf,
   isValidRepositoryName,
+  isValidTag,
   looksLikeDigest,
   MAX_MANIFEST_BYTES,
   MediaTypes,
@@ -13,6 +14,7 @@ import {
   parseDigest,
   parseManifest,
   referencedBlobs,
+  splitRepositoryName,
 } from '@wharf/oci';
 import { parseScope, type RegistryTokenClaims } from '@wharf/registry-token';
 import type { ServiceClient } from '@wharf/transport';
@@ -21,6 +23,7 @@ import { pipeline } from 'node:stream/promises';
 import { allows, TokenVerifier } from '../auth/token-verifier';
 import { ContentStore } from '../storage/content-store';
 import { Uploads } from '../storage/uploads';
+import { chunkRange } from './content-range';
 import { IMAGE_CONFIG_MEDIA_TYPES, MAX_CONFIG_BYTES, platformOfConfig, type ImagePlatform } from './image-platform';
 import { toOciError } from './oci-errors';
 import { PullCounter } from './pull-counter';
@@ -63,6 +66,16 @@ const readBody = async (request: Request, limit: number): Promise<Buffer> => {
 /** A malformed digest in a path or parameter is 400 DIGEST_INVALID, wherever it appears. */
 const requireDigest = (digest: string): void => {
   if (!parseDigest(digest)) throw new OciError('DIGEST_INVALID', 'invalid digest', { digest });
+};
+
+/** Every value of a query parameter, in order (`?tag=a&tag=b`). */
+const queryValues = (request: Request, name: string): string[] => new URLSearchParams(request.originalUrl.split('?')[1] ?? '').getAll(name);
+
+/** The source repository of a cross-repository mount request (`POST …/blobs/uploads/?mount=<digest>&from=<name>`). */
+const mountSource = (route: Route, request: Request): string | undefined => {
+  if (route.kind !== 'uploads' || request.method !== 'POST') return undefined;
+  const [from] = queryValues(request, 'from');
+  return queryValues(request, 'mount').length > 0 && from !== undefined && isValidRepositoryName(from) ? from : undefined;
 };
 
 const positiveInteger = (value: unknown): number | undefined => {
@@ -133,7 +146,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
     response.status(rendered.status).json(rendered.toBody());
   }
 
-  /** 401 with the challenge that tells the client where to get a token for `scope`. */
+  /** 401 with the challenge that tells the client where to get a token for `scope` (space-separated scopes). */
   private challenge(response: Response, scope?: string): void {
     const realm = `${this.options.publicUrl.replace(/\/$/, '')}/auth/token`;
     const parts = [`realm="${realm}"`, `service="${this.serviceName}"`, ...(scope ? [`scope="${scope}"`] : [])];
@@ -161,15 +174,20 @@ export class RegistryApi implements BeforeApplicationShutdown {
       return this.listCatalog(claims, request, response);
     }
     const needed = actionsFor(request.method);
+    const scope = `repository:${route.name}:${needed.join(',')}`;
+    // Mounting needs pull on the source too: the challenge asks for it, as Distribution's does, so clients
+    // fetch a token that lets the mount happen instead of silently uploading the blob again.
+    const source = mountSource(route, request);
+    const mountScope = source ? `${scope} repository:${source}:pull` : scope;
     if (!allows(claims, route.name, needed)) {
       // A signed-in caller whose token says this repository was asked for and refused outright gets 403;
       // anyone else is told where to get a (better) token, as clients upgrade a pull token to push that way.
       const refused = claims?.access.some((entry) => entry.type === 'repository' && entry.name === route.name && entry.actions.length === 0);
-      if (claims?.wharf && refused) {
-        throw new OciError('DENIED', undefined, { repository: route.name, needed: needed.join(',') });
-      }
-      return this.challenge(response, `repository:${route.name}:${needed.join(',')}`);
+      if (claims?.wharf && refused) throw await this.denial(route.name, needed);
+      return this.challenge(response, mountScope);
     }
+    // A token that never asked about the source gets the challenge once; one refused the source uploads instead.
+    if (source && !claims?.access.some((entry) => entry.type === 'repository' && entry.name === source)) return this.challenge(response, mountScope);
     switch (route.kind) {
       case 'tags':
         return this.listTags(route.name, request, response);
@@ -184,6 +202,23 @@ export class RegistryApi implements BeforeApplicationShutdown {
       case 'referrers':
         return this.referrers(route.name, route.digest, request, response);
     }
+  }
+
+  /**
+   * The error for a refused request. When the repository's organization does not exist at all, the answer says
+   * so and how to create it, since a push never creates organizations: pulls get 404 NAME_UNKNOWN (so clients
+   * checking for a blob before uploading go on to the upload and show its message), pushes 403 DENIED.
+   */
+  private async denial(repository: string, needed: Action[]): Promise<OciError> {
+    const detail = { repository, needed: needed.join(',') };
+    const namespace = splitRepositoryName(repository)?.namespace;
+    if (namespace && !(await this.services.call(CatalogRpc.namespaceExists, { name: namespace })).exists) {
+      const message =
+        `organization "${namespace}" does not exist: create it first (SWR: POST /v2/manage/namespaces {"namespace": "${namespace}"}; ` +
+        `Selectel: POST /api/v1/registries {"name": "${namespace}"}), then push again`;
+      return new OciError(needed.length === 1 && needed[0] === 'pull' ? 'NAME_UNKNOWN' : 'DENIED', message, { ...detail, organization: namespace });
+    }
+    return new OciError('DENIED', undefined, detail);
   }
 
   private actor(claims: RegistryTokenClaims) {
@@ -221,31 +256,36 @@ export class RegistryApi implements BeforeApplicationShutdown {
         const manifest = parseManifest(bytes, request.header('content-type'));
         const digest = isDigest ? digestOf(bytes, parseDigest(reference)!.algorithm) : digestOf(bytes);
         if (isDigest && digest !== reference) throw new OciError('DIGEST_INVALID', `manifest digest is ${digest}`, { digest: reference });
+        const tags = this.tagsOf(reference, isDigest, request);
         await this.content.putContent(digest, bytes);
         const platform = manifest.config ? await this.platformOf(manifest.config) : undefined;
-        await this.services.call(RepositoryRpc.pushManifest, {
-          actor: this.actor(claims),
-          repository: name,
-          ...(isDigest ? {} : { tag: reference }),
-          manifest: {
-            digest,
-            mediaType: manifest.mediaType,
-            size: bytes.length,
-            blobs: referencedBlobs(manifest).map((d) => d.digest),
-            children: manifest.manifests.map((d) => d.digest),
-            ...(manifest.subject ? { subject: manifest.subject.digest } : {}),
-            ...(manifest.artifactType ? { artifactType: manifest.artifactType } : {}),
-            ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
-            ...(manifest.config ? { configDigest: manifest.config.digest } : {}),
-            ...(bytes.length <= MAX_RECORDED_MANIFEST_BYTES ? { content: bytes.toString('utf8') } : {}),
-            ...(platform ? { platform } : {}),
-          },
-        });
+        const facts = {
+          digest,
+          mediaType: manifest.mediaType,
+          size: bytes.length,
+          blobs: referencedBlobs(manifest).map((d) => d.digest),
+          children: manifest.manifests.map((d) => d.digest),
+          ...(manifest.subject ? { subject: manifest.subject.digest } : {}),
+          ...(manifest.artifactType ? { artifactType: manifest.artifactType } : {}),
+          ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+          ...(manifest.config ? { configDigest: manifest.config.digest } : {}),
+          ...(bytes.length <= MAX_RECORDED_MANIFEST_BYTES ? { content: bytes.toString('utf8') } : {}),
+          ...(platform ? { platform } : {}),
+        };
+        // Sizes are checked against the repository's content by the catalog; foreign layers are not there to check.
+        const declaredSizes = [...referencedBlobs(manifest), ...manifest.manifests].map((d) => ({ digest: d.digest, size: d.size }));
+        const push = (tag: string | undefined) =>
+          this.services.call(RepositoryRpc.pushManifest, { actor: this.actor(claims), repository: name, ...(tag !== undefined ? { tag } : {}), declaredSizes, manifest: facts });
+        // The first call records the manifest (with its first tag); each further tag points at it.
+        const [first, ...more] = tags;
+        await push(first);
+        for (const tag of more) await push(tag);
         // Garbage collection may have taken bytes of this digest no repository held before this push was
         // recorded; written again now, after the record, no collection can take them (lifecycle's content-sweeper.ts).
         await this.content.putContent(digest, bytes);
         response.status(201).set({ Location: `/v2/${name}/manifests/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' });
         if (manifest.subject) response.setHeader('OCI-Subject', manifest.subject.digest);
+        if (isDigest && tags.length > 0) response.setHeader('OCI-Tag', tags);
         response.end();
         return;
       }
@@ -258,6 +298,17 @@ export class RegistryApi implements BeforeApplicationShutdown {
       default:
         throw new OciError('UNSUPPORTED', `${request.method} is not supported on manifests`);
     }
+  }
+
+  /**
+   * The tags a manifest PUT points at the manifest: the reference when it is a tag, and every `tag` query
+   * parameter (the only way to tag a manifest pushed by a digest other than sha256). All are checked first.
+   */
+  private tagsOf(reference: string, isDigest: boolean, request: Request): string[] {
+    const tags = [...new Set([...(isDigest ? [] : [reference]), ...queryValues(request, 'tag')])];
+    const invalid = tags.find((tag) => !isValidTag(tag));
+    if (invalid !== undefined) throw new OciError('TAG_INVALID', `invalid tag ${JSON.stringify(invalid)}`, { tag: invalid });
+    return tags;
   }
 
   /**
@@ -393,6 +444,16 @@ export class RegistryApi implements BeforeApplicationShutdown {
     return header !== undefined && /^\d+$/.test(header) ? { expectedLength: Number(header) } : {};
   }
 
+  /** Where a chunk must start (from its Content-Range) and how long it is; a bad range is 416 with the upload's range. */
+  private async chunkOf(name: string, id: string, request: Request): Promise<{ start?: number; expectedLength?: number }> {
+    const length = this.lengthOf(request);
+    const header = request.header('content-range');
+    if (header === undefined) return length;
+    const range = chunkRange(header, length.expectedLength);
+    if (!range) throw new OciError('RANGE_INVALID', `invalid Content-Range ${header}`, { size: (await this.uploads.status(name, id)).size }, 416);
+    return { ...length, start: range.start };
+  }
+
   private async upload(name: string, id: string, claims: RegistryTokenClaims, request: Request, response: Response): Promise<void> {
     switch (request.method) {
       case 'GET': {
@@ -402,19 +463,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
         return;
       }
       case 'PATCH': {
-        const contentRange = request.header('content-range');
-        let start: number | undefined;
-        if (contentRange !== undefined) {
-          const match = /^(?:bytes[ =])?(\d+)-(\d+)$/.exec(contentRange.trim());
-          if (!match) throw new OciError('RANGE_INVALID', `invalid Content-Range ${contentRange}`, { size: (await this.uploads.status(name, id)).size }, 416);
-          start = Number(match[1]);
-          const end = Number(match[2]);
-          const length = this.lengthOf(request).expectedLength;
-          if (end < start || (length !== undefined && end - start + 1 !== length)) {
-            throw new OciError('RANGE_INVALID', `Content-Range ${contentRange} does not match the body`, { size: (await this.uploads.status(name, id)).size }, 416);
-          }
-        }
-        const { size } = await this.uploads.append(name, id, request, { ...(start !== undefined ? { start } : {}), ...this.lengthOf(request) });
+        const { size } = await this.uploads.append(name, id, request, await this.chunkOf(name, id, request));
         this.uploadHeaders(response, name, id, size);
         response.status(202).end();
         return;
@@ -423,7 +472,8 @@ export class RegistryApi implements BeforeApplicationShutdown {
         const digest = (request.query as Record<string, unknown>).digest;
         if (typeof digest !== 'string' || !parseDigest(digest)) throw new OciError('DIGEST_INVALID', 'a valid digest parameter is required', {});
         const length = this.lengthOf(request).expectedLength;
-        if (length === undefined || length > 0) await this.uploads.append(name, id, request, this.lengthOf(request));
+        // The closing chunk is checked exactly as a PATCH's: out of order is 416 and appends nothing.
+        if (length === undefined || length > 0) await this.uploads.append(name, id, request, await this.chunkOf(name, id, request));
         await this.finishUpload(name, id, digest, claims, response);
         return;
       }
@@ -493,7 +543,9 @@ export class RegistryApi implements BeforeApplicationShutdown {
     const filter = typeof artifactType === 'string' ? artifactType : undefined;
     const { manifests } = await this.services.call(RepositoryRpc.referrers, { repository: name, digest, ...(filter ? { artifactType: filter } : {}) });
     if (filter) response.setHeader('OCI-Filters-Applied', 'artifactType');
-    response.status(200).type(MediaTypes.ociIndex).send(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests }));
+    // Written as bytes: Express would add `; charset=utf-8` to a string body, and the spec wants the bare type.
+    response.status(200).setHeader('Content-Type', MediaTypes.ociIndex);
+    response.end(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests })));
   }
 
   // ---- token endpoint --------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 import { ContentLayout, PathNotFoundError, type BlobDriver } from '@wharf/blob-store';
 import { parseDigest } from '@wharf/oci';
 
+const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * Content-addressed storage over the dumb blob driver. Layout under the driver's root:
  *
@@ -120,5 +122,10 @@ export class ContentStore {
 
   newUploadId(): string {
     return randomUUID();
+  }
+
+  /** Whether `id` has the shape of an id newUploadId gives (a lowercase UUID); anything else names no upload. */
+  static isUploadId(id: string): boolean {
+    return UPLOAD_ID.test(id);
   }
 }

@@ -133,7 +133,7 @@ export class Uploads {
   }
 
   private async requireOwned(repository: string, id: string): Promise<void> {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
+    if (!ContentStore.isUploadId(id)) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
     let info: UploadInfo;
     try {
       info = JSON.parse((await this.driver.getContent(`uploads/${id}/info`)).toString()) as UploadInfo;

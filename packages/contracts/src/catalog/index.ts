@@ -58,6 +58,8 @@ export const CatalogRpc = {
     z.object({ namespaces: z.array(VisibleNamespace) }),
   ),
   getNamespace: rpc('catalog.namespace.get', withActor({ name: z.string() }), z.object({ namespace: VisibleNamespace })),
+  /** Whether an organization of this name exists in the installation, whoever owns it (names are unique, so creating one tells as much). */
+  namespaceExists: rpc('catalog.namespace.exists', z.object({ name: z.string() }), z.object({ exists: z.boolean() })),
   deleteNamespace: rpc('catalog.namespace.delete', withActor({ name: z.string() }), z.object({ deleted: z.literal(true) })),
 } as const;
 
@@ -89,6 +91,10 @@ export const ManifestFacts = z.object({
 export const MAX_RECORDED_MANIFEST_BYTES = 512 * 1024;
 export type ManifestFacts = z.infer<typeof ManifestFacts>;
 
+/** A descriptor's digest and the size it claims. */
+export const DeclaredSize = z.object({ digest: Digest, size: z.number().int().nonnegative() });
+export type DeclaredSize = z.infer<typeof DeclaredSize>;
+
 export const ResolvedManifest = z.object({ digest: Digest, mediaType: z.string(), size: z.number().int().nonnegative() });
 export type ResolvedManifest = z.infer<typeof ResolvedManifest>;
 
@@ -118,7 +124,13 @@ export const RepositoryRpc = {
   ),
   pushManifest: rpc(
     'catalog.manifest.push',
-    withActor({ repository: RepositoryName, manifest: ManifestFacts, tag: z.string().optional() }),
+    withActor({
+      repository: RepositoryName,
+      manifest: ManifestFacts,
+      tag: z.string().optional(),
+      /** The sizes the manifest's descriptors claim for its blobs and children; each must match what the repository holds. */
+      declaredSizes: z.array(DeclaredSize).optional(),
+    }),
     z.object({ digest: Digest }),
   ),
   resolveManifest: rpc('catalog.manifest.resolve', z.object({ repository: RepositoryName, reference: z.string() }), ResolvedManifest),

@@ -11,6 +11,7 @@ export const catalogErrors = {
   'CATALOG.TAG_NOT_FOUND': { status: 404, message: 'The tag does not exist' },
   'CATALOG.MANIFEST_NOT_FOUND': { status: 404, message: 'The manifest does not exist' },
   'CATALOG.MANIFEST_BLOB_UNKNOWN': { status: 400, message: 'The manifest references a blob or manifest the repository does not have' },
+  'CATALOG.MANIFEST_SIZE_MISMATCH': { status: 400, message: 'A descriptor of the manifest claims a size other than the stored content has' },
   'CATALOG.MANIFEST_REFERENCED': { status: 409, message: 'The manifest is still referenced by an index in the repository' },
   'CATALOG.BLOB_NOT_LINKED': { status: 404, message: 'The repository does not link this blob' },
   'CATALOG.NAMESPACE_QUOTA_EXCEEDED': { status: 400, message: 'The maximum number of organizations has been exceeded' },
