@@ -52,6 +52,7 @@ export class RegistryTokensHandler {
         sub: principal?.userName ?? '',
         aud: service,
         iat,
+        issuedAtMs: now.getTime(),
         nbf: iat,
         exp: iat + REGISTRY_TOKEN_TTL_SECONDS,
         jti: randomUUID(),

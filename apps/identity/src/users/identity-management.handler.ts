@@ -33,6 +33,10 @@ const toUser = (doc: UserDocument): User => ({
 });
 const toKey = (doc: AccessKeyDocument) => ({ access: doc.accessKey, userId: doc.userId, description: doc.description, createdAt: doc.createdAt });
 
+/** A user changing their own password stays signed in with the session that did it; every other session ends. */
+const keptSession = (actor: Principal, userId: string): { keptSessionId?: string } =>
+  actor.userId === userId && actor.tokenId ? { keptSessionId: actor.tokenId } : {};
+
 const forbidden = (): DomainError => new DomainError('IDENTITY.FORBIDDEN');
 const requireStrong = (password: string): void => {
   if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('IDENTITY.WEAK_PASSWORD', { minimumLength: MIN_PASSWORD_LENGTH });
@@ -158,7 +162,8 @@ export class IdentityManagementHandler {
     }
     if (password !== undefined) {
       requireStrong(password);
-      await this.run(IdentityStreams.user + user.name, userDecider, 'ChangePassword', { userId, passwordHash: await hashPassword(password) }, actor, usersProjection);
+      const passwordHash = await hashPassword(password);
+      await this.run(IdentityStreams.user + user.name, userDecider, 'ChangePassword', { userId, passwordHash, ...keptSession(actor, userId) }, actor, usersProjection);
     }
     return { user: toUser((await this.projections.collection(usersProjection).get(user.name))!) } satisfies RpcReply<typeof rpc.updateUser>;
   }
@@ -170,7 +175,8 @@ export class IdentityManagementHandler {
     const user = await this.userById(actor, userId, true);
     if (!(await verifyPassword(originalPassword, user.passwordHash))) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
     requireStrong(password);
-    await this.run(IdentityStreams.user + user.name, userDecider, 'ChangePassword', { userId, passwordHash: await hashPassword(password) }, actor, usersProjection);
+    const passwordHash = await hashPassword(password);
+    await this.run(IdentityStreams.user + user.name, userDecider, 'ChangePassword', { userId, passwordHash, ...keptSession(actor, userId) }, actor, usersProjection);
     return { changed: true } satisfies RpcReply<typeof rpc.changePassword>;
   }
 

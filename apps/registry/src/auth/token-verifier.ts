@@ -2,10 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import { IdentityRpc } from '@wharf/contracts/identity';
 import { grantedActions, keyIdOf, publicKeyFromPem, verifyRegistryToken, type RegistryTokenClaims } from '@wharf/registry-token';
 import type { ServiceClient } from '@wharf/transport';
+import { revocationIdsFor, withoutRevoked, type RevocationReader } from './revocations';
 
 /**
  * Verifies bearer tokens locally with identity's public keys, so the hot path makes no service call. Keys are
- * fetched once and again only when a token names a key id not seen yet (rotation).
+ * fetched once and again only when a token names a key id not seen yet (rotation). What was revoked after a
+ * token was issued (its user, its Selectel token, a grant or share) is taken out of its claims.
  */
 export class TokenVerifier {
   private keys = new Map<string, KeyObject>();
@@ -14,13 +16,15 @@ export class TokenVerifier {
   constructor(
     private readonly services: ServiceClient,
     readonly service: string,
+    private readonly revocations: RevocationReader,
   ) {}
 
   async verify(token: string, nowSeconds: number): Promise<RegistryTokenClaims | null> {
     const kid = keyIdOf(token);
     if (kid && !this.keys.has(kid)) await this.refresh();
     const result = verifyRegistryToken(token, this.keys, { audience: this.service, nowSeconds });
-    return result.ok ? result.claims : null;
+    if (!result.ok) return null;
+    return withoutRevoked(result.claims, await this.revocations.current(revocationIdsFor(result.claims)));
   }
 
   private refresh(): Promise<void> {

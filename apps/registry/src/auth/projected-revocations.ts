@@ -1,0 +1,18 @@
+import type { ProjectionHost } from '@wharf/platform';
+import type { RevocationReader } from './revocations';
+import { revocationsProjection, type RevocationDocument } from './revocations.projection';
+
+/**
+ * Revocations as the registry's own projection has them. Each read first waits for the projection to reach the
+ * event log's head, so a revocation identity or access has acknowledged is in force on the very next request.
+ */
+export class ProjectedRevocations implements RevocationReader {
+  constructor(private readonly projections: ProjectionHost) {}
+
+  async current(ids: readonly string[]): Promise<ReadonlyMap<string, RevocationDocument>> {
+    if (ids.length === 0) return new Map();
+    await this.projections.waitForHead();
+    const docs = await this.projections.collection(revocationsProjection).find({ where: [{ field: 'id', op: 'in', values: ids }] });
+    return new Map(docs.map((doc) => [doc.id, doc]));
+  }
+}
