@@ -90,6 +90,18 @@ describe.each<Mode>(['embedded', 'distributed'])('revocation (%s)', (mode) => {
     expect((await tags('rev/app', now.token)).status).toBe(403);
   });
 
+  it("refuses another account's registry token for a shared repository once the share is removed", async () => {
+    const partner = await call(system, 'POST', '/v3/domains', { domain: { name: 'rev-partner' } });
+    const partnerId = (partner.body as { domain: { id: string } }).domain.id;
+    await call(system, 'POST', '/v3/users', { user: { name: 'rev-partner-admin', password: password('rev-partner-admin'), domain_id: partnerId, account_admin: true } });
+    const shares = '/v2/manage/namespaces/rev/repositories/app/access-domains';
+    expect((await call(owner, 'POST', shares, { access_domain: 'rev-partner', permit: 'read', deadline: 'forever' })).status).toBe(201);
+    const token = await registryToken('rev/app', 'rev-partner-admin', password('rev-partner-admin'));
+    expect((await tags('rev/app', token)).status).toBe(200);
+    expect((await call(owner, 'DELETE', `${shares}/rev-partner`)).status).toBe(204);
+    expect((await tags('rev/app', token)).status).toBe(401);
+  });
+
   it('refuses a registry token obtained with a Selectel token once that token is revoked, and once it is deleted', async () => {
     const create = async (name: string) => {
       const created = await call(owner, 'POST', '/api/v2/tokens', { name, expiration: { isSet: false }, scope: { modeRW: true, allRegistries: true, registryIds: [] } });
