@@ -12,7 +12,9 @@ export class ProjectedRevocations implements RevocationReader {
   async current(ids: readonly string[]): Promise<ReadonlyMap<string, RevocationDocument>> {
     if (ids.length === 0) return new Map();
     await this.projections.waitForHead();
-    const docs = await this.projections.collection(revocationsProjection).find({ where: [{ field: 'id', op: 'in', values: ids }] });
-    return new Map(docs.map((doc) => [doc.id, doc]));
+    // Lookups by id: a handful per token, each served by the primary key however many revocations there are.
+    const collection = this.projections.collection(revocationsProjection);
+    const docs = await Promise.all(ids.map((id) => collection.get(id)));
+    return new Map(docs.flatMap((doc) => (doc ? [[doc.id, doc] as const] : [])));
   }
 }

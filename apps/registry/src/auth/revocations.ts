@@ -23,7 +23,7 @@ export const revocationIdsFor = (claims: RegistryTokenClaims): string[] => {
   const principal = claims.wharf;
   if (!principal) return [];
   const repositories = claims.access.filter((entry) => entry.type === 'repository').map((entry) => entry.name);
-  return [RevocationIds.principal(principal.userId), ...repositories.flatMap((repository) => repositoryRevocationIds(principal, repository))];
+  return [...new Set([RevocationIds.principal(principal.userId), ...repositories.flatMap((repository) => repositoryRevocationIds(principal, repository))])];
 };
 
 /**
