@@ -4,7 +4,7 @@ import { WharfProcesses, type Mode } from './wharf-processes';
 
 /**
  * Revocation is immediate: a registry token obtained before a user is disabled or deleted, before a grant or
- * share is revoked, or before a Selectel token is revoked stops working on the next request, well inside its
+ * share is revoked or a repository made private, or before a Selectel token is revoked stops working on the next request, well inside its
  * 300 s lifetime; sessions end on a password change or a disable and stay ended after re-enabling.
  */
 describe.each<Mode>(['embedded', 'distributed'])('revocation (%s)', (mode) => {
@@ -100,6 +100,21 @@ describe.each<Mode>(['embedded', 'distributed'])('revocation (%s)', (mode) => {
     expect((await tags('rev/app', token)).status).toBe(200);
     expect((await call(owner, 'DELETE', `${shares}/rev-partner`)).status).toBe(204);
     expect((await tags('rev/app', token)).status).toBe(401);
+  });
+
+  it('refuses an anonymous registry token for a repository once it is no longer public', async () => {
+    expect((await call(owner, 'PATCH', '/v2/manage/namespaces/rev/repos/app', { is_public: true })).status).toBe(201);
+    // Access learns that the repository is public from catalog's events; in distributed mode that can take a moment.
+    const pullGranted = (token: string) =>
+      (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { access: { actions: string[] }[] }).access.some((entry) => entry.actions.includes('pull'));
+    let anonymous = await oci.token(['repository:rev/app:pull'], null);
+    for (let attempt = 0; attempt < 50 && !pullGranted(anonymous.token); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      anonymous = await oci.token(['repository:rev/app:pull'], null);
+    }
+    expect((await tags('rev/app', anonymous.token)).status).toBe(200);
+    expect((await call(owner, 'PATCH', '/v2/manage/namespaces/rev/repos/app', { is_public: false })).status).toBe(201);
+    expect((await tags('rev/app', anonymous.token)).status).toBe(401);
   });
 
   it('refuses a registry token obtained with a Selectel token once that token is revoked, and once it is deleted', async () => {

@@ -1,10 +1,11 @@
 import { AccessStreams } from '@wharf/contracts/access';
+import { RepositoryStreams } from '@wharf/contracts/catalog';
 import { IdentityStreams, SelectelTokenStreams } from '@wharf/contracts/identity';
 import type { Event, RecordedEvent } from '@wharf/event-store';
 import type { Projection } from '@wharf/read-model';
 
 /**
- * The identity and access events after which registry tokens issued earlier no longer hold. Only the fields
+ * The identity, access and catalog events after which registry tokens issued earlier no longer hold. Only the fields
  * read here are named: the events themselves belong to identity and access.
  */
 export type RevokingEvent =
@@ -17,7 +18,8 @@ export type RevokingEvent =
   | Event<'PermissionsUpdated', { kind: 'namespace' | 'repository'; name: string; grants: { userId: string }[]; updatedAt: string }>
   | Event<'PermissionsRevoked', { kind: 'namespace' | 'repository'; name: string; userIds: string[]; revokedAt: string }>
   | Event<'ShareUpdated', { repository: string; accessAccountId: string; updatedAt: string }>
-  | Event<'ShareRemoved', { repository: string; accessAccountId: string; removedAt: string }>;
+  | Event<'ShareRemoved', { repository: string; accessAccountId: string; removedAt: string }>
+  | Event<'RepositoryUpdated', { repository: string; isPublic: boolean; updatedAt: string }>;
 
 /** A point in time: registry tokens issued at or before it are refused for what the document's id names. */
 export interface RevocationDocument {
@@ -33,6 +35,8 @@ export const RevocationIds = {
   grant: (userId: string, name: string) => `grant:${userId}:${name}`,
   /** An account's share of a repository. */
   share: (accountId: string, repository: string) => `share:${accountId}:${repository}`,
+  /** A repository's public pull, for every caller. */
+  publicAccess: (repository: string) => `public:${repository}`,
 };
 
 /** Selectel tokens log in as the principal `token:<id>`. */
@@ -60,17 +64,19 @@ const revocationOf = (event: RecordedEvent<RevokingEvent>): { ids: string[]; at:
       return { ids: [RevocationIds.share(event.data.accessAccountId, event.data.repository)], at: event.data.updatedAt };
     case 'ShareRemoved':
       return { ids: [RevocationIds.share(event.data.accessAccountId, event.data.repository)], at: event.data.removedAt };
+    case 'RepositoryUpdated':
+      return event.data.isPublic ? { ids: [], at: '' } : { ids: [RevocationIds.publicAccess(event.data.repository)], at: event.data.updatedAt };
     default:
       // Other events of these streams (creations, grants, uses) take nothing away.
       return { ids: [], at: '' };
   }
 };
 
-/** The latest revocation of each principal and grant: the registry's view of identity's and access's revocations. */
+/** The latest revocation of each principal, grant and public repository: the registry's view of what was taken away. */
 export const revocationsProjection: Projection<RevocationDocument, RevokingEvent> = {
   name: 'token_revocations',
   version: 1,
-  streamPrefixes: [IdentityStreams.user, SelectelTokenStreams.token, AccessStreams.permissions, AccessStreams.shares],
+  streamPrefixes: [IdentityStreams.user, SelectelTokenStreams.token, AccessStreams.permissions, AccessStreams.shares, RepositoryStreams.repository],
   documentIds: (event) => revocationOf(event).ids,
   evolve: (doc, event, id) => {
     const { at } = revocationOf(event);

@@ -33,11 +33,17 @@ const project = (events: RecordedEvent<RevokingEvent>[]) => {
 };
 
 describe('registry token revocations', () => {
-  it('keeps tokens issued after every revocation, and anonymous tokens', () => {
+  it('keeps tokens issued after every revocation', () => {
     expect(withoutRevoked(claims, revokedAt(RevocationIds.principal('u-1'), '2026-12-01T10:00:00.499Z'))).toEqual(claims);
+  });
+
+  it("takes a repository that stopped being public out of anyone's token, anonymous ones included", () => {
     const { wharf: _principal, ...anonymous } = claims;
-    expect(revocationIdsFor(anonymous)).toEqual([]);
-    expect(withoutRevoked(anonymous, new Map())).toBe(anonymous);
+    expect(revocationIdsFor(anonymous)).toEqual([RevocationIds.publicAccess('team/app'), RevocationIds.publicAccess('other/lib')]);
+    expect(withoutRevoked(anonymous, new Map())).toEqual(anonymous);
+    const madePrivate = revokedAt(RevocationIds.publicAccess('team/app'), '2026-12-01T10:00:01.000Z');
+    expect(withoutRevoked(anonymous, madePrivate)?.access.map((entry) => entry.name)).toEqual(['other/lib', 'catalog']);
+    expect(withoutRevoked(claims, madePrivate)?.access.map((entry) => entry.name)).toEqual(['other/lib', 'catalog']);
   });
 
   it('refuses the whole token when its principal was revoked at or after it was issued, in the same second too', () => {
@@ -72,6 +78,8 @@ describe('registry token revocations', () => {
       recorded('PermissionsRevoked', { kind: 'namespace', name: 'team', userIds: ['u-2', 'u-3'], revokedAt: '2026-12-01T10:00:04.000Z' }),
       recorded('PermissionsUpdated', { kind: 'repository', name: 'team/app', grants: [{ userId: 'u-2' }], updatedAt: '2026-12-01T10:00:05.000Z' }),
       recorded('ShareRemoved', { repository: 'team/app', accessAccountId: 'a-2', removedAt: '2026-12-01T10:00:06.000Z' }),
+      recorded('RepositoryUpdated', { repository: 'team/open', isPublic: true, updatedAt: '2026-12-01T10:00:07.000Z' }),
+      recorded('RepositoryUpdated', { repository: 'team/app', isPublic: false, updatedAt: '2026-12-01T10:00:08.000Z' }),
     ]);
     expect(Object.fromEntries([...docs].map(([id, doc]) => [id, doc.revokedAt]))).toEqual({
       'principal:u-1': '2026-12-01T10:00:02.000Z',
@@ -80,6 +88,7 @@ describe('registry token revocations', () => {
       'grant:u-3:team': '2026-12-01T10:00:04.000Z',
       'grant:u-2:team/app': '2026-12-01T10:00:05.000Z',
       'share:a-2:team/app': '2026-12-01T10:00:06.000Z',
+      'public:team/app': '2026-12-01T10:00:08.000Z',
     });
   });
 });
