@@ -91,19 +91,41 @@ describe('user lifecycle', () => {
     data: { userId: 'u-1', name: 'dev', accountId: 'a-1', accountName: 'acme', systemAccount: false, accountAdmin: false, passwordHash: 'h', createdAt: now },
   };
 
-  it('disables, changes the password of and deletes a user', () => {
+  const ended = (extra: { keptSessionId?: string } = {}) => ({ type: 'UserSessionsEnded' as const, data: { userId: 'u-1', name: 'dev', endedAt: now, ...extra } });
+
+  it('disables (ending its sessions), changes the password of (ending its other sessions) and deletes a user', () => {
     spec
       .given([created])
       .when({ type: 'UpdateUser', data: { userId: 'u-1', enabled: false }, metadata })
-      .then([{ type: 'UserUpdated', data: { userId: 'u-1', name: 'dev', enabled: false, description: '', updatedAt: now } }]);
+      .then([{ type: 'UserUpdated', data: { userId: 'u-1', name: 'dev', enabled: false, description: '', updatedAt: now } }, ended()]);
     spec
       .given([created])
       .when({ type: 'ChangePassword', data: { userId: 'u-1', passwordHash: 'h2' }, metadata })
-      .then([{ type: 'PasswordChanged', data: { userId: 'u-1', name: 'dev', passwordHash: 'h2', changedAt: now } }]);
+      .then([{ type: 'PasswordChanged', data: { userId: 'u-1', name: 'dev', passwordHash: 'h2', changedAt: now } }, ended()]);
+    spec
+      .given([created])
+      .when({ type: 'ChangePassword', data: { userId: 'u-1', passwordHash: 'h2', keptSessionId: 's-1' }, metadata })
+      .then([{ type: 'PasswordChanged', data: { userId: 'u-1', name: 'dev', passwordHash: 'h2', changedAt: now } }, ended({ keptSessionId: 's-1' })]);
     spec
       .given([created])
       .when({ type: 'DeleteUser', data: { userId: 'u-1' }, metadata })
       .then([{ type: 'UserDeleted', data: { userId: 'u-1', name: 'dev', accountId: 'a-1', deletedAt: now } }]);
+  });
+
+  it('ends no session when a user is re-enabled, edited, or disabled again', () => {
+    const disabled = { type: 'UserUpdated' as const, data: { userId: 'u-1', name: 'dev', enabled: false, description: '', updatedAt: now } };
+    spec
+      .given([created, disabled, ended()])
+      .when({ type: 'UpdateUser', data: { userId: 'u-1', enabled: true }, metadata })
+      .then([{ type: 'UserUpdated', data: { userId: 'u-1', name: 'dev', enabled: true, description: '', updatedAt: now } }]);
+    spec
+      .given([created])
+      .when({ type: 'UpdateUser', data: { userId: 'u-1', description: 'ci' }, metadata })
+      .then([{ type: 'UserUpdated', data: { userId: 'u-1', name: 'dev', enabled: true, description: 'ci', updatedAt: now } }]);
+    spec
+      .given([created, disabled, ended()])
+      .when({ type: 'UpdateUser', data: { userId: 'u-1', enabled: false }, metadata })
+      .then([disabled]);
   });
 
   it('misses a deleted user, and one whose name now belongs to someone else', () => {

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
-import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
+import { PlatformModule, ProjectionHost, type ServiceRuntime } from '@wharf/platform';
+import { ProjectedRevocations } from './auth/projected-revocations';
+import { revocationsProjection } from './auth/revocations.projection';
 import { RegistryApi } from './http/registry-api';
 import { RegistryHttpController } from './registry-http.controller';
 import { ContentStore } from './storage/content-store';
@@ -12,12 +14,20 @@ export class RegistryModule {
     const content = new ContentStore(getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) }));
     return {
       module: RegistryModule,
-      imports: [PlatformModule.forService(runtime, [])],
+      imports: [PlatformModule.forService(runtime, [revocationsProjection])],
       controllers: [RegistryHttpController],
       providers: [
         {
           provide: RegistryApi,
-          useValue: new RegistryApi({ services: runtime.services, content, clock: runtime.clock, publicUrl: runtime.config.publicRegistryUrl }),
+          inject: [ProjectionHost],
+          useFactory: (projections: ProjectionHost) =>
+            new RegistryApi({
+              services: runtime.services,
+              content,
+              clock: runtime.clock,
+              publicUrl: runtime.config.publicRegistryUrl,
+              revocations: new ProjectedRevocations(projections),
+            }),
         },
       ],
     };

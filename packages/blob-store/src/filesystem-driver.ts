@@ -7,10 +7,16 @@ import { checkPath, PathNotFoundError, type BlobDriver, type FileWriter } from '
 
 const NAME = 'filesystem';
 
+/** Blobs are readable by the owner only, like the rest of the data directory. */
+const DIRECTORY_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+const makeDirectory = (path: string) => mkdir(path, { recursive: true, mode: DIRECTORY_MODE });
+
 const isNotFound = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 /**
- * Blob storage on a local (or shared) disk. Atomic writes go to a temporary file beside the target and are
+ * Blob storage on a local (or shared) disk, directories 0700 and files 0600. Atomic writes go to a temporary file beside the target and are
  * renamed over it after fsync, so a crash leaves either the old file or the new one, plus at most a
  * temporary file (`.tmp-*`, never listed) for cleanup.
  */
@@ -19,8 +25,8 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
 
   const fileWriter = async (path: string, append: boolean): Promise<FileWriter> => {
     const file = resolve(path);
-    await mkdir(dirname(file), { recursive: true });
-    const handle: FileHandle = await open(file, append ? 'a' : 'w');
+    await makeDirectory(dirname(file));
+    const handle: FileHandle = await open(file, append ? 'a' : 'w', FILE_MODE);
     let size = (await handle.stat()).size;
     let closed = false;
     const close = async () => {
@@ -88,9 +94,9 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
     },
     async putContent(path, content) {
       const file = resolve(path);
-      await mkdir(dirname(file), { recursive: true });
+      await makeDirectory(dirname(file));
       const temporary = join(dirname(file), `.tmp-${randomUUID()}`);
-      const handle = await open(temporary, 'w');
+      const handle = await open(temporary, 'w', FILE_MODE);
       try {
         await handle.writeFile(content);
         await handle.sync();
@@ -102,7 +108,7 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
     async move(from, to) {
       const source = resolve(from);
       const target = resolve(to);
-      await mkdir(dirname(target), { recursive: true });
+      await makeDirectory(dirname(target));
       await rename(source, target).catch((error: unknown) => {
         throw isNotFound(error) ? new PathNotFoundError(from, NAME) : error;
       });

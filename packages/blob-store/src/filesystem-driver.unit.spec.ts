@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getFilesystemBlobDriver } from './filesystem-driver';
@@ -17,5 +17,25 @@ describe('filesystem driver specifics', () => {
     expect(await readdir(root)).toEqual(['same']);
     expect((await driver.getContent('same')).toString()).toMatch(/^content \d+$/);
     await rm(root, { recursive: true, force: true });
+  });
+
+  it('keeps directories 0700 and files 0600 however they are written, whatever the umask', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'wharf-blobs-'));
+    const driver = getFilesystemBlobDriver({ root });
+    const previous = process.umask(0o022);
+    try {
+      await driver.putContent('blobs/sha256/ab/whole', Buffer.from('whole'));
+      const writer = await driver.writer('uploads/u-1/data');
+      await writer.write(Buffer.from('chunk'));
+      await writer.commit();
+      await driver.move('uploads/u-1/data', 'moved/sha256/cd/data');
+      const mode = async (path: string) => (await stat(join(root, path))).mode & 0o777;
+      expect(await mode('blobs/sha256/ab/whole')).toBe(0o600);
+      expect(await mode('moved/sha256/cd/data')).toBe(0o600);
+      for (const directory of ['blobs', 'blobs/sha256', 'blobs/sha256/ab', 'uploads/u-1', 'moved/sha256/cd']) expect(await mode(directory)).toBe(0o700);
+    } finally {
+      process.umask(previous);
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

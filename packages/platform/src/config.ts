@@ -4,6 +4,8 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 /** An account quota's default limit (SWR's `quota_limit` is an int32). */
 const quota = z.coerce.number().int().min(0).max(2_147_483_647);
+/** An operator secret key: long enough to carry 256 bits when it is random (a generated one is 43 characters). */
+const operatorKey = z.string().min(32, 'must be at least 32 characters');
 
 /** Bind addresses that listen on every interface. */
 const WILDCARD_HOSTS: readonly string[] = ['0.0.0.0', '::', '[::]'];
@@ -33,6 +35,17 @@ export const ConfigSchema = z
     WHARF_REGISTRY_SIZE_LIMIT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(21_474_836_480),
     /** Garbage collection never takes content linked or pushed this recently (0 protects only what came after the run started). */
     WHARF_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(3600),
+    /** The operator's key that encrypts secrets at rest (signing keys); or WHARF_SECRET_KEY_FILE, else `<data dir>/secret.key`. */
+    WHARF_SECRET_KEY: operatorKey.optional(),
+    WHARF_SECRET_KEY_FILE: z.string().min(1).optional(),
+    /** Keys that encrypted secrets before the current one, comma-separated: still read, never written. */
+    WHARF_PREVIOUS_SECRET_KEYS: z
+      .string()
+      .transform((value) => value.split(',').map((key) => key.trim()).filter((key) => key.length > 0))
+      .pipe(z.array(operatorKey))
+      .optional(),
+    /** A registry-token signing key signs for this many days; then a new one signs and the old one only verifies. */
+    WHARF_SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   })
   .superRefine((env, ctx) => {
     const requireWhen = (when: boolean, variable: keyof typeof env, because: string) => {
@@ -48,6 +61,9 @@ export const ConfigSchema = z
         path: ['WHARF_PUBLIC_REGISTRY_URL'],
         message: `is required when WHARF_HOST=${env.WHARF_HOST}: set it to the address clients use (e.g. http://registry.example.com:5000), which the token challenge's realm is built from`,
       });
+    }
+    if (env.WHARF_SECRET_KEY && env.WHARF_SECRET_KEY_FILE) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WHARF_SECRET_KEY_FILE'], message: 'cannot be set together with WHARF_SECRET_KEY' });
     }
   });
 
@@ -73,6 +89,12 @@ export interface WharfConfig {
   registrySizeLimit: number;
   /** Garbage collection's grace window: content linked or pushed within it is never collected. */
   gcGraceSeconds: number;
+  /**
+   * Where the operator key for secrets at rest comes from: the environment, a file the operator provides, or a
+   * file Wharf generates in the data directory on first start. `previous` keys only decrypt.
+   */
+  secretKey: { source: { kind: 'value'; value: string } | { kind: 'file'; path: string; generate: boolean }; previous: string[] };
+  signingKeyRotationDays: number;
 }
 
 export class ConfigError extends Error {
@@ -108,5 +130,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
     quotaDefaults: { namespace: raw.WHARF_QUOTA_NAMESPACES, repository: raw.WHARF_QUOTA_REPOSITORIES, tag: raw.WHARF_QUOTA_TAGS },
     registrySizeLimit: raw.WHARF_REGISTRY_SIZE_LIMIT,
     gcGraceSeconds: raw.WHARF_GC_GRACE_SECONDS,
+    secretKey: {
+      source: raw.WHARF_SECRET_KEY
+        ? { kind: 'value', value: raw.WHARF_SECRET_KEY }
+        : raw.WHARF_SECRET_KEY_FILE
+          ? { kind: 'file', path: resolve(raw.WHARF_SECRET_KEY_FILE), generate: false }
+          : { kind: 'file', path: resolve(dataDir, 'secret.key'), generate: true },
+      previous: raw.WHARF_PREVIOUS_SECRET_KEYS ?? [],
+    },
+    signingKeyRotationDays: raw.WHARF_SIGNING_KEY_ROTATION_DAYS,
   };
 };

@@ -5,3 +5,5 @@ export * from './projection-host';
 export * from './command-runner';
 export * from './platform.module';
 export * from './launch';
+export * from './private-files';
+export * from './secret-keys';

@@ -6,6 +6,7 @@ import type { EventStore } from '@wharf/event-store';
 import { createNatsClient, natsServerOptions, RpcErrorFilter, ServiceClient } from '@wharf/transport';
 import { ConfigError, loadConfig, type WharfConfig } from './config';
 import type { ServiceRuntime } from './platform.module';
+import { ensurePrivateDirectory } from './private-files';
 import { openDocumentStore, openEventStore } from './stores';
 import { systemClock } from './tokens';
 
@@ -32,14 +33,18 @@ export const loadConfigOrExit = (defaults: Parameters<typeof loadConfig>[1] = {}
 };
 
 /** A service's stores and client. In embedded mode every service shares the one event store and client it is given. */
-export const openServiceRuntime = (config: WharfConfig, service: ServiceName, shared: { events?: EventStore; services: ServiceClient }): ServiceRuntime => ({
-  service,
-  config,
-  events: shared.events ?? openEventStore(config),
-  documents: openDocumentStore(config, service),
-  clock: systemClock,
-  services: shared.services,
-});
+export const openServiceRuntime = (config: WharfConfig, service: ServiceName, shared: { events?: EventStore; services: ServiceClient }): ServiceRuntime => {
+  // Whatever a service keeps on disk (SQLite, blobs, the generated secret key) lives in the private data directory.
+  ensurePrivateDirectory(config.dataDir);
+  return {
+    service,
+    config,
+    events: shared.events ?? openEventStore(config),
+    documents: openDocumentStore(config, service),
+    clock: systemClock,
+    services: shared.services,
+  };
+};
 
 /** The runtime of a service running as its own process: its stores and a NATS client. */
 export const openProcessRuntime = (config: WharfConfig & { transport: { kind: 'nats'; url: string } }, service: ServiceName): ServiceRuntime =>

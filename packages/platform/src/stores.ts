@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventStore } from '@wharf/event-store';
 import { getKurrentDbEventStore } from '@wharf/event-store-kurrentdb';
@@ -7,17 +6,23 @@ import type { DocumentStore } from '@wharf/read-model';
 import { getMongoDocumentStore } from '@wharf/read-model-mongodb';
 import { getSqliteDocumentStore } from '@wharf/read-model-sqlite';
 import type { WharfConfig } from './config';
+import { ensurePrivateDirectory, ensurePrivateFile } from './private-files';
+
+/** The SQLite file, owner-only in an owner-only directory before SQLite opens it. */
+const privateSqliteFile = (path: string): string => {
+  ensurePrivateDirectory(dirname(path));
+  ensurePrivateFile(path);
+  return path;
+};
 
 /** The event store the configuration names. */
 export const openEventStore = (config: WharfConfig): EventStore => {
   if (config.eventStore.kind === 'kurrentdb') return getKurrentDbEventStore({ connectionString: config.eventStore.url });
-  mkdirSync(dirname(config.eventStore.path), { recursive: true });
-  return getSqliteEventStore({ path: config.eventStore.path });
+  return getSqliteEventStore({ path: privateSqliteFile(config.eventStore.path) });
 };
 
 /** A service's own read-model store: its own tables in SQLite, its own database in MongoDB. */
 export const openDocumentStore = (config: WharfConfig, service: string): DocumentStore => {
   if (config.readModel.kind === 'mongodb') return getMongoDocumentStore({ url: config.readModel.url, database: `wharf_${service}` });
-  mkdirSync(dirname(config.readModel.path), { recursive: true });
-  return getSqliteDocumentStore({ path: config.readModel.path, namespace: service });
+  return getSqliteDocumentStore({ path: privateSqliteFile(config.readModel.path), namespace: service });
 };

@@ -16,6 +16,8 @@ export interface RegistryTokenClaims {
   iat: number;
   jti: string;
   access: AccessEntry[];
+  /** When identity signed the token, in milliseconds (`iat` is in seconds), so a revocation in the same second can tell. */
+  issuedAtMs?: number;
   /** Wharf's own claim: the principal behind the token (absent for anonymous tokens). */
   wharf?: { accountId: string; accountName: string; userId: string; userName: string; accountAdmin: boolean; systemAdmin: boolean };
 }

@@ -123,7 +123,10 @@ describe('accounts, users and access keys', () => {
     expect((await oci.token(['repository:acme-images/app:pull'], { username, password })).status).toBe(401);
     expect((await call(systemToken, 'PATCH', `/v3/users/${adminId}`, { user: { enabled: true } })).status).toBe(200);
     expect((await oci.token(['repository:acme-images/app:pull'], { username, password })).status).toBe(200);
-    expect((await call(acmeToken, 'DELETE', `/v3.0/OS-CREDENTIAL/credentials/${access}`)).status).toBe(204);
+    // Re-enabling revives no session: the administrator signs in again.
+    expect((await call(acmeToken, 'GET', '/v3/users')).status).toBe(401);
+    const { token: renewedAcmeToken } = await login('acme-admin', 'acme-admin-pw');
+    expect((await call(renewedAcmeToken, 'DELETE', `/v3.0/OS-CREDENTIAL/credentials/${access}`)).status).toBe(204);
     expect((await oci.token(['repository:acme-images/app:pull'], { username, password })).status).toBe(401);
   });
 

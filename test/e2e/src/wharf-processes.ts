@@ -69,8 +69,12 @@ export class WharfProcesses {
     await this.waitUntilHealthy();
   }
 
-  /** Starts one app again (after `kill` or `terminate`) and waits until the whole installation is healthy. */
-  async restart(name: AppName): Promise<void> {
+  /**
+   * Starts one app again (after `kill` or `terminate`) and waits until the whole installation is healthy.
+   * `settings` change WHARF_* variables for this start and later ones.
+   */
+  async restart(name: AppName, settings: Record<string, string> = {}): Promise<void> {
+    Object.assign(this.env, settings);
     this.spawnApp(name);
     await this.waitUntilHealthy();
   }

@@ -11,11 +11,10 @@ import { KnownRegistries } from '../selectel-tokens/known-registries';
 import { namespaceOf, narrowToScope } from '../selectel-tokens/token-scope';
 import { Credentials } from '../users/credentials';
 import { SigningKeys } from './signing-keys';
+import { REGISTRY_TOKEN_TTL_SECONDS } from './token-lifetime';
 
 const { issueRegistryToken, listSigningKeys } = IdentityRpc;
 
-/** Registry tokens are short-lived: clients fetch a new one whenever the registry challenges them. */
-export const REGISTRY_TOKEN_TTL_SECONDS = 300;
 
 const isRepositoryAction = (action: string): action is RepositoryAction => RepositoryAction.safeParse(action).success;
 
@@ -52,6 +51,7 @@ export class RegistryTokensHandler {
         sub: principal?.userName ?? '',
         aud: service,
         iat,
+        issuedAtMs: now.getTime(),
         nbf: iat,
         exp: iat + REGISTRY_TOKEN_TTL_SECONDS,
         jti: randomUUID(),
@@ -69,14 +69,14 @@ export class RegistryTokensHandler {
             }
           : {}),
       },
-      this.keys.signingKey(),
+      await this.keys.signingKey(),
     );
     return { token, expiresIn: REGISTRY_TOKEN_TTL_SECONDS, issuedAt: now.toISOString() } satisfies RpcReply<typeof issueRegistryToken>;
   }
 
   @MessagePattern(listSigningKeys.subject)
   async listKeys() {
-    const keys = (await this.keys.all()).map(({ kid, publicKeyPem }) => ({ kid, publicKeyPem }));
+    const keys = (await this.keys.published()).map(({ kid, publicKeyPem }) => ({ kid, publicKeyPem }));
     return { keys } satisfies RpcReply<typeof listSigningKeys>;
   }
 

@@ -6,7 +6,7 @@ import { accessKeysProjection } from '../access-keys/access-keys.projection';
 import { loginSecretsProjection } from '../login-secrets/login-secrets.projection';
 import { SelectelTokenLogins, type TokenLogin } from '../selectel-tokens/selectel-token-logins';
 import { hashToken, tokenIdOf } from '../sessions/session-token';
-import { sessionTokensProjection } from '../sessions/session-tokens.projection';
+import { sessionTokensProjection, type SessionTokenDocument } from '../sessions/session-tokens.projection';
 import { LoginAttempts } from './login-attempts';
 import { registryLoginName, type LoginName } from './login-name';
 import { verifyAgainstDecoy, verifyPassword } from './password-hash';
@@ -21,6 +21,10 @@ export const principalOf = (user: UserDocument, tokenHash?: string): Principal =
   systemAdmin: user.systemAccount && user.accountAdmin,
   ...(tokenHash ? { tokenId: tokenIdOf(tokenHash) } : {}),
 });
+
+/** Whether a password change or disable after the session was issued ended it. */
+const sessionEnded = (user: UserDocument, session: SessionTokenDocument): boolean =>
+  user.sessionsEndedAt !== undefined && session.issuedAt <= user.sessionsEndedAt && user.keptSessionId !== tokenIdOf(session.tokenHash);
 
 /** The ways a caller proves who it is: a user's password, or a token identity issued. */
 @Injectable()
@@ -58,7 +62,7 @@ export class Credentials {
     const session = await this.projections.collection(sessionTokensProjection).get(tokenHash);
     if (!session || Date.parse(session.expiresAt) <= this.clock.now().getTime()) return null;
     const user = await this.projections.collection(usersProjection).get(session.userId);
-    if (!user || !user.enabled) return null;
+    if (!user || !user.enabled || sessionEnded(user, session)) return null;
     return { principal: principalOf(user, tokenHash), expiresAt: session.expiresAt };
   }
 

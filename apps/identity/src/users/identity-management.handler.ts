@@ -35,6 +35,10 @@ const toUser = (doc: UserDocument): User => ({
 });
 const toKey = (doc: AccessKeyDocument) => ({ access: doc.accessKey, userId: doc.userId, description: doc.description, createdAt: doc.createdAt });
 
+/** A user changing their own password stays signed in with the session that did it; every other session ends. */
+const keptSession = (actor: Principal, userId: string): { keptSessionId?: string } =>
+  actor.userId === userId && actor.tokenId ? { keptSessionId: actor.tokenId } : {};
+
 const forbidden = (): DomainError => new DomainError('IDENTITY.FORBIDDEN');
 const requireStrong = (password: string): void => {
   if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('IDENTITY.WEAK_PASSWORD', { minimumLength: MIN_PASSWORD_LENGTH });
@@ -175,7 +179,8 @@ export class IdentityManagementHandler {
     }
     if (password !== undefined) {
       requireStrong(password);
-      await this.run(user.stream, userDecider, 'ChangePassword', { userId, passwordHash: await hashPassword(password) }, actor, usersProjection);
+      const passwordHash = await hashPassword(password);
+      await this.run(user.stream, userDecider, 'ChangePassword', { userId, passwordHash, ...keptSession(actor, userId) }, actor, usersProjection);
     }
     return { user: toUser((await this.projections.collection(usersProjection).get(userId))!) } satisfies RpcReply<typeof rpc.updateUser>;
   }
@@ -188,7 +193,8 @@ export class IdentityManagementHandler {
     const proven = await this.attempts.check({ user: user.userId }, async () => ((await verifyPassword(originalPassword, user.passwordHash)) ? user : null));
     if (!proven) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
     requireStrong(password);
-    await this.run(user.stream, userDecider, 'ChangePassword', { userId, passwordHash: await hashPassword(password) }, actor, usersProjection);
+    const passwordHash = await hashPassword(password);
+    await this.run(user.stream, userDecider, 'ChangePassword', { userId, passwordHash, ...keptSession(actor, userId) }, actor, usersProjection);
     return { changed: true } satisfies RpcReply<typeof rpc.changePassword>;
   }
 

@@ -19,12 +19,19 @@ export type UserCreated = Event<'UserCreated', UserCreatedData>;
 export type UserUpdated = Event<'UserUpdated', { userId: string; name: string; enabled: boolean; description: string; updatedAt: string }>;
 export type PasswordChanged = Event<'PasswordChanged', { userId: string; name: string; passwordHash: string; changedAt: string }>;
 export type UserDeleted = Event<'UserDeleted', { userId: string; name: string; accountId: string; deletedAt: string }>;
-export type UserEvent = UserCreated | UserUpdated | PasswordChanged | UserDeleted;
+/**
+ * Every session issued until `endedAt` ends, but the one that asked for it (`keptSessionId`, a session's token
+ * id) when a user changed their own password. Registry tokens issued until then stop too. Written after a
+ * password change or a disable; re-enabling the user revives none of them.
+ */
+export type UserSessionsEnded = Event<'UserSessionsEnded', { userId: string; name: string; endedAt: string; keptSessionId?: string }>;
+export type UserEvent = UserCreated | UserUpdated | PasswordChanged | UserDeleted | UserSessionsEnded;
 
 /** `nameTakenInAccount`: whether the account's users (its read model) already have this name. */
 export type CreateUser = Command<'CreateUser', Omit<UserCreatedData, 'createdAt'> & { nameTakenInAccount: boolean }>;
 export type UpdateUser = Command<'UpdateUser', { userId: string; enabled?: boolean; description?: string }>;
-export type ChangePassword = Command<'ChangePassword', { userId: string; passwordHash: string }>;
+/** `keptSessionId`: the session (token id) of the user changing their own password, which stays signed in. */
+export type ChangePassword = Command<'ChangePassword', { userId: string; passwordHash: string; keptSessionId?: string }>;
 export type DeleteUser = Command<'DeleteUser', { userId: string }>;
 export type UserCommand = CreateUser | UpdateUser | ChangePassword | DeleteUser;
 
@@ -60,6 +67,7 @@ export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
       case 'UserUpdated':
         return state.status === 'active' ? { ...state, enabled: event.data.enabled, description: event.data.description } : state;
       case 'PasswordChanged':
+      case 'UserSessionsEnded':
         return state;
       case 'UserDeleted':
         return { status: 'absent' };
@@ -80,11 +88,17 @@ export const userDecider: Decider<UserState, UserCommand, UserEvent> = {
         const user = requireUser(state, command.data.userId);
         const enabled = command.data.enabled ?? user.enabled;
         const description = command.data.description ?? user.description;
-        return [{ type: 'UserUpdated', data: { userId: user.userId, name: user.name, enabled, description, updatedAt: now } }];
+        const updated: UserEvent = { type: 'UserUpdated', data: { userId: user.userId, name: user.name, enabled, description, updatedAt: now } };
+        const disabling = user.enabled && !enabled;
+        return disabling ? [updated, { type: 'UserSessionsEnded', data: { userId: user.userId, name: user.name, endedAt: now } }] : [updated];
       }
       case 'ChangePassword': {
         const user = requireUser(state, command.data.userId);
-        return [{ type: 'PasswordChanged', data: { userId: user.userId, name: user.name, passwordHash: command.data.passwordHash, changedAt: now } }];
+        const { passwordHash, keptSessionId } = command.data;
+        return [
+          { type: 'PasswordChanged', data: { userId: user.userId, name: user.name, passwordHash, changedAt: now } },
+          { type: 'UserSessionsEnded', data: { userId: user.userId, name: user.name, endedAt: now, ...(keptSessionId ? { keptSessionId } : {}) } },
+        ];
       }
       case 'DeleteUser': {
         const user = requireUser(state, command.data.userId);

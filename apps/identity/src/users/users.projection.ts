@@ -9,6 +9,9 @@ export interface UserDocument extends UserCreatedData {
   stream: string;
   enabled: boolean;
   description: string;
+  /** Sessions issued until then have ended (absent: none has), except `keptSessionId`. */
+  sessionsEndedAt?: string;
+  keptSessionId?: string;
   [field: string]: unknown;
 }
 
@@ -31,6 +34,11 @@ export const usersProjection: Projection<UserDocument, UserEvent> = {
         return doc ? { ...doc, enabled: event.data.enabled, description: event.data.description } : null;
       case 'PasswordChanged':
         return doc ? { ...doc, passwordHash: event.data.passwordHash } : null;
+      case 'UserSessionsEnded': {
+        if (!doc) return null;
+        const { keptSessionId: _previous, ...rest } = doc;
+        return { ...rest, sessionsEndedAt: event.data.endedAt, ...(event.data.keptSessionId ? { keptSessionId: event.data.keptSessionId } : {}) };
+      }
       case 'UserDeleted':
         return null;
     }

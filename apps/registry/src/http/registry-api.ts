@@ -20,6 +20,7 @@ import { parseScope, type RegistryTokenClaims } from '@wharf/registry-token';
 import type { ServiceClient } from '@wharf/transport';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
+import type { RevocationReader } from '../auth/revocations';
 import { allows, TokenVerifier } from '../auth/token-verifier';
 import { ContentStore } from '../storage/content-store';
 import { Uploads } from '../storage/uploads';
@@ -35,6 +36,7 @@ export interface RegistryApiOptions {
   clock: Clock;
   /** The registry's address as clients see it, for the token realm. */
   publicUrl: string;
+  revocations: RevocationReader;
 }
 
 type Action = 'pull' | 'push' | 'delete';
@@ -99,7 +101,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
   constructor(private readonly options: RegistryApiOptions) {
     this.uploads = new Uploads(options.content);
     this.serviceName = new URL(options.publicUrl).host;
-    this.verifier = new TokenVerifier(options.services, this.serviceName);
+    this.verifier = new TokenVerifier(options.services, this.serviceName, options.revocations);
     this.pulls = new PullCounter(options.services);
   }
 
