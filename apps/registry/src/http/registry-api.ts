@@ -2,7 +2,7 @@ import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { CatalogRpc, MAX_RECORDED_MANIFEST_BYTES, RepositoryRpc } from '@wharf/contracts/catalog';
 import { AccessRpc } from '@wharf/contracts/access';
 import { IdentityRpc } from '@wharf/contracts/identity';
-import type { Clock } from '@wharf/platform';
+import { closeAfterAnswer, type Clock } from '@wharf/platform';
 import {
   digestOf,
   isValidRepositoryName,
@@ -25,6 +25,7 @@ import { ContentStore } from '../storage/content-store';
 import { Uploads } from '../storage/uploads';
 import { chunkRange } from './content-range';
 import { IMAGE_CONFIG_MEDIA_TYPES, MAX_CONFIG_BYTES, platformOfConfig, type ImagePlatform } from './image-platform';
+import { BodyOverLimitError, readLimitedBody } from './limited-body';
 import { toOciError } from './oci-errors';
 import { PullCounter } from './pull-counter';
 import { matchRoute, type Route } from './routes';
@@ -52,16 +53,8 @@ const actionsFor = (method: string): Action[] => {
   }
 };
 
-const readBody = async (request: Request, limit: number): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new OciError('SIZE_INVALID', `body is larger than ${limit} bytes`, { limit }, 413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-};
+/** The largest OAuth2 password form the token endpoint reads. */
+const MAX_TOKEN_FORM_BYTES = 64 * 1024;
 
 /** A malformed digest in a path or parameter is 400 DIGEST_INVALID, wherever it appears. */
 const requireDigest = (digest: string): void => {
@@ -136,6 +129,11 @@ export class RegistryApi implements BeforeApplicationShutdown {
     if (response.headersSent) {
       response.destroy();
       return;
+    }
+    if (error instanceof BodyOverLimitError) {
+      // The rest of an over-limit body is never read, so the connection ends with this answer.
+      closeAfterAnswer(response.req.socket);
+      response.setHeader('Connection', 'close');
     }
     if (rendered.code === 'RANGE_INVALID' && typeof rendered.detail.size === 'number') {
       response.setHeader('Range', `0-${Math.max(0, rendered.detail.size - 1)}`);
@@ -252,7 +250,8 @@ export class RegistryApi implements BeforeApplicationShutdown {
         return;
       }
       case 'PUT': {
-        const bytes = await readBody(request, MAX_MANIFEST_BYTES);
+        // A manifest over the limit is 413, as the spec says, with the code MANIFEST_INVALID.
+        const bytes = await readLimitedBody(request, MAX_MANIFEST_BYTES, 'MANIFEST_INVALID');
         const manifest = parseManifest(bytes, request.header('content-type'));
         const digest = isDigest ? digestOf(bytes, parseDigest(reference)!.algorithm) : digestOf(bytes);
         if (isDigest && digest !== reference) throw new OciError('DIGEST_INVALID', `manifest digest is ${digest}`, { digest: reference });
@@ -556,7 +555,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
    */
   async token(request: Request, response: Response): Promise<void> {
     try {
-      const form = request.method === 'POST' ? new URLSearchParams((await readBody(request, 64 * 1024)).toString()) : undefined;
+      const form = request.method === 'POST' ? new URLSearchParams((await readLimitedBody(request, MAX_TOKEN_FORM_BYTES, 'SIZE_INVALID')).toString()) : undefined;
       const params = form ?? new URLSearchParams(request.originalUrl.split('?')[1] ?? '');
       let credentials: { username: string; password: string } | null = null;
       const basic = /^Basic\s+(\S+)\s*$/i.exec(request.header('authorization') ?? '');
