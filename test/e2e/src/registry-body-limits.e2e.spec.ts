@@ -1,7 +1,7 @@
 import { adminToken } from './http';
 import { createNamespace, OciHttp } from './oci-http';
 import { dechunk, endlessChunks, rawRequest } from './raw-http';
-import { WharfProcesses } from './wharf-processes';
+import { ADMIN_PASSWORD, WharfProcesses } from './wharf-processes';
 
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const TOKEN_FORM_LIMIT = 64 * 1024;
@@ -58,4 +58,22 @@ describe('registry body limits', () => {
     const answer = await rawRequest(wharf.registryUrl, tokenPost('Transfer-Encoding: chunked'), endlessChunks());
     expectRefused(answer, 'SIZE_INVALID', TOKEN_FORM_LIMIT);
   }, 30000);
+
+  it('still reads a streamed token form within the limit', async () => {
+    const form = new TextEncoder().encode(new URLSearchParams({ grant_type: 'password', username: 'admin', password: ADMIN_PASSWORD, scope: `repository:${repo}:pull` }).toString());
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(form.slice(0, 10));
+        controller.enqueue(form.slice(10));
+        controller.close();
+      },
+    });
+    const answer = await fetch(`${wharf.registryUrl}/auth/token`, {
+      method: 'POST',
+      body: streamed,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      duplex: 'half',
+    } as RequestInit);
+    expect([answer.status, ((await answer.json()) as { token?: string }).token]).toEqual([200, expect.any(String)]);
+  });
 });
