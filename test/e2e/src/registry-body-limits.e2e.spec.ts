@@ -59,6 +59,14 @@ describe('registry body limits', () => {
     expectRefused(answer, 'SIZE_INVALID', TOKEN_FORM_LIMIT);
   }, 30000);
 
+  it('closes the connection after refusing a request whose body it did not read, such as an unauthorised 1 GiB manifest PUT', async () => {
+    const unauthorised = head(`PUT /v2/${repo}/manifests/big HTTP/1.1`, ['Content-Type: application/vnd.oci.image.manifest.v1+json', `Content-Length: ${1024 ** 3}`]);
+    const answer = await rawRequest(wharf.registryUrl, unauthorised, noBody);
+    expect(answer.head).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer.head).toMatch(/\r\nConnection: close\r\n/i);
+    expect(JSON.parse(dechunk(answer.body))).toMatchObject({ errors: [{ code: 'UNAUTHORIZED' }] });
+  }, 30000);
+
   it('still reads a streamed token form within the limit', async () => {
     const form = new TextEncoder().encode(new URLSearchParams({ grant_type: 'password', username: 'admin', password: ADMIN_PASSWORD, scope: `repository:${repo}:pull` }).toString());
     const streamed = new ReadableStream<Uint8Array>({

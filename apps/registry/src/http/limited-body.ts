@@ -1,15 +1,8 @@
 import { OciError, type OciErrorCode } from '@wharf/oci';
 import type { Request } from 'express';
 
-/**
- * A request body over its limit, refused before the rest is read: the connection cannot carry another
- * request, so the answer closes it.
- */
-export class BodyOverLimitError extends OciError {
-  constructor(code: OciErrorCode, limit: number) {
-    super(code, `the request body is larger than ${limit} bytes`, { limit }, 413);
-  }
-}
+/** 413 for a body over its limit; the answer closes the connection, as the rest of the body is never read. */
+const overLimit = (code: OciErrorCode, limit: number): OciError => new OciError(code, `the request body is larger than ${limit} bytes`, { limit }, 413);
 
 /**
  * Reads a whole request body of at most `limit` bytes. A body over the limit is refused with 413 `code` as soon
@@ -19,7 +12,7 @@ export class BodyOverLimitError extends OciError {
 export const readLimitedBody = (request: Request, limit: number, code: OciErrorCode): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     if (Number(request.headers['content-length']) > limit) {
-      reject(new BodyOverLimitError(code, limit));
+      reject(overLimit(code, limit));
       return;
     }
     const chunks: Buffer[] = [];
@@ -35,7 +28,7 @@ export const readLimitedBody = (request: Request, limit: number, code: OciErrorC
       }
       request.pause();
       stopListening();
-      reject(new BodyOverLimitError(code, limit));
+      reject(overLimit(code, limit));
     };
     const onEnd = (): void => {
       stopListening();

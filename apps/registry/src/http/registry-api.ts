@@ -2,7 +2,7 @@ import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { CatalogRpc, MAX_RECORDED_MANIFEST_BYTES, RepositoryRpc } from '@wharf/contracts/catalog';
 import { AccessRpc } from '@wharf/contracts/access';
 import { IdentityRpc } from '@wharf/contracts/identity';
-import { closeAfterAnswer, type Clock } from '@wharf/platform';
+import type { Clock } from '@wharf/platform';
 import {
   digestOf,
   isValidRepositoryName,
@@ -25,10 +25,11 @@ import { ContentStore } from '../storage/content-store';
 import { Uploads } from '../storage/uploads';
 import { chunkRange } from './content-range';
 import { IMAGE_CONFIG_MEDIA_TYPES, MAX_CONFIG_BYTES, platformOfConfig, type ImagePlatform } from './image-platform';
-import { BodyOverLimitError, readLimitedBody } from './limited-body';
+import { readLimitedBody } from './limited-body';
 import { toOciError } from './oci-errors';
 import { PullCounter } from './pull-counter';
 import { matchRoute, type Route } from './routes';
+import { closeIfBodyUnread } from './unread-body';
 
 export interface RegistryApiOptions {
   services: ServiceClient;
@@ -130,11 +131,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
       response.destroy();
       return;
     }
-    if (error instanceof BodyOverLimitError) {
-      // The rest of an over-limit body is never read, so the connection ends with this answer.
-      closeAfterAnswer(response.req.socket);
-      response.setHeader('Connection', 'close');
-    }
+    closeIfBodyUnread(response.req, response);
     if (rendered.code === 'RANGE_INVALID' && typeof rendered.detail.size === 'number') {
       response.setHeader('Range', `0-${Math.max(0, rendered.detail.size - 1)}`);
     }
@@ -149,6 +146,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
     const realm = `${this.options.publicUrl.replace(/\/$/, '')}/auth/token`;
     const parts = [`realm="${realm}"`, `service="${this.serviceName}"`, ...(scope ? [`scope="${scope}"`] : [])];
     response.setHeader('WWW-Authenticate', `Bearer ${parts.join(',')}`);
+    closeIfBodyUnread(response.req, response);
     response.status(401).json(new OciError('UNAUTHORIZED', 'authentication required', scope ? { scope } : {}).toBody());
   }
 
