@@ -6,3 +6,4 @@ export * from './command-runner';
 export * from './platform.module';
 export * from './launch';
 export * from './close-after-answer';
+export * from './request-body';

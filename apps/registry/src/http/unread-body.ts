@@ -1,9 +1,5 @@
-import { closeAfterAnswer } from '@wharf/platform';
+import { closeAfterAnswer, hasBody } from '@wharf/platform';
 import type { Request, Response } from 'express';
-
-/** RFC 9112 §6.3: a request has a body when it names a transfer coding or a non-zero length. */
-const hasBody = (request: Request): boolean =>
-  request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
 
 /**
  * Makes the answer about to be sent the connection's last when the request's body was not read to its end
