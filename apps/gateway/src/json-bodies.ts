@@ -1,4 +1,5 @@
 import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { hasBody } from '@wharf/platform';
 import type { NextFunction, Request, Response } from 'express';
 
 /** The largest request body the management API reads: 100 KiB, what Express's JSON parser allowed before. */
@@ -13,10 +14,6 @@ export class BodyTooLargeError extends PayloadTooLargeException {
     super(`the request body is larger than ${limit} bytes`);
   }
 }
-
-/** RFC 9112 §6.3: a request has a body when it names a transfer coding or a non-zero length. */
-const hasBody = (request: Request): boolean =>
-  request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
 
 const parseJson = (text: string): unknown => {
   // An empty JSON body reads as an empty object, as Express's parser read it.

@@ -87,7 +87,7 @@ const descriptors = (value: unknown, where: string): Descriptor[] => {
  */
 export const parseManifest = (bytes: Buffer, contentType: string | undefined): ParsedManifest => {
   if (bytes.length > MAX_MANIFEST_BYTES) {
-    throw new OciError('SIZE_INVALID', `manifest is larger than ${MAX_MANIFEST_BYTES} bytes`, { size: bytes.length }, 413);
+    throw new OciError('MANIFEST_INVALID', `manifest is larger than ${MAX_MANIFEST_BYTES} bytes`, { size: bytes.length }, 413);
   }
   let json: unknown;
   try {

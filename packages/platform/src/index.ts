@@ -7,3 +7,5 @@ export * from './platform.module';
 export * from './launch';
 export * from './private-files';
 export * from './secret-keys';
+export * from './close-after-answer';
+export * from './request-body';

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { DomainError } from '@wharf/contracts';
+import { closeAfterAnswer } from '@wharf/platform';
 import type { Request, Response } from 'express';
-import { closeAfterAnswer } from '../close-after-answer';
 import { BodyTooLargeError } from '../json-bodies';
 import { keystoneDialect } from '../keystone/keystone-errors';
 import { selectelDialect, selectelError, SelectelInputError } from '../selectel/selectel-errors';

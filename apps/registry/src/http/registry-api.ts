@@ -26,9 +26,11 @@ import { ContentStore } from '../storage/content-store';
 import { Uploads } from '../storage/uploads';
 import { chunkRange } from './content-range';
 import { IMAGE_CONFIG_MEDIA_TYPES, MAX_CONFIG_BYTES, platformOfConfig, type ImagePlatform } from './image-platform';
+import { readLimitedBody } from './limited-body';
 import { toOciError } from './oci-errors';
 import { PullCounter } from './pull-counter';
 import { matchRoute, type Route } from './routes';
+import { closeIfBodyUnread } from './unread-body';
 
 export interface RegistryApiOptions {
   services: ServiceClient;
@@ -54,16 +56,8 @@ const actionsFor = (method: string): Action[] => {
   }
 };
 
-const readBody = async (request: Request, limit: number): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new OciError('SIZE_INVALID', `body is larger than ${limit} bytes`, { limit }, 413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-};
+/** The largest OAuth2 password form the token endpoint reads. */
+const MAX_TOKEN_FORM_BYTES = 64 * 1024;
 
 /** A malformed digest in a path or parameter is 400 DIGEST_INVALID, wherever it appears. */
 const requireDigest = (digest: string): void => {
@@ -139,6 +133,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
       response.destroy();
       return;
     }
+    closeIfBodyUnread(response.req, response);
     if (rendered.code === 'RANGE_INVALID' && typeof rendered.detail.size === 'number') {
       response.setHeader('Range', `0-${Math.max(0, rendered.detail.size - 1)}`);
     }
@@ -153,6 +148,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
     const realm = `${this.options.publicUrl.replace(/\/$/, '')}/auth/token`;
     const parts = [`realm="${realm}"`, `service="${this.serviceName}"`, ...(scope ? [`scope="${scope}"`] : [])];
     response.setHeader('WWW-Authenticate', `Bearer ${parts.join(',')}`);
+    closeIfBodyUnread(response.req, response);
     response.status(401).json(new OciError('UNAUTHORIZED', 'authentication required', scope ? { scope } : {}).toBody());
   }
 
@@ -254,7 +250,8 @@ export class RegistryApi implements BeforeApplicationShutdown {
         return;
       }
       case 'PUT': {
-        const bytes = await readBody(request, MAX_MANIFEST_BYTES);
+        // A manifest over the limit is 413, as the spec says, with the code MANIFEST_INVALID.
+        const bytes = await readLimitedBody(request, MAX_MANIFEST_BYTES, 'MANIFEST_INVALID');
         const manifest = parseManifest(bytes, request.header('content-type'));
         const digest = isDigest ? digestOf(bytes, parseDigest(reference)!.algorithm) : digestOf(bytes);
         if (isDigest && digest !== reference) throw new OciError('DIGEST_INVALID', `manifest digest is ${digest}`, { digest: reference });
@@ -558,7 +555,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
    */
   async token(request: Request, response: Response): Promise<void> {
     try {
-      const form = request.method === 'POST' ? new URLSearchParams((await readBody(request, 64 * 1024)).toString()) : undefined;
+      const form = request.method === 'POST' ? new URLSearchParams((await readLimitedBody(request, MAX_TOKEN_FORM_BYTES, 'SIZE_INVALID')).toString()) : undefined;
       const params = form ?? new URLSearchParams(request.originalUrl.split('?')[1] ?? '');
       let credentials: { username: string; password: string } | null = null;
       const basic = /^Basic\s+(\S+)\s*$/i.exec(request.header('authorization') ?? '');
