@@ -4,6 +4,7 @@ import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { CleanupHandler } from './cleanup/cleanup.handler';
 import { EventFeedHandler } from './events/event-feed.handler';
 import { EventJournal } from './events/event-journal';
+import { JetStreamRelay } from './events/jetstream-relay';
 import { GarbageCollectionHandler } from './gc/gc.handler';
 import { CONTENT_DRIVER, GcRunner } from './gc/gc-runner';
 import { gcViews } from './gc/gc-views.projection';
@@ -28,6 +29,7 @@ export class LifecycleModule {
         ReferenceGraphs,
         GcRunner,
         EventJournal,
+        JetStreamRelay,
       ],
     };
   }

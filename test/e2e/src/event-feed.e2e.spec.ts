@@ -60,6 +60,12 @@ describe('public event feed (embedded)', () => {
     expect((await call('POST', '/v2/manage/namespaces/events/access', [{ user_id: reader.user.id, user_name: 'reader', auth: 1 }])).status).toBe(200);
     const share = await call('POST', '/v2/manage/namespaces/events/repositories/app/access-domains', { access_domain: 'other', permit: 'read', deadline: 'forever', description: '' });
     expect(share.status).toBe(201);
+    // The journal follows the log on its own: long-poll until it holds the scenario's last event.
+    for (let after = 0, attempt = 0; attempt < 10; attempt++) {
+      const page = await feed(admin, `?after=${after}&types=share.created&timeout=10`);
+      if (page.body.events.length > 0) break;
+      after = page.body.next;
+    }
   }, 180000);
   afterAll(async () => {
     await wharf?.stop();
