@@ -48,6 +48,7 @@ describe('public event feed (embedded)', () => {
     await call('POST', '/v3/users', { user: { name: 'other-admin', password: 'other-password', domain_id: account.domain.id, account_admin: true } });
     other = (await http(`${wharf.apiUrl}/v3/auth/tokens`, { method: 'POST', json: passwordLogin('other-admin', 'other-password') })).headers.get('x-subject-token')!;
     const reader = (await call('POST', '/v3/users', { user: { name: 'reader', password: 'reader-password' } })).body as { user: { id: string } };
+    await call('POST', '/v3/users', { user: { name: 'outsider', password: 'outsider-password' } });
 
     await createNamespace(wharf.apiUrl, admin, 'events');
     await createNamespace(wharf.apiUrl, other, 'elsewhere');
@@ -137,6 +138,22 @@ describe('public event feed (embedded)', () => {
     expect(theirs.map((event) => [nameOf(event), event.subject])).toEqual([['namespace.created', 'elsewhere']]);
     expect(mine.some((event) => event.subject === 'elsewhere')).toBe(false);
     expect(theirs.some((event) => event.subject.startsWith('events'))).toBe(false);
+  });
+
+  it('shows a user who is not an administrator only what they have a level on now', async () => {
+    const session = async (user: string) =>
+      (await http(`${wharf.apiUrl}/v3/auth/tokens`, { method: 'POST', json: passwordLogin(user, `${user}-password`, 'admin') })).headers.get('x-subject-token')!;
+    await createNamespace(wharf.apiUrl, admin, 'events-private');
+    const all = await everything(admin);
+    for (let after = all.at(-1)!.wharfposition, attempt = 0; attempt < 10 && !all.some((event) => event.subject === 'events-private'); attempt++) {
+      const page = await feed(admin, `?after=${after}&timeout=10`);
+      all.push(...page.body.events);
+      after = page.body.next;
+    }
+    expect(all.some((event) => event.subject === 'events-private')).toBe(true);
+    const reader = await everything(await session('reader'));
+    expect(reader.map((event) => event.id)).toEqual(all.filter((event) => (event.data as { namespace: string }).namespace === 'events').map((event) => event.id));
+    expect(await everything(await session('outsider'))).toEqual([]);
   });
 
   it('holds a long-poll open until the next event of the account arrives', async () => {
