@@ -36,7 +36,9 @@ export class JetStreamRelay implements OnApplicationBootstrap, BeforeApplication
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.transport.kind !== 'nats') return;
     this.connection = await connect({ servers: this.config.transport.url, name: 'wharf-events-relay' });
-    const manager = await this.connection.jetstreamManager();
+    const manager = await this.connection.jetstreamManager().catch((error: unknown) => {
+      throw new Error(`The public event relay needs JetStream on NATS_URL (start nats-server with -js -sd <dir>): ${String(error)}`);
+    });
     const subjects = ['wharf.events.>'];
     try {
       await manager.streams.info(EVENTS_STREAM);
