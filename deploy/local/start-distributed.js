@@ -8,7 +8,7 @@ const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 
 if (!process.env.NATS_URL) {
-  console.error('NATS_URL is required, e.g. NATS_URL=nats://127.0.0.1:4222 (start one with: nats-server -a 127.0.0.1 -p 4222)');
+  console.error('NATS_URL is required, e.g. NATS_URL=nats://127.0.0.1:4222 (start one with: nats-server -a 127.0.0.1 -p 4222 -js -sd ./.wharf-nats)');
   process.exit(2);
 }
 

@@ -4,6 +4,7 @@ import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { AuthenticatedGuard } from './auth/authenticated.guard';
 import { DialectErrorFilter } from './errors/dialect-error.filter';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { KeystoneIdentityController } from './keystone/keystone-identity.controller';
 import { KeystoneController } from './keystone/keystone.controller';
@@ -31,7 +32,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController, EventsController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

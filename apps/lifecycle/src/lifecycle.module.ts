@@ -2,6 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { CleanupHandler } from './cleanup/cleanup.handler';
+import { EventFeedHandler } from './events/event-feed.handler';
+import { EventJournal } from './events/event-journal';
+import { JetStreamRelay } from './events/jetstream-relay';
 import { GarbageCollectionHandler } from './gc/gc.handler';
 import { CONTENT_DRIVER, GcRunner } from './gc/gc-runner';
 import { gcViews } from './gc/gc-views.projection';
@@ -9,7 +12,8 @@ import { ReferenceGraphs } from './gc/reference-graphs';
 import { Registries } from './gc/registries';
 
 /**
- * Lifecycle: garbage collection of registries and repository cleanup (triggers, retention and sync to come).
+ * Lifecycle: garbage collection of registries, repository cleanup and the public event journal behind the
+ * event feed (triggers, retention and sync to come).
  * It projects catalog's reference graph into its own views and deletes bytes from the registry's content store.
  */
 @Module({})
@@ -18,12 +22,14 @@ export class LifecycleModule {
     return {
       module: LifecycleModule,
       imports: [PlatformModule.forService(runtime, gcViews)],
-      controllers: [GarbageCollectionHandler, CleanupHandler],
+      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler],
       providers: [
         { provide: CONTENT_DRIVER, useValue: getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) }) },
         Registries,
         ReferenceGraphs,
         GcRunner,
+        EventJournal,
+        JetStreamRelay,
       ],
     };
   }

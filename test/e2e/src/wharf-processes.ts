@@ -101,6 +101,11 @@ export class WharfProcesses {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
+  /** The nats-server of distributed mode (JetStream enabled), for tests that consume what Wharf publishes. */
+  get natsUrl(): string | undefined {
+    return this.nats?.url;
+  }
+
   output(name: AppName): string {
     return this.apps.get(name)?.output.join('') ?? '';
   }
