@@ -1,18 +1,25 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
+import { HealthModule } from '@wharf/health';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { RegistryApi } from './http/registry-api';
 import { RegistryHttpController } from './registry-http.controller';
+import { blobStoreReadiness } from './storage/blob-store-readiness';
 import { ContentStore } from './storage/content-store';
 
 /** Registry: the OCI data plane over HTTP, plus its health subject on the transport. */
 @Module({})
 export class RegistryModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    const content = new ContentStore(getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) }));
+    const blobs = getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) });
+    const content = new ContentStore(blobs);
+    const { config } = runtime;
     return {
       module: RegistryModule,
-      imports: [PlatformModule.forService(runtime, [])],
+      imports: [
+        PlatformModule.forService(runtime, [], [blobStoreReadiness(blobs)]),
+        HealthModule.register({ services: runtime.services, natsUrl: config.transport.kind === 'nats' ? config.transport.url : undefined, local: [blobStoreReadiness(blobs)] }),
+      ],
       controllers: [RegistryHttpController],
       providers: [
         {

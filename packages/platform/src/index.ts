@@ -5,3 +5,4 @@ export * from './projection-host';
 export * from './command-runner';
 export * from './platform.module';
 export * from './launch';
+export * from './readiness';

@@ -85,6 +85,11 @@ export class WharfProcesses {
     return this.signal(name, 'SIGTERM');
   }
 
+  /** Distributed mode: stops the nats-server under the running apps (they keep running and try to reconnect). */
+  async stopNats(): Promise<void> {
+    await this.nats?.stop();
+  }
+
   async stop(): Promise<void> {
     for (const name of [...this.apps.keys()].reverse()) await this.terminate(name);
     await this.nats?.stop();
