@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { http } from './http';
 import { WharfProcesses } from './wharf-processes';
 
@@ -12,13 +14,20 @@ const SERVICES = ['identity', 'catalog', 'access', 'lifecycle', 'registry'];
 
 const probe = (url: string) => http<TerminusBody>(url);
 
-/** Polls until `/readyz` answers `status`; the test's own timeout bounds the wait. */
-const readyzUntil = async (url: string, status: number) => {
-  for (;;) {
-    const answer = await probe(`${url}/readyz`);
-    if (answer.status === status) return answer;
+/** The image's readiness probe (Compose health checks, Kubernetes exec probes): its exit code. */
+const READINESS_PROBE = resolve(__dirname, '../../../packages/health/dist/readiness-probe.js');
+const probeExit = (target: string, natsUrl?: string) =>
+  spawnSync(process.execPath, [READINESS_PROBE, target], { env: { PATH: process.env.PATH, ...(natsUrl ? { NATS_URL: natsUrl } : {}) }, encoding: 'utf8' }).status;
+
+/** Polls until `/readyz` answers `status`, at most `attempts` times. */
+const readyzUntil = async (url: string, status: number, attempts = 300) => {
+  let answer = await probe(`${url}/readyz`);
+  for (let attempt = 1; answer.status !== status && attempt < attempts; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 200));
+    answer = await probe(`${url}/readyz`);
   }
+  if (answer.status !== status) throw new Error(`${url}/readyz still answers ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer;
 };
 
 describe('health probes', () => {
@@ -60,7 +69,9 @@ describe('health probes', () => {
       for (const url of [wharf.apiUrl, wharf.registryUrl]) {
         const ready = await readyzUntil(url, 200);
         expect(ready.body.details.nats?.status).toBe('up');
+        expect(probeExit(`${url}/readyz`)).toBe(0);
       }
+      expect(probeExit('catalog', wharf.natsUrl)).toBe(0);
 
       await wharf.stopNats();
 
@@ -70,7 +81,9 @@ describe('health probes', () => {
         expect(unready.body.error?.nats?.status).toBe('down');
         expect(unready.body.details.catalog?.status).toBe('down');
         expect((await probe(`${url}/livez`)).status).toBe(200);
+        expect(probeExit(`${url}/readyz`)).toBe(1);
       }
+      expect(probeExit('catalog', wharf.natsUrl)).toBe(1);
     } finally {
       await wharf.stop();
     }

@@ -85,6 +85,11 @@ export class WharfProcesses {
     return this.signal(name, 'SIGTERM');
   }
 
+  /** Distributed mode: the nats-server's URL. */
+  get natsUrl(): string | undefined {
+    return this.nats?.url;
+  }
+
   /** Distributed mode: stops the nats-server under the running apps (they keep running and try to reconnect). */
   async stopNats(): Promise<void> {
     await this.nats?.stop();
