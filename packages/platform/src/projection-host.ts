@@ -69,7 +69,7 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
    */
   async caughtUpWithin(boundMs: number): Promise<{ headPosition: number; projections: { name: string; checkpoint: number }[] }> {
     const headPosition = await this.events.headPosition();
-    await Promise.all([...this.runners.keys()].map((name) => this.documents.readCheckpoint(name)));
+    await Promise.all([...this.runners.values()].map((runner) => this.documents.readCheckpoint(runner.collection)));
     await Promise.all([...this.runners.values()].map((runner) => runner.waitFor(headPosition, boundMs)));
     return { headPosition, projections: this.checkpoints() };
   }
