@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
+import { blobStoreReadiness, ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
 import { HealthModule } from '@wharf/health';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { RegistryApi } from './http/registry-api';
 import { RegistryHttpController } from './registry-http.controller';
-import { blobStoreReadiness } from './storage/blob-store-readiness';
 import { ContentStore } from './storage/content-store';
 
 /** Registry: the OCI data plane over HTTP, plus its health subject on the transport. */

@@ -50,7 +50,9 @@ describe('health probes', () => {
           expect(checks.readModels?.status).toBe('up');
           expect(Array.isArray(checks.readModels?.projections)).toBe(true);
         }
-        expect((ready.body.details.registry?.checks as Record<string, { status: string }>).blobStore?.status).toBe('up');
+        for (const service of ['registry', 'lifecycle']) {
+          expect((ready.body.details[service]?.checks as Record<string, { status: string }>).blobStore?.status).toBe('up');
+        }
       }
       expect((await probe(`${wharf.registryUrl}/readyz`)).body.details.blobStore).toMatchObject({ status: 'up', driver: 'filesystem' });
 
