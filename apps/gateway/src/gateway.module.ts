@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { HealthModule } from '@wharf/health';
 import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { AuthenticatedGuard } from './auth/authenticated.guard';
@@ -32,6 +33,7 @@ export class GatewayModule {
   static register(services: ServiceClient, config: WharfConfig): DynamicModule {
     return {
       module: GatewayModule,
+      imports: [HealthModule.register({ services, natsUrl: config.transport.kind === 'nats' ? config.transport.url : undefined })],
       controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController, EventsController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };

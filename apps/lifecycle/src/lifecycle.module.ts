@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
+import { blobStoreReadiness, ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
 import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { CleanupHandler } from './cleanup/cleanup.handler';
 import { EventFeedHandler } from './events/event-feed.handler';
@@ -19,12 +19,13 @@ import { Registries } from './gc/registries';
 @Module({})
 export class LifecycleModule {
   static register(runtime: ServiceRuntime): DynamicModule {
+    const blobs = getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) });
     return {
       module: LifecycleModule,
-      imports: [PlatformModule.forService(runtime, gcViews)],
+      imports: [PlatformModule.forService(runtime, gcViews, [blobStoreReadiness(blobs)])],
       controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler],
       providers: [
-        { provide: CONTENT_DRIVER, useValue: getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) }) },
+        { provide: CONTENT_DRIVER, useValue: blobs },
         Registries,
         ReferenceGraphs,
         GcRunner,

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
+import { blobStoreReadiness, ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
+import { HealthModule } from '@wharf/health';
 import { PlatformModule, ProjectionHost, type ServiceRuntime } from '@wharf/platform';
 import { ProjectedRevocations } from './auth/projected-revocations';
 import { revocationsProjection } from './auth/revocations.projection';
@@ -11,10 +12,15 @@ import { ContentStore } from './storage/content-store';
 @Module({})
 export class RegistryModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    const content = new ContentStore(getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) }));
+    const blobs = getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) });
+    const content = new ContentStore(blobs);
+    const { config } = runtime;
     return {
       module: RegistryModule,
-      imports: [PlatformModule.forService(runtime, [revocationsProjection])],
+      imports: [
+        PlatformModule.forService(runtime, [revocationsProjection], [blobStoreReadiness(blobs)]),
+        HealthModule.register({ services: runtime.services, natsUrl: config.transport.kind === 'nats' ? config.transport.url : undefined, local: [blobStoreReadiness(blobs)] }),
+      ],
       controllers: [RegistryHttpController],
       providers: [
         {

@@ -9,3 +9,4 @@ export * from './private-files';
 export * from './secret-keys';
 export * from './close-after-answer';
 export * from './request-body';
+export * from './readiness';

@@ -1,12 +1,13 @@
 import { Controller, Module, type DynamicModule } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { healthRpc, type HealthReply, type ServiceName } from '@wharf/contracts';
+import { healthRpc, readinessRpc, type HealthReply, type ReadinessReply, type ServiceName } from '@wharf/contracts';
 import type { EventStore } from '@wharf/event-store';
 import type { Document, DocumentStore, Projection } from '@wharf/read-model';
 import type { ServiceClient } from '@wharf/transport';
 import type { WharfConfig } from './config';
 import { CommandRunner } from './command-runner';
 import { ProjectionHost } from './projection-host';
+import { eventStoreReadiness, READ_MODEL_CATCH_UP_BOUND_MS, readiness, type ReadinessCheck } from './readiness';
 import { CLOCK, DOCUMENT_STORE, EVENT_STORE, PROJECTIONS, SERVICE_CLIENT, WHARF_CONFIG, type Clock } from './tokens';
 
 /** What a service needs from its process: configuration, its stores, a clock and a client for other services. */
@@ -19,10 +20,18 @@ export interface ServiceRuntime {
   services: ServiceClient;
 }
 
-const healthControllerFor = (service: ServiceName) => {
+const healthControllerFor = (runtime: ServiceRuntime, checks: readonly ReadinessCheck[]) => {
+  const { service } = runtime;
   @Controller()
   class HealthController {
     constructor(private readonly projections: ProjectionHost) {}
+
+    /** Ready when the event store answers, the read models answer and are caught up within the bound, and `checks` pass. */
+    @MessagePattern(readinessRpc(service).subject)
+    readiness(): Promise<ReadinessReply> {
+      const readModels: ReadinessCheck = { name: 'readModels', probe: () => this.projections.caughtUpWithin(READ_MODEL_CATCH_UP_BOUND_MS) };
+      return readiness(service, [eventStoreReadiness(runtime.events), readModels, ...checks]);
+    }
 
     @MessagePattern(healthRpc(service).subject)
     health(): HealthReply {
@@ -32,14 +41,17 @@ const healthControllerFor = (service: ServiceName) => {
   return HealthController;
 };
 
-/** Provides a service's ports by DI token, hosts its projections and answers its health subject. */
+/**
+ * Provides a service's ports by DI token, hosts its projections and answers its health and readiness subjects;
+ * `readinessChecks` adds what else the service needs to serve (the registry's blob store).
+ */
 @Module({})
 export class PlatformModule {
-  static forService(runtime: ServiceRuntime, projections: readonly Projection<Document, never>[]): DynamicModule {
+  static forService(runtime: ServiceRuntime, projections: readonly Projection<Document, never>[], readinessChecks: readonly ReadinessCheck[] = []): DynamicModule {
     return {
       module: PlatformModule,
       global: true,
-      controllers: [healthControllerFor(runtime.service)],
+      controllers: [healthControllerFor(runtime, readinessChecks)],
       providers: [
         { provide: WHARF_CONFIG, useValue: runtime.config },
         { provide: EVENT_STORE, useValue: runtime.events },

@@ -63,6 +63,17 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     await Promise.all([...this.runners.keys()].map((name) => this.waitFor(name, head)));
   }
 
+  /**
+   * Readiness of the read models: each one's stored checkpoint is read back from the document store, and each
+   * reaches the head of the log as it is now within `boundMs`.
+   */
+  async caughtUpWithin(boundMs: number): Promise<{ headPosition: number; projections: { name: string; checkpoint: number }[] }> {
+    const headPosition = await this.events.headPosition();
+    await Promise.all([...this.runners.values()].map((runner) => this.documents.readCheckpoint(runner.collection)));
+    await Promise.all([...this.runners.values()].map((runner) => runner.waitFor(headPosition, boundMs)));
+    return { headPosition, projections: this.checkpoints() };
+  }
+
   checkpoints(): { name: string; checkpoint: number }[] {
     return [...this.runners.entries()].map(([name, runner]) => ({ name, checkpoint: runner.checkpoint }));
   }

@@ -95,15 +95,20 @@ export class WharfProcesses {
     return this.signal(name, 'SIGTERM');
   }
 
+  /** Distributed mode: the nats-server's URL (JetStream enabled), for tests that consume what Wharf publishes. */
+  get natsUrl(): string | undefined {
+    return this.nats?.url;
+  }
+
+  /** Distributed mode: stops the nats-server under the running apps (they keep running and try to reconnect). */
+  async stopNats(): Promise<void> {
+    await this.nats?.stop();
+  }
+
   async stop(): Promise<void> {
     for (const name of [...this.apps.keys()].reverse()) await this.terminate(name);
     await this.nats?.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
-  }
-
-  /** The nats-server of distributed mode (JetStream enabled), for tests that consume what Wharf publishes. */
-  get natsUrl(): string | undefined {
-    return this.nats?.url;
   }
 
   output(name: AppName): string {

@@ -31,3 +31,17 @@ export const SERVICES = ['identity', 'catalog', 'access', 'lifecycle', 'registry
 export type ServiceName = (typeof SERVICES)[number];
 
 export const healthRpc = (service: ServiceName) => rpc(`${service}.health`, z.object({}), HealthReply);
+
+/** One dependency of a service's readiness: `up`, or `down` with the reason. */
+export const ReadinessCheckResult = z.object({ status: z.enum(['up', 'down']) }).catchall(z.unknown());
+export type ReadinessCheckResult = z.infer<typeof ReadinessCheckResult>;
+
+/** Every service answers its readiness subject, `<service>.readiness`: ready when each of its dependencies is up. */
+export const ReadinessReply = z.object({
+  service: z.string(),
+  ready: z.boolean(),
+  checks: z.record(z.string(), ReadinessCheckResult),
+});
+export type ReadinessReply = z.infer<typeof ReadinessReply>;
+
+export const readinessRpc = (service: ServiceName) => rpc(`${service}.readiness`, z.object({}), ReadinessReply);
