@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
-import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
+import { openBlobDriver, PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { CleanupHandler } from './cleanup/cleanup.handler';
 import { GarbageCollectionHandler } from './gc/gc.handler';
 import { CONTENT_DRIVER, GcRunner } from './gc/gc-runner';
@@ -20,7 +19,7 @@ export class LifecycleModule {
       imports: [PlatformModule.forService(runtime, gcViews)],
       controllers: [GarbageCollectionHandler, CleanupHandler],
       providers: [
-        { provide: CONTENT_DRIVER, useValue: getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) }) },
+        { provide: CONTENT_DRIVER, useValue: openBlobDriver(runtime.config) },
         Registries,
         ReferenceGraphs,
         GcRunner,

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
-import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
+import { openBlobDriver, PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { RegistryApi } from './http/registry-api';
 import { RegistryHttpController } from './registry-http.controller';
 import { ContentStore } from './storage/content-store';
@@ -9,7 +8,7 @@ import { ContentStore } from './storage/content-store';
 @Module({})
 export class RegistryModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    const content = new ContentStore(getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) }));
+    const content = new ContentStore(openBlobDriver(runtime.config));
     return {
       module: RegistryModule,
       imports: [PlatformModule.forService(runtime, [])],

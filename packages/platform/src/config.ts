@@ -30,6 +30,12 @@ export const ConfigSchema = z
     WHARF_REGISTRY_SIZE_LIMIT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(21_474_836_480),
     /** Garbage collection never takes content linked or pushed this recently (0 protects only what came after the run started). */
     WHARF_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(3600),
+    /** Where blob bytes live: under WHARF_DATA_DIR, or in an S3 bucket (credentials from the AWS SDK's standard chain). */
+    WHARF_BLOB_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
+    WHARF_S3_ENDPOINT: z.string().url().optional(),
+    WHARF_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+    WHARF_S3_REGION: z.string().min(1).default('us-east-1'),
+    WHARF_S3_PREFIX: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'must be /-separated names, without leading or trailing /').optional(),
   })
   .superRefine((env, ctx) => {
     const requireWhen = (when: boolean, variable: keyof typeof env, because: string) => {
@@ -38,6 +44,7 @@ export const ConfigSchema = z
     requireWhen(env.WHARF_TRANSPORT === 'nats', 'NATS_URL', 'when WHARF_TRANSPORT=nats');
     requireWhen(env.WHARF_EVENT_STORE === 'kurrentdb', 'KURRENTDB_URL', 'when WHARF_EVENT_STORE=kurrentdb');
     requireWhen(env.WHARF_READ_MODEL === 'mongodb', 'MONGODB_URL', 'when WHARF_READ_MODEL=mongodb');
+    requireWhen(env.WHARF_BLOB_STORE === 's3', 'WHARF_S3_BUCKET', 'when WHARF_BLOB_STORE=s3');
   });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
@@ -62,6 +69,8 @@ export interface WharfConfig {
   registrySizeLimit: number;
   /** Garbage collection's grace window: content linked or pushed within it is never collected. */
   gcGraceSeconds: number;
+  /** Where blob bytes live: the filesystem under `dataDir`, or an S3 bucket (path-style addressing). */
+  blobStore: { kind: 'filesystem' } | { kind: 's3'; bucket: string; region: string; prefix: string; endpoint?: string };
 }
 
 export class ConfigError extends Error {
@@ -97,5 +106,15 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
     quotaDefaults: { namespace: raw.WHARF_QUOTA_NAMESPACES, repository: raw.WHARF_QUOTA_REPOSITORIES, tag: raw.WHARF_QUOTA_TAGS },
     registrySizeLimit: raw.WHARF_REGISTRY_SIZE_LIMIT,
     gcGraceSeconds: raw.WHARF_GC_GRACE_SECONDS,
+    blobStore:
+      raw.WHARF_BLOB_STORE === 's3'
+        ? {
+            kind: 's3',
+            bucket: raw.WHARF_S3_BUCKET!,
+            region: raw.WHARF_S3_REGION,
+            prefix: raw.WHARF_S3_PREFIX ?? '',
+            ...(raw.WHARF_S3_ENDPOINT ? { endpoint: raw.WHARF_S3_ENDPOINT } : {}),
+          }
+        : { kind: 'filesystem' },
   };
 };
