@@ -21,17 +21,18 @@ const onS3 = (s3: LocalS3): Record<string, string> => ({
   AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
 });
 
-const blobKeys = async (s3: LocalS3): Promise<string[]> => {
+const objectsUnder = async (s3: LocalS3, prefix: string): Promise<{ key: string; size: number }[]> => {
   const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials });
-  const keys: string[] = [];
+  const objects: { key: string; size: number }[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'wharf/blobs/', ...(token ? { ContinuationToken: token } : {}) }));
-    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+    const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+    objects.push(...(page.Contents ?? []).map((object) => ({ key: object.Key!, size: object.Size! })));
     token = page.NextContinuationToken;
   } while (token);
-  return keys;
+  return objects;
 };
+const blobKeys = async (s3: LocalS3): Promise<string[]> => (await objectsUnder(s3, 'wharf/blobs/')).map((object) => object.key);
 
 /** Waits until `url` answers at all: the installation's health says nothing of a replica's own port. */
 const answering = async (url: string, output: () => string): Promise<void> => {
@@ -96,6 +97,13 @@ describe('blobs in S3 (s3rver)', () => {
       expect(first.headers.get('range')).toBe(`0-${half - 1}`);
 
       await wharf.kill('wharf');
+      // What survives the crash, as objects in the bucket: a first part of at least 8 MiB (the default part size, as
+      // the chunk arrived), then the rest so far.
+      const id = location.split('/').pop()!.split('?')[0]!;
+      const parts = (await objectsUnder(s3, `wharf/.partial/uploads/${id}/data/`)).map((object) => object.size);
+      expect(parts).toHaveLength(2);
+      expect(parts[0]).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+      expect(parts[0]! + parts[1]!).toBe(half);
       await wharf.restart('wharf');
 
       token = (await oci.token(scope)).token;
@@ -105,6 +113,7 @@ describe('blobs in S3 (s3rver)', () => {
       const rest = await oci.request('PATCH', location, { token, body: content.subarray(half), headers: { 'Content-Range': `${half}-${content.length - 1}` } });
       expect(rest.status).toBe(202);
       expect((await oci.request('PUT', `${location}?digest=${digest}`, { token })).status).toBe(201);
+      expect(await objectsUnder(s3, `wharf/.partial/uploads/${id}/`)).toEqual([]);
       const pulled = await oci.request('GET', `/v2/crash/app/blobs/${digest}`, { token });
       expect(sha256(pulled.body)).toBe(digest);
       const ranged = await oci.request('GET', `/v2/crash/app/blobs/${digest}`, { token, headers: { Range: 'bytes=8388600-8388615' } });
