@@ -71,6 +71,15 @@ describe('s3 driver specifics', () => {
     expect(await keysUnder('cancel/')).toEqual([]);
   });
 
+  it('lists directories whose files lie several levels down, as collection runs keep their trash', async () => {
+    const driver = open('deep');
+    await driver.putContent('gc-trash/run-1/sha256/abc', Buffer.from('x'));
+    await driver.putContent('gc-trash/run-2/sha256/def', Buffer.from('y'));
+    expect(await driver.list('gc-trash')).toEqual(['run-1', 'run-2']);
+    expect(await driver.list('')).toEqual(['gc-trash']);
+    await driver.delete('gc-trash');
+  });
+
   it('refuses parts smaller than S3 allows', () => {
     expect(() => getS3BlobDriver({ bucket: 'b', partSize: MIN_PART_SIZE - 1 })).toThrow(/at least/);
   });

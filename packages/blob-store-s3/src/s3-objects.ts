@@ -79,20 +79,22 @@ export class S3Objects {
     } while (token);
   }
 
-  /** The names one level below `prefix` (which ends with `/`): objects there and common prefixes, without the slash. */
+  /**
+   * The names one level below `prefix` (which ends with `/`): objects there, and directories (names with keys
+   * further down). Walked from the flat listing rather than asked with a delimiter, because S3-compatible servers
+   * do not all report common prefixes whose keys lie more than one level down (s3rver does not); so a listing costs
+   * a page per thousand keys in the subtree. Wharf lists only small subtrees (the collection runs' `gc-trash`).
+   */
   async children(prefix: string): Promise<{ objects: string[]; prefixes: string[] }> {
-    const objects: string[] = [];
-    const prefixes: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) }),
-      );
-      for (const object of page.Contents ?? []) objects.push(object.Key!.slice(prefix.length));
-      for (const common of page.CommonPrefixes ?? []) prefixes.push(common.Prefix!.slice(prefix.length, -1));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return { objects, prefixes };
+    const objects = new Set<string>();
+    const prefixes = new Set<string>();
+    for await (const { key } of this.objects(prefix)) {
+      const rest = key.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash === -1) objects.add(rest);
+      else prefixes.add(rest.slice(0, slash));
+    }
+    return { objects: [...objects], prefixes: [...prefixes] };
   }
 
   /** Deletes these keys, a thousand per request (S3's limit); a key already gone counts as deleted. */
