@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { blobStoreReadiness, ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
-import { PlatformModule, type ServiceRuntime } from '@wharf/platform';
+import { blobStoreReadiness } from '@wharf/blob-store';
+import { openBlobDriver, PlatformModule, type ServiceRuntime } from '@wharf/platform';
 import { CleanupHandler } from './cleanup/cleanup.handler';
 import { EventFeedHandler } from './events/event-feed.handler';
 import { EventJournal } from './events/event-journal';
@@ -19,7 +19,7 @@ import { Registries } from './gc/registries';
 @Module({})
 export class LifecycleModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    const blobs = getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) });
+    const blobs = openBlobDriver(runtime.config);
     return {
       module: LifecycleModule,
       imports: [PlatformModule.forService(runtime, gcViews, [blobStoreReadiness(blobs)])],

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { blobStoreReadiness, ContentLayout, getFilesystemBlobDriver } from '@wharf/blob-store';
+import { blobStoreReadiness } from '@wharf/blob-store';
 import { HealthModule } from '@wharf/health';
-import { PlatformModule, ProjectionHost, type ServiceRuntime } from '@wharf/platform';
+import { openBlobDriver, PlatformModule, ProjectionHost, type ServiceRuntime } from '@wharf/platform';
 import { ProjectedRevocations } from './auth/projected-revocations';
 import { revocationsProjection } from './auth/revocations.projection';
 import { RegistryApi } from './http/registry-api';
@@ -12,7 +12,7 @@ import { ContentStore } from './storage/content-store';
 @Module({})
 export class RegistryModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    const blobs = getFilesystemBlobDriver({ root: ContentLayout.root(runtime.config.dataDir) });
+    const blobs = openBlobDriver(runtime.config);
     const content = new ContentStore(blobs);
     const { config } = runtime;
     return {

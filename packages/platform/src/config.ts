@@ -46,6 +46,12 @@ export const ConfigSchema = z
       .optional(),
     /** A registry-token signing key signs for this many days; then a new one signs and the old one only verifies. */
     WHARF_SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** Where blob bytes live: under WHARF_DATA_DIR, or in an S3 bucket (credentials from the AWS SDK's standard chain). */
+    WHARF_BLOB_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
+    WHARF_S3_ENDPOINT: z.string().url().optional(),
+    WHARF_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+    WHARF_S3_REGION: z.string().min(1).default('us-east-1'),
+    WHARF_S3_PREFIX: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'must be /-separated names, without leading or trailing /').optional(),
   })
   .superRefine((env, ctx) => {
     const requireWhen = (when: boolean, variable: keyof typeof env, because: string) => {
@@ -65,6 +71,7 @@ export const ConfigSchema = z
     if (env.WHARF_SECRET_KEY && env.WHARF_SECRET_KEY_FILE) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WHARF_SECRET_KEY_FILE'], message: 'cannot be set together with WHARF_SECRET_KEY' });
     }
+    requireWhen(env.WHARF_BLOB_STORE === 's3', 'WHARF_S3_BUCKET', 'when WHARF_BLOB_STORE=s3');
   });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
@@ -95,6 +102,8 @@ export interface WharfConfig {
    */
   secretKey: { source: { kind: 'value'; value: string } | { kind: 'file'; path: string; generate: boolean }; previous: string[] };
   signingKeyRotationDays: number;
+  /** Where blob bytes live: the filesystem under `dataDir`, or an S3 bucket (path-style addressing). */
+  blobStore: { kind: 'filesystem' } | { kind: 's3'; bucket: string; region: string; prefix: string; endpoint?: string };
 }
 
 export class ConfigError extends Error {
@@ -139,5 +148,15 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
       previous: raw.WHARF_PREVIOUS_SECRET_KEYS ?? [],
     },
     signingKeyRotationDays: raw.WHARF_SIGNING_KEY_ROTATION_DAYS,
+    blobStore:
+      raw.WHARF_BLOB_STORE === 's3'
+        ? {
+            kind: 's3',
+            bucket: raw.WHARF_S3_BUCKET!,
+            region: raw.WHARF_S3_REGION,
+            prefix: raw.WHARF_S3_PREFIX ?? '',
+            ...(raw.WHARF_S3_ENDPOINT ? { endpoint: raw.WHARF_S3_ENDPOINT } : {}),
+          }
+        : { kind: 'filesystem' },
   };
 };

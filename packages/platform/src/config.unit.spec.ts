@@ -31,6 +31,19 @@ describe('configuration', () => {
     expect(config.readModel).toEqual({ kind: 'mongodb', url: 'mongodb://127.0.0.1:27017' });
   });
 
+  it('keeps blobs on the filesystem unless WHARF_BLOB_STORE=s3 names a bucket', () => {
+    expect(loadConfig({}).blobStore).toEqual({ kind: 'filesystem' });
+    expect(
+      loadConfig({ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_ENDPOINT: 'http://127.0.0.1:9000', WHARF_S3_PREFIX: 'wharf/prod' }).blobStore,
+    ).toEqual({ kind: 's3', bucket: 'blobs', region: 'us-east-1', prefix: 'wharf/prod', endpoint: 'http://127.0.0.1:9000' });
+    expect(loadConfig({ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_REGION: 'eu-west-1' }).blobStore).toEqual({
+      kind: 's3',
+      bucket: 'blobs',
+      region: 'eu-west-1',
+      prefix: '',
+    });
+  });
+
   it("gives Selectel registries Selectel's 20 GiB size limit unless WHARF_REGISTRY_SIZE_LIMIT says otherwise", () => {
     expect(loadConfig({}).registrySizeLimit).toBe(21474836480);
     expect(loadConfig({ WHARF_REGISTRY_SIZE_LIMIT: '1048576' }).registrySizeLimit).toBe(1048576);
@@ -60,6 +73,11 @@ describe('configuration', () => {
     [{ WHARF_GC_GRACE_SECONDS: '-1' }, 'WHARF_GC_GRACE_SECONDS'],
     [{ WHARF_REGISTRY_SIZE_LIMIT: '0' }, 'WHARF_REGISTRY_SIZE_LIMIT'],
     [{ WHARF_REGISTRY_SIZE_LIMIT: '20GiB' }, 'WHARF_REGISTRY_SIZE_LIMIT'],
+    [{ WHARF_BLOB_STORE: 'tape' }, 'WHARF_BLOB_STORE'],
+    [{ WHARF_BLOB_STORE: 's3' }, 'WHARF_S3_BUCKET'],
+    [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'Not_A_Bucket' }, 'WHARF_S3_BUCKET'],
+    [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_ENDPOINT: 'not a url' }, 'WHARF_S3_ENDPOINT'],
+    [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_PREFIX: '/wharf/' }, 'WHARF_S3_PREFIX'],
   ])('refuses %j naming %s', (env, variable) => {
     let thrown: unknown;
     try {

@@ -1,4 +1,6 @@
 import { dirname } from 'node:path';
+import { ContentLayout, getFilesystemBlobDriver, type BlobDriver } from '@wharf/blob-store';
+import { getS3BlobDriver } from '@wharf/blob-store-s3';
 import type { EventStore } from '@wharf/event-store';
 import { getKurrentDbEventStore } from '@wharf/event-store-kurrentdb';
 import { getSqliteEventStore } from '@wharf/event-store-sqlite';
@@ -25,4 +27,13 @@ export const openEventStore = (config: WharfConfig): EventStore => {
 export const openDocumentStore = (config: WharfConfig, service: string): DocumentStore => {
   if (config.readModel.kind === 'mongodb') return getMongoDocumentStore({ url: config.readModel.url, database: `wharf_${service}` });
   return getSqliteDocumentStore({ path: privateSqliteFile(config.readModel.path), namespace: service });
+};
+
+/** The blob store the configuration names; the registry serves its bytes and lifecycle's collection deletes them. */
+export const openBlobDriver = (config: WharfConfig): BlobDriver => {
+  const store = config.blobStore;
+  if (store.kind === 's3') {
+    return getS3BlobDriver({ bucket: store.bucket, region: store.region, prefix: store.prefix, ...(store.endpoint ? { endpoint: store.endpoint } : {}) });
+  }
+  return getFilesystemBlobDriver({ root: ContentLayout.root(config.dataDir) });
 };

@@ -79,9 +79,12 @@ export class WharfProcesses {
     await this.waitUntilHealthy();
   }
 
-  /** Distributed mode: a second process of `app` beside the first, sharing its stores and its NATS queue group. */
-  async startReplica(app: DistributedApp): Promise<void> {
-    this.spawnApp(`${app}-replica`);
+  /**
+   * Distributed mode: a second process of `app` beside the first, sharing its stores and its NATS queue group.
+   * `settings` override variables for this process only (e.g. its own WHARF_REGISTRY_PORT).
+   */
+  async startReplica(app: DistributedApp, settings: Record<string, string> = {}): Promise<void> {
+    this.spawnApp(`${app}-replica`, settings);
     await this.waitUntilHealthy();
   }
 
@@ -115,9 +118,9 @@ export class WharfProcesses {
     return this.apps.get(name)?.output.join('') ?? '';
   }
 
-  private spawnApp(name: AppName): void {
+  private spawnApp(name: AppName, settings: Record<string, string> = {}): void {
     const app = name.replace(/-replica$/, '');
-    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'dist', 'main.js')], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'dist', 'main.js')], { env: { ...this.env, ...settings }, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));

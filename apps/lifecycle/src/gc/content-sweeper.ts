@@ -49,6 +49,17 @@ const ignoreMissing = async (work: () => Promise<void>): Promise<boolean> => {
  * step 3, so the bytes go back; one recorded after it finds the bytes out of place and puts them there itself,
  * and a later sweep sees it. Either way a recorded reference never ends without its bytes. While bytes are set
  * aside, readers find them in the trash (open files survive the rename and the delete), so pulls go on.
+ *
+ * On S3 (no rename) a move is a copy, then a delete of the source. The protocol stays safe because the bytes are
+ * content-addressed, so every copy of a digest is the same bytes, and the copy is made before the source goes:
+ * - Step 2 on S3: for a moment the bytes are both in place and aside. A registry that writes them in place during
+ *   that moment may see its write deleted with the source, but it recorded its reference before writing, so before
+ *   the move returned and before step 3: step 3 sees the reference and the copy aside goes back. Likewise a mount
+ *   that found them in place then.
+ * - Putting back and reclaiming copy the aside bytes in place before deleting them; if both run, both copies are
+ *   the same bytes and the second delete finds nothing, which counts as done.
+ * - A reclaim racing the batch's final delete either copied first (the bytes are in place) or finds nothing and
+ *   withdraws its link, as on a filesystem. A GET in flight keeps streaming after a delete on S3 as well.
  */
 export class ContentSweeper {
   constructor(

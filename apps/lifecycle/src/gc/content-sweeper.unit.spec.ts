@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContentLayout, getFilesystemBlobDriver, type BlobDriver } from '@wharf/blob-store';
+import { getS3BlobDriver } from '@wharf/blob-store-s3';
+import { startS3rver, type LocalS3 } from '@wharf/blob-store-s3/testing';
 import { ContentSweeper, type ContentState, type ReferenceCheck } from './content-sweeper';
 
 const old = '2026-11-23T08:00:00.000Z';
@@ -30,7 +32,20 @@ class ScriptedReferences implements ReferenceCheck {
   }
 }
 
-describe('content sweeper: deleting unreferenced bytes while pushes go on', () => {
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startS3rver();
+});
+afterAll(() => s3.stop());
+
+let prefixes = 0;
+/** The same protocol on a disk (set aside by rename) and on S3 (set aside by copy, then delete). */
+const drivers: Record<'filesystem' | 's3', (dir: string) => BlobDriver> = {
+  filesystem: (dir) => getFilesystemBlobDriver({ root: dir }),
+  s3: () => getS3BlobDriver({ bucket: s3.bucket, endpoint: s3.endpoint, prefix: `sweeper-${++prefixes}`, client: { credentials: s3.credentials } }),
+};
+
+describe.each(['filesystem', 's3'] as const)('content sweeper on %s: deleting unreferenced bytes while pushes go on', (kind) => {
   let dir: string;
   let driver: BlobDriver;
   let references: ScriptedReferences;
@@ -50,7 +65,7 @@ describe('content sweeper: deleting unreferenced bytes while pushes go on', () =
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'wharf-sweeper-'));
-    driver = getFilesystemBlobDriver({ root: dir });
+    driver = drivers[kind](dir);
     references = new ScriptedReferences();
     sweeper = new ContentSweeper(driver, references, { batchSize: 2 });
   });
