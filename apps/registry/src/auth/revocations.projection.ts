@@ -93,6 +93,8 @@ export const revocationsProjection: Projection<RevocationDocument, RevokingEvent
   // 2: namespace creations and deletions, repository deletions.
   version: 2,
   streamPrefixes: [IdentityStreams.user, SelectelTokenStreams.token, AccessStreams.permissions, AccessStreams.shares, RepositoryStreams.repository, CatalogStreams.namespace],
+  // Read by `id IN (…)`: SQLite serves it from the primary key, MongoDB needs this index (`_id` is not `id`).
+  indexes: [['id']],
   documentIds: (event) => revocationOf(event).ids,
   evolve: (doc, event, id) => {
     const { at } = revocationOf(event);
