@@ -16,7 +16,7 @@ import { namespaceDecider } from './namespace.decider';
 import { reserveNamespaceNumber } from './namespace-numbers';
 import { namespacesProjection, type NamespaceDocument } from './namespaces.projection';
 
-const { createNamespace, listNamespaces, getNamespace, namespaceExists, deleteNamespace } = CatalogRpc;
+const { createNamespace, listNamespaces, getNamespace, namespaceExists, deleteNamespace, closeAccount } = CatalogRpc;
 
 const visible = (doc: NamespaceDocument, auth: AuthLevel | null): VisibleNamespace | null => {
   if (auth === null) return null;
@@ -87,6 +87,13 @@ export class NamespacesHandler {
       readModels: [namespacesProjection],
     });
     return { deleted: true } satisfies RpcReply<typeof deleteNamespace>;
+  }
+
+  @MessagePattern(closeAccount.subject)
+  async closeAccount(@Payload(new SchemaPipe(closeAccount.request)) { actor, accountId }: typeof closeAccount.request._output) {
+    if (!actor.systemAdmin) throw new DomainError('CATALOG.PROJECT_FORBIDDEN', { id: accountId });
+    await this.reservations.close(accountId);
+    return { closed: true } satisfies RpcReply<typeof closeAccount>;
   }
 
   /** Another account's namespace answers 404 like a missing one; the caller's own without rights answers 403. */

@@ -10,6 +10,10 @@ import type { Command, Decider, Event } from '@wharf/event-store';
  * on the read models count it. A reservation never settled (its process died) stops counting after RESERVATION_TTL_MS.
  * Each reservation lists every reservation under way once it is made, so the state is read from the newest
  * reservation and the settlements after it, however long the stream.
+ *
+ * The same stream closes the account when identity deletes it: AccountClosed is appended only while the account
+ * holds no namespace and no creation is under way, and no reservation is made after it, so a creation racing
+ * the deletion either is seen by the closing (which is refused) or sees the closing (and is refused).
  */
 
 export const RESERVATION_TTL_MS = 60_000;
@@ -33,7 +37,9 @@ export type QuotaReserved = Event<
   }
 >;
 export type QuotaReservationSettled = Event<'QuotaReservationSettled', { reservationId: string; accountId: string; settledAt: string }>;
-export type QuotaReservationEvent = QuotaReserved | QuotaReservationSettled;
+/** The account is being deleted: nothing is created in it any more. */
+export type AccountClosed = Event<'AccountClosed', { accountId: string; closedAt: string }>;
+export type QuotaReservationEvent = QuotaReserved | QuotaReservationSettled | AccountClosed;
 
 /** A fixed limit of one dialect counted like the key's quota (Selectel's 100 registries a project), with its own error. */
 export interface ReservationCap {
@@ -50,22 +56,29 @@ export type ReserveQuota = Command<
   'ReserveQuota',
   { reservationId: string; accountId: string; key: QuotaKey; name: string; limit: number; used: number; present: string[]; cap?: ReservationCap }
 >;
-export type QuotaReservationCommand = ReserveQuota;
+/** `namespaces`: the account's namespaces as the read models show them, caught up with the stream's head. */
+export type CloseAccount = Command<'CloseAccount', { accountId: string; namespaces: string[] }>;
+export type QuotaReservationCommand = ReserveQuota | CloseAccount;
 
-/** Reservations not settled yet, by id. */
-export type QuotaReservationState = Map<string, PendingReservation>;
+/** Reservations not settled yet, by id; whether the account was closed. */
+export interface QuotaReservationState {
+  pending: Map<string, PendingReservation>;
+  closed: boolean;
+}
 
-export const initialState = (): QuotaReservationState => new Map();
+export const initialState = (): QuotaReservationState => ({ pending: new Map(), closed: false });
 
 /** Updates the map in place: a state belongs to the one fold that builds it. */
 export const evolve = (state: QuotaReservationState, event: QuotaReservationEvent): QuotaReservationState => {
   switch (event.type) {
     case 'QuotaReserved':
-      // Decided on the state just before it (with the revision read), so its list is the whole state.
-      return new Map(event.data.underWay.map(({ reservationId, ...pending }) => [reservationId, pending]));
+      // Decided on the state just before it (with the revision read), so its list is the whole state; none follows a closing.
+      return { pending: new Map(event.data.underWay.map(({ reservationId, ...pending }) => [reservationId, pending])), closed: false };
     case 'QuotaReservationSettled':
-      state.delete(event.data.reservationId);
+      state.pending.delete(event.data.reservationId);
       return state;
+    case 'AccountClosed':
+      return { ...state, closed: true };
     default:
       return state;
   }
@@ -79,7 +92,7 @@ const EXCEEDED: Record<QuotaKey, ErrorCode> = {
 
 const unexpired = (state: QuotaReservationState, now: string): (PendingReservation & { reservationId: string })[] => {
   const oldest = Date.parse(now) - RESERVATION_TTL_MS;
-  return [...state].filter(([, pending]) => Date.parse(pending.reservedAt) > oldest).map(([reservationId, pending]) => ({ reservationId, ...pending }));
+  return [...state.pending].filter(([, pending]) => Date.parse(pending.reservedAt) > oldest).map(([reservationId, pending]) => ({ reservationId, ...pending }));
 };
 
 /** Names of the key's reservations still under way (and not expired at `now`). */
@@ -91,7 +104,8 @@ export const decide = (command: QuotaReservationCommand, state: QuotaReservation
   switch (command.type) {
     case 'ReserveQuota': {
       const { reservationId, accountId, key, name, limit, used, present, cap } = command.data;
-      if (state.has(reservationId)) return [];
+      if (state.pending.has(reservationId)) return [];
+      if (state.closed) throw new DomainError('CATALOG.ACCOUNT_CLOSED', { accountId });
       const shown = new Set(present);
       const notShown = [...pendingNames(state, key, now)].filter((pending) => !shown.has(pending));
       // Several creations of one name (concurrent pushes into a new repository) make one thing: it counts once.
@@ -101,9 +115,21 @@ export const decide = (command: QuotaReservationCommand, state: QuotaReservation
       const underWay = [...unexpired(state, now), { reservationId, key, name, reservedAt: now }];
       return [{ type: 'QuotaReserved', data: { reservationId, accountId, key, name, reservedAt: now, underWay } }];
     }
+    case 'CloseAccount': {
+      const { accountId, namespaces } = command.data;
+      if (state.closed) return [];
+      const creating = [...pendingNames(state, 'namespace', now)];
+      const held = [...new Set([...namespaces, ...creating])].sort();
+      if (held.length > 0) {
+        const names = held.join(', ');
+        throw new DomainError('CATALOG.ACCOUNT_HOLDS_NAMESPACES', { accountId, namespaces: names }, `The account still holds organizations (registries): ${names}; delete them first`);
+      }
+      // Repositories and tags are made only inside namespaces, so no other creation can be under way.
+      return [{ type: 'AccountClosed', data: { accountId, closedAt: now } }];
+    }
     default: {
-      const unknown: never = command.type;
-      throw new Error(`Unknown command ${String(unknown)}`);
+      const unknown: never = command;
+      throw new Error(`Unknown command ${JSON.stringify(unknown)}`);
     }
   }
 };

@@ -1,6 +1,15 @@
 import type { QuotaKey } from '@wharf/contracts/catalog';
 import { DeciderSpecification } from '@wharf/event-store/testing';
-import { quotaReservationDecider, RESERVATION_TTL_MS, settlement, type QuotaReservationEvent, type QuotaReserved, type ReserveQuota } from './quota-reservation.decider';
+import {
+  quotaReservationDecider,
+  RESERVATION_TTL_MS,
+  settlement,
+  type AccountClosed,
+  type CloseAccount,
+  type QuotaReservationEvent,
+  type QuotaReserved,
+  type ReserveQuota,
+} from './quota-reservation.decider';
 
 const now = '2026-11-23T10:00:00.000Z';
 const earlier = (ms: number) => new Date(Date.parse(now) - ms).toISOString();
@@ -32,7 +41,26 @@ const reserve = (name: string, counted: { used: number; present?: string[]; limi
   metadata: { now },
 });
 
+const close = (namespaces: string[] = []): CloseAccount => ({ type: 'CloseAccount', data: { accountId: 'acc-1', namespaces }, metadata: { now } });
+const closed: AccountClosed = { type: 'AccountClosed', data: { accountId: 'acc-1', closedAt: now } };
+
 describe('quota reservation decider', () => {
+  it('closes an account that holds no namespace and creates none, once', () => {
+    spec.given([]).when(close()).then([closed]);
+    spec.given([...underWay({ name: 'e' }), settlement('r-e', 'acc-1', now)]).when(close()).then([closed]);
+    spec.given([closed]).when(close()).then([]);
+  });
+
+  it('refuses to close an account that holds namespaces, or is creating one right now', () => {
+    spec.given([]).when(close(['team'])).thenThrows({ code: 'CATALOG.ACCOUNT_HOLDS_NAMESPACES', details: { namespaces: 'team' } });
+    spec.given(underWay({ name: 'racing' })).when(close()).thenThrows({ code: 'CATALOG.ACCOUNT_HOLDS_NAMESPACES', details: { namespaces: 'racing' } });
+  });
+
+  it('refuses every creation in a closed account, however much room its quota has', () => {
+    spec.given([closed]).when(reserve('late', { used: 0 })).thenThrows({ code: 'CATALOG.ACCOUNT_CLOSED' });
+    spec.given([...underWay({ name: 'e' }), settlement('r-e', 'acc-1', now), closed]).when(reserve('late', { used: 0 })).thenThrows({ code: 'CATALOG.ACCOUNT_CLOSED' });
+  });
+
   it('reserves the last place, and refuses once every place is taken', () => {
     spec.given([]).when(reserve('e', { used: 4 })).then([reserved({ name: 'e' })]);
     spec.given([]).when(reserve('f', { used: 5 })).thenThrows({ code: 'CATALOG.NAMESPACE_QUOTA_EXCEEDED', details: { limit: 5 } });
@@ -73,7 +101,7 @@ describe('quota reservation decider', () => {
     const events = [...underWay({ name: 'a' }, { name: 'b' }), settlement('r-a', 'acc-1', now), reserved({ name: 'c' }, [{ name: 'b' }]), settlement('r-c', 'acc-1', now)];
     const fromStart = events.reduce(quotaReservationDecider.evolve, quotaReservationDecider.initialState());
     const fromNewestReservation = events.slice(3).reduce(quotaReservationDecider.evolve, quotaReservationDecider.initialState());
-    expect([...fromStart.keys()]).toEqual(['r-b']);
+    expect([...fromStart.pending.keys()]).toEqual(['r-b']);
     expect(fromNewestReservation).toEqual(fromStart);
   });
 

@@ -6,6 +6,7 @@ import { ANY, ExpectedVersionConflictError, NO_STREAM, type EventStore, type Rec
 import { CommandRunner, EVENT_STORE } from '@wharf/platform';
 import {
   decide,
+  type CloseAccount,
   evolve,
   initialState,
   pendingNames,
@@ -75,6 +76,31 @@ export class QuotaReservations {
       try {
         await this.events.appendToStream(stream, reserved, { expectedRevision: head ? head.revision : NO_STREAM });
         return reservationId;
+      } catch (error) {
+        if (!(error instanceof ExpectedVersionConflictError)) throw error;
+        await backoff(attempt);
+      }
+    }
+    throw new DomainError('PLATFORM.CONCURRENCY_CONFLICT', { stream });
+  }
+
+  /**
+   * Closes the account to every creation, on the stream its creations reserve on (see quota-reservation.decider.ts):
+   * refused while the read models, caught up with that stream, show a namespace of the account, or one is being
+   * created.
+   */
+  async close(accountId: string): Promise<void> {
+    const stream = QuotaStreams.reservations + accountId;
+    for (let attempt = 0; attempt <= RETRIES; attempt++) {
+      const now = this.commands.now();
+      const { state, head } = await this.recent(stream);
+      if (head) await this.quotas.catchUp('namespace', head.position);
+      const command: CloseAccount = { type: 'CloseAccount', data: { accountId, namespaces: await this.quotas.namespacesOf(accountId) }, metadata: { now } };
+      const closed = decide(command, state).map((event) => ({ ...event, metadata: { now } }));
+      if (closed.length === 0) return;
+      try {
+        await this.events.appendToStream(stream, closed, { expectedRevision: head ? head.revision : NO_STREAM });
+        return;
       } catch (error) {
         if (!(error instanceof ExpectedVersionConflictError)) throw error;
         await backoff(attempt);

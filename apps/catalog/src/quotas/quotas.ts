@@ -24,6 +24,12 @@ export class Quotas {
     return { ...this.config.quotaDefaults, ...own };
   }
 
+  /** The names of the account's namespaces, as the read model shows them. */
+  async namespacesOf(accountId: string): Promise<string[]> {
+    const docs = await this.projections.collection(namespacesProjection).find({ where: [{ field: 'accountId', op: 'eq', value: accountId }] });
+    return docs.map((doc) => doc.name);
+  }
+
   async used(accountId: string, key: QuotaKey): Promise<number> {
     const accountOnly = [{ field: 'accountId', op: 'eq' as const, value: accountId }];
     switch (key) {

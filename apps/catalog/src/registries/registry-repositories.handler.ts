@@ -156,7 +156,7 @@ export class RegistryRepositoriesHandler {
     requireDigest(digest);
     const { doc } = await this.repository(actor, registryId, repository, true);
     if (!(await this.images.images.get(manifestId(doc.name, digest)))) throw imageNotFound(digest);
-    await this.commands.run('DeleteManifest', { repository: doc.name, digest }, actor);
+    await this.commands.run('DeleteManifest', { actor, repository: doc.name, digest }, actor);
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteImage>;
   }
 }

@@ -27,7 +27,7 @@ export class RepositoriesHandler {
 
   @MessagePattern(rpc.unlinkBlob.subject)
   async unlinkBlob(@Payload(new SchemaPipe(rpc.unlinkBlob.request)) { actor, repository, digest }: In<'unlinkBlob'>) {
-    await this.commands.run('UnlinkBlob', { repository, digest }, actor);
+    await this.commands.run('UnlinkBlob', { actor, repository, digest }, actor);
     return { unlinked: true } satisfies RpcReply<typeof rpc.unlinkBlob>;
   }
 
@@ -39,13 +39,13 @@ export class RepositoriesHandler {
 
   @MessagePattern(rpc.deleteManifest.subject)
   async deleteManifest(@Payload(new SchemaPipe(rpc.deleteManifest.request)) { actor, repository, digest }: In<'deleteManifest'>) {
-    await this.commands.run('DeleteManifest', { repository, digest }, actor);
+    await this.commands.run('DeleteManifest', { actor, repository, digest }, actor);
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteManifest>;
   }
 
   @MessagePattern(rpc.deleteTag.subject)
   async deleteTag(@Payload(new SchemaPipe(rpc.deleteTag.request)) { actor, repository, tag }: In<'deleteTag'>) {
-    await this.commands.run('DeleteTag', { repository, tag }, actor);
+    await this.commands.run('DeleteTag', { actor, repository, tag }, actor);
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteTag>;
   }
 

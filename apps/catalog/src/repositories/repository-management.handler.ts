@@ -235,7 +235,7 @@ export class RepositoryManagementHandler {
   async deleteTag(@Payload(new SchemaPipe(rpc.deleteTag.request)) { actor, namespace, repository, tag }: In<'deleteTag'>) {
     const { doc: repo, auth } = await this.visibleWithAuth(actor, namespace, repository);
     if (auth !== 7) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name: namespace });
-    await this.commands.run('DeleteTag', { repository: repo.name, tag }, actor);
+    await this.commands.run('DeleteTag', { actor, repository: repo.name, tag }, actor);
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteTag>;
   }
 

@@ -76,10 +76,13 @@ export interface NamespaceRef {
   deleting?: boolean;
 }
 
-/** A new repository's id, reserved by the handler in case the command creates it. */
-interface Creation {
+/** A data-plane write: who writes, and the namespace the repository lives in now. */
+interface DataPlaneWrite {
   actor: Principal;
   namespace: NamespaceRef | null;
+}
+/** A new repository's id, reserved by the handler in case the command creates it. */
+interface Creation extends DataPlaneWrite {
   newId: number;
 }
 /** Management commands carry the caller's level on the repository, as access reckons it. */
@@ -93,11 +96,11 @@ export type CreateRepository = Command<'CreateRepository', Managed & { newId: nu
 export type UpdateRepository = Command<'UpdateRepository', Managed & RepositorySettings>;
 export type DeleteRepository = Command<'DeleteRepository', Managed>;
 export type LinkBlob = Command<'LinkBlob', Creation & { repository: string; digest: string; size: number }>;
-export type UnlinkBlob = Command<'UnlinkBlob', { repository: string; digest: string }>;
+export type UnlinkBlob = Command<'UnlinkBlob', DataPlaneWrite & { repository: string; digest: string }>;
 /** `declaredSizes`: what the manifest's descriptors say their blobs and children weigh (absent in commands from before it was checked). */
 export type PushManifest = Command<'PushManifest', Creation & { repository: string; manifest: ManifestFacts; tag?: string; declaredSizes?: DeclaredSize[] }>;
-export type DeleteTag = Command<'DeleteTag', { repository: string; tag: string }>;
-export type DeleteManifest = Command<'DeleteManifest', { repository: string; digest: string }>;
+export type DeleteTag = Command<'DeleteTag', DataPlaneWrite & { repository: string; tag: string }>;
+export type DeleteManifest = Command<'DeleteManifest', DataPlaneWrite & { repository: string; digest: string }>;
 export type RecordPulls = Command<'RecordPulls', { repository: string; count: number }>;
 /** Garbage collection's candidates, deleted only if they are still garbage now (see repository-garbage.ts). */
 export type CollectGarbage = Command<'CollectGarbage', { repository: string; manifests: string[]; blobs: string[]; protectedAfter: string }>;
@@ -210,6 +213,16 @@ const requireLevel = (command: { data: Managed }, minimum: AuthLevel): void => {
   if ((command.data.auth ?? 0) < minimum) throw new DomainError('CATALOG.NAMESPACE_FORBIDDEN', { name: namespace.name });
 };
 
+/**
+ * Writes through the registry are authorized by a token alone, which can name a repository whose namespace was
+ * deleted and created again by another account since it was issued. Shares are pull only, so no legitimate write
+ * crosses accounts: one that would is refused.
+ */
+const requireOwnAccount = (command: { data: DataPlaneWrite & { repository: string } }): void => {
+  const { actor, namespace, repository } = command.data;
+  if (namespace && namespace.accountId !== actor.accountId) throw new DomainError('CATALOG.WRITE_TO_ANOTHER_ACCOUNT', { repository });
+};
+
 const created = (command: Command<string, Creation & { repository: string } & Partial<RepositorySettings>> | CreateRepository): RepositoryCreated => {
   const { repository, actor, newId, category, description, isPublic } = command.data;
   const namespace = requireNamespace(repository, command.data.namespace);
@@ -281,12 +294,14 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
     }
     case 'LinkBlob': {
       const { repository, digest, size } = command.data;
+      requireOwnAccount(command);
       const creation = creationFor(command, state);
       if (state.blobs.has(digest)) return [...creation, { type: 'BlobLinkRefreshed', data: { repository, digest, refreshedAt: now } }];
       return [...creation, { type: 'BlobLinked', data: { repository, digest, size, linkedAt: now } }];
     }
     case 'UnlinkBlob': {
       const { repository, digest } = command.data;
+      requireOwnAccount(command);
       requireRepository(state, repository);
       const size = state.blobs.get(digest);
       if (size === undefined) throw new DomainError('CATALOG.BLOB_NOT_LINKED', { repository, digest });
@@ -294,6 +309,7 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
     }
     case 'PushManifest': {
       const { repository, manifest, tag } = command.data;
+      requireOwnAccount(command);
       if (tag !== undefined && !isValidTag(tag)) throw new DomainError('CATALOG.INVALID_TAG', { tag });
       const creation = creationFor(command, state);
       const missingBlob = manifest.blobs.find((digest) => !state.blobs.has(digest));
@@ -329,6 +345,7 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
     }
     case 'DeleteTag': {
       const { repository, tag } = command.data;
+      requireOwnAccount(command);
       requireRepository(state, repository);
       const digest = state.tags.get(tag);
       if (!digest) throw new DomainError('CATALOG.TAG_NOT_FOUND', { repository, tag });
@@ -336,6 +353,7 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
     }
     case 'DeleteManifest': {
       const { repository, digest } = command.data;
+      requireOwnAccount(command);
       requireRepository(state, repository);
       const manifest = state.manifests.get(digest);
       if (!manifest) throw new DomainError('CATALOG.MANIFEST_NOT_FOUND', { repository, digest });

@@ -93,11 +93,11 @@ describe('repository decider', () => {
     const history = [...stocked, pushed(image), tagged('v1', image.digest), tagged('latest', image.digest)];
     spec
       .given(history)
-      .when({ type: 'DeleteManifest', data: { repository, digest: image.digest }, metadata })
+      .when({ type: 'DeleteManifest', data: { actor, namespace, repository, digest: image.digest }, metadata })
       .then([{ type: 'ManifestDeleted', data: { repository, digest: image.digest, size: 300, tags: ['latest', 'v1'], deletedAt: now } }]);
     spec
       .given([...history, pushed(index)])
-      .when({ type: 'DeleteManifest', data: { repository, digest: image.digest }, metadata })
+      .when({ type: 'DeleteManifest', data: { actor, namespace, repository, digest: image.digest }, metadata })
       .thenThrows({ code: 'CATALOG.MANIFEST_REFERENCED', details: { index: index.digest } });
   });
 
@@ -105,22 +105,22 @@ describe('repository decider', () => {
     const history = [...stocked, pushed(image), tagged('v1', image.digest)];
     spec
       .given(history)
-      .when({ type: 'DeleteTag', data: { repository, tag: 'v1' }, metadata })
+      .when({ type: 'DeleteTag', data: { actor, namespace, repository, tag: 'v1' }, metadata })
       .then([{ type: 'TagDeleted', data: { repository, tag: 'v1', digest: image.digest, deletedAt: now } }]);
-    spec.given(history).when({ type: 'DeleteTag', data: { repository, tag: 'v2' }, metadata }).thenThrows({ code: 'CATALOG.TAG_NOT_FOUND' });
-    spec.given([]).when({ type: 'DeleteTag', data: { repository, tag: 'v1' }, metadata }).thenThrows({ code: 'CATALOG.REPOSITORY_NOT_FOUND' });
+    spec.given(history).when({ type: 'DeleteTag', data: { actor, namespace, repository, tag: 'v2' }, metadata }).thenThrows({ code: 'CATALOG.TAG_NOT_FOUND' });
+    spec.given([]).when({ type: 'DeleteTag', data: { actor, namespace, repository, tag: 'v1' }, metadata }).thenThrows({ code: 'CATALOG.REPOSITORY_NOT_FOUND' });
     spec
       .given(history)
-      .when({ type: 'DeleteManifest', data: { repository, digest: digestOf('nope') }, metadata })
+      .when({ type: 'DeleteManifest', data: { actor, namespace, repository, digest: digestOf('nope') }, metadata })
       .thenThrows({ code: 'CATALOG.MANIFEST_NOT_FOUND' });
   });
 
   it('unlinks a linked blob with its size', () => {
     spec
       .given(stocked)
-      .when({ type: 'UnlinkBlob', data: { repository, digest: layer }, metadata })
+      .when({ type: 'UnlinkBlob', data: { actor, namespace, repository, digest: layer }, metadata })
       .then([{ type: 'BlobUnlinked', data: { repository, digest: layer, size: 10, unlinkedAt: now } }]);
-    spec.given(stocked).when({ type: 'UnlinkBlob', data: { repository, digest: digestOf('x') }, metadata }).thenThrows({ code: 'CATALOG.BLOB_NOT_LINKED' });
+    spec.given(stocked).when({ type: 'UnlinkBlob', data: { actor, namespace, repository, digest: digestOf('x') }, metadata }).thenThrows({ code: 'CATALOG.BLOB_NOT_LINKED' });
   });
 
   it('creates a repository through the management API, for managers only, once', () => {
@@ -148,6 +148,18 @@ describe('repository decider', () => {
       .given([created])
       .when({ type: 'DeleteRepository', data: { actor: colleague, auth: 3, namespace, repository }, metadata })
       .thenThrows({ code: 'CATALOG.NAMESPACE_FORBIDDEN' });
+  });
+
+  it("refuses data-plane writes by another account's principal: a token from before the namespace changed hands", () => {
+    const stranger: Principal = { ...actor, accountId: 'other-acc', accountName: 'other' };
+    const history = [...stocked, pushed(image), tagged('v1', image.digest)];
+    const byStranger = { actor: stranger, namespace, repository };
+    spec.given(history).when({ type: 'LinkBlob', data: { ...byStranger, newId: 0, digest: digestOf('x'), size: 1 }, metadata }).thenThrows({ code: 'CATALOG.WRITE_TO_ANOTHER_ACCOUNT' });
+    spec.given([]).when({ type: 'LinkBlob', data: { ...byStranger, newId: 9, digest: layer, size: 10 }, metadata }).thenThrows({ code: 'CATALOG.WRITE_TO_ANOTHER_ACCOUNT' });
+    spec.given(history).when({ type: 'PushManifest', data: { ...byStranger, newId: 0, manifest: image, tag: 'v2' }, metadata }).thenThrows({ code: 'CATALOG.WRITE_TO_ANOTHER_ACCOUNT' });
+    spec.given(history).when({ type: 'UnlinkBlob', data: { ...byStranger, digest: layer }, metadata }).thenThrows({ code: 'CATALOG.WRITE_TO_ANOTHER_ACCOUNT' });
+    spec.given(history).when({ type: 'DeleteTag', data: { ...byStranger, tag: 'v1' }, metadata }).thenThrows({ code: 'CATALOG.WRITE_TO_ANOTHER_ACCOUNT' });
+    spec.given(history).when({ type: 'DeleteManifest', data: { ...byStranger, digest: image.digest }, metadata }).thenThrows({ code: 'CATALOG.WRITE_TO_ANOTHER_ACCOUNT' });
   });
 
   it('records pulls of existing repositories only', () => {

@@ -52,13 +52,6 @@ export class KnownRegistries {
     return doc;
   }
 
-  /** The names of the account's namespaces, as of everything written so far (the question is whether any remain). */
-  async namesOwnedBy(accountId: string): Promise<string[]> {
-    await this.projections.waitForHead();
-    const docs = await this.collection.find({ where: [{ field: 'accountId', op: 'eq', value: accountId }], sort: [{ field: 'id', direction: 'asc' }] });
-    return docs.map((doc) => doc.id);
-  }
-
   /** Namespace name → registry id, for the namespaces that exist. */
   async registryIdsOf(namespaces: readonly string[]): Promise<Map<string, string>> {
     const wanted = [...new Set(namespaces)];

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
+import { CatalogRpc } from '@wharf/contracts/catalog';
 import { IdentityManagementRpc, IdentityStreams, type Account, type Principal, type User } from '@wharf/contracts/identity';
 import type { Command, Decider, Event } from '@wharf/event-store';
-import { CommandRunner, ProjectionHost } from '@wharf/platform';
+import { CommandRunner, ProjectionHost, SERVICE_CLIENT } from '@wharf/platform';
 import type { Document, Projection } from '@wharf/read-model';
-import { SchemaPipe } from '@wharf/transport';
+import { SchemaPipe, type ServiceClient } from '@wharf/transport';
 import { accessKeyDecider } from '../access-keys/access-key.decider';
 import { hashLoginPassword, loginPasswordOf, newAccessKeyId, newSecretKey } from '../access-keys/access-key';
 import { accessKeysProjection, type AccessKeyDocument } from '../access-keys/access-keys.projection';
 import { accountDecider } from '../accounts/account.decider';
-import { KnownRegistries } from '../selectel-tokens/known-registries';
 import { accountsProjection, type AccountDocument } from '../accounts/accounts.projection';
 import { mayAdministerAccounts, mayAdministerUsersOf, mayManageKeysOf, MIN_PASSWORD_LENGTH } from './identity-policy';
 import { LoginAttempts } from './login-attempts';
@@ -51,7 +51,7 @@ export class IdentityManagementHandler {
     private readonly commands: CommandRunner,
     private readonly projections: ProjectionHost,
     private readonly attempts: LoginAttempts,
-    private readonly registries: KnownRegistries,
+    @Inject(SERVICE_CLIENT) private readonly services: ServiceClient,
   ) {}
 
   private async run<S, C extends Command, E extends Event>(
@@ -108,15 +108,11 @@ export class IdentityManagementHandler {
   async deleteAccount(@Payload(new SchemaPipe(rpc.deleteAccount.request)) { actor, accountId }: In<'deleteAccount'>) {
     if (!mayAdministerAccounts(actor)) throw forbidden();
     const account = await this.accountById(accountId);
+    if (account.system) throw new DomainError('IDENTITY.FORBIDDEN', { reason: 'the installation account cannot be deleted' });
     // Refused while it holds organizations: nobody could manage or delete them afterwards, and their names stay taken.
-    const organizations = await this.registries.namesOwnedBy(accountId);
-    if (organizations.length > 0) {
-      throw new DomainError(
-        'IDENTITY.ACCOUNT_HOLDS_ORGANIZATIONS',
-        { accountId, organizations: organizations.join(', ') },
-        `The account still holds organizations (registries): ${organizations.join(', ')}; delete them first`,
-      );
-    }
+    // Catalog decides it and, in the same step, closes the account to new organizations, so none is created in the
+    // account while its users are deleted (a session of the account may still be live until then).
+    await this.services.call(CatalogRpc.closeAccount, { actor, accountId });
     // Its users go first, so nobody can sign in to an account that no longer exists.
     const users = await this.projections.collection(usersProjection).find({ where: [{ field: 'accountId', op: 'eq', value: accountId }] });
     for (const user of users) await this.run(user.stream, userDecider, 'DeleteUser', { userId: user.userId }, actor, usersProjection);

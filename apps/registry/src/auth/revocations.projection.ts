@@ -1,5 +1,5 @@
 import { AccessStreams } from '@wharf/contracts/access';
-import { RepositoryStreams } from '@wharf/contracts/catalog';
+import { CatalogStreams, RepositoryStreams } from '@wharf/contracts/catalog';
 import { IdentityStreams, SelectelTokenStreams } from '@wharf/contracts/identity';
 import type { Event, RecordedEvent } from '@wharf/event-store';
 import type { Projection } from '@wharf/read-model';
@@ -19,7 +19,10 @@ export type RevokingEvent =
   | Event<'PermissionsRevoked', { kind: 'namespace' | 'repository'; name: string; userIds: string[]; revokedAt: string }>
   | Event<'ShareUpdated', { repository: string; accessAccountId: string; updatedAt: string }>
   | Event<'ShareRemoved', { repository: string; accessAccountId: string; removedAt: string }>
-  | Event<'RepositoryUpdated', { repository: string; isPublic: boolean; updatedAt: string }>;
+  | Event<'RepositoryUpdated', { repository: string; isPublic: boolean; updatedAt: string }>
+  | Event<'RepositoryDeleted', { repository: string; deletedAt: string }>
+  | Event<'NamespaceCreated', { name: string; createdAt: string }>
+  | Event<'NamespaceDeleted', { name: string; deletedAt: string }>;
 
 /** A point in time: registry tokens issued at or before it are refused for what the document's id names. */
 export interface RevocationDocument {
@@ -37,6 +40,10 @@ export const RevocationIds = {
   share: (accountId: string, repository: string) => `share:${accountId}:${repository}`,
   /** A repository's public pull, for every caller. */
   publicAccess: (repository: string) => `public:${repository}`,
+  /** Everything on a repository name, for every caller: the repository of that name was deleted. */
+  repository: (repository: string) => `repository:${repository}`,
+  /** Everything on the repositories of an organization name: it was deleted or created (again, perhaps by another account). */
+  namespace: (namespace: string) => `namespace:${namespace}`,
 };
 
 /** Selectel tokens log in as the principal `token:<id>`. */
@@ -66,8 +73,16 @@ const revocationOf = (event: RecordedEvent<RevokingEvent>): { ids: string[]; at:
       return { ids: [RevocationIds.share(event.data.accessAccountId, event.data.repository)], at: event.data.removedAt };
     case 'RepositoryUpdated':
       return event.data.isPublic ? { ids: [], at: '' } : { ids: [RevocationIds.publicAccess(event.data.repository)], at: event.data.updatedAt };
+    case 'RepositoryDeleted':
+      return { ids: [RevocationIds.repository(event.data.repository)], at: event.data.deletedAt };
+    case 'NamespaceCreated':
+      return { ids: [RevocationIds.namespace(event.data.name)], at: event.data.createdAt };
+    case 'NamespaceDeleted':
+      return { ids: [RevocationIds.namespace(event.data.name)], at: event.data.deletedAt };
     default:
-      // Other events of these streams (creations, grants, uses) take nothing away.
+      // Other events of these streams (grants, uses, creations) take nothing away. A repository's creation is no
+      // revocation: a push creates it with the token it goes on pushing with, and a token from before the name was
+      // last deleted is refused by that deletion.
       return { ids: [], at: '' };
   }
 };
@@ -75,8 +90,11 @@ const revocationOf = (event: RecordedEvent<RevokingEvent>): { ids: string[]; at:
 /** The latest revocation of each principal, grant and public repository: the registry's view of what was taken away. */
 export const revocationsProjection: Projection<RevocationDocument, RevokingEvent> = {
   name: 'token_revocations',
-  version: 1,
-  streamPrefixes: [IdentityStreams.user, SelectelTokenStreams.token, AccessStreams.permissions, AccessStreams.shares, RepositoryStreams.repository],
+  // 2: namespace creations and deletions, repository deletions.
+  version: 2,
+  streamPrefixes: [IdentityStreams.user, SelectelTokenStreams.token, AccessStreams.permissions, AccessStreams.shares, RepositoryStreams.repository, CatalogStreams.namespace],
+  // Read by `id IN (…)`: SQLite serves it from the primary key, MongoDB needs this index (`_id` is not `id`).
+  indexes: [['id']],
   documentIds: (event) => revocationOf(event).ids,
   evolve: (doc, event, id) => {
     const { at } = revocationOf(event);

@@ -12,11 +12,14 @@ const namespaceOf = (repository: string): string => repository.slice(0, Math.max
 type TokenPrincipal = RegistryTokenClaims['wharf'];
 
 /**
- * What can take a repository away from a token: the repository ceasing to be public (for anyone, anonymous callers
- * included), and for a principal a grant on the repository or its organization, or its account's share of it.
+ * What can take a repository away from a token: for anyone, anonymous callers included, the repository ceasing to be
+ * public, being deleted, or its organization being deleted or created (names are reused, across accounts too); and
+ * for a principal a grant on the repository or its organization, or its account's share of it.
  */
 const repositoryRevocationIds = (principal: TokenPrincipal, repository: string): string[] => [
   RevocationIds.publicAccess(repository),
+  RevocationIds.repository(repository),
+  RevocationIds.namespace(namespaceOf(repository)),
   ...(principal
     ? [RevocationIds.grant(principal.userId, repository), RevocationIds.grant(principal.userId, namespaceOf(repository)), RevocationIds.share(principal.accountId, repository)]
     : []),

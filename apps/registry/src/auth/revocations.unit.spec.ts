@@ -39,7 +39,14 @@ describe('registry token revocations', () => {
 
   it("takes a repository that stopped being public out of anyone's token, anonymous ones included", () => {
     const { wharf: _principal, ...anonymous } = claims;
-    expect(revocationIdsFor(anonymous)).toEqual([RevocationIds.publicAccess('team/app'), RevocationIds.publicAccess('other/lib')]);
+    expect(revocationIdsFor(anonymous)).toEqual([
+      RevocationIds.publicAccess('team/app'),
+      RevocationIds.repository('team/app'),
+      RevocationIds.namespace('team'),
+      RevocationIds.publicAccess('other/lib'),
+      RevocationIds.repository('other/lib'),
+      RevocationIds.namespace('other'),
+    ]);
     expect(withoutRevoked(anonymous, new Map())).toEqual(anonymous);
     const madePrivate = revokedAt(RevocationIds.publicAccess('team/app'), '2026-12-01T10:00:01.000Z');
     expect(withoutRevoked(anonymous, madePrivate)?.access.map((entry) => entry.name)).toEqual(['other/lib', 'catalog']);
@@ -67,6 +74,30 @@ describe('registry token revocations', () => {
     expectOnly(revokedAt(RevocationIds.share('a-1', 'other/lib'), later), ['team/app', 'catalog']);
     expectOnly(revokedAt(RevocationIds.grant('u-2', 'team'), later), ['team/app', 'other/lib', 'catalog']);
     expect(revocationIdsFor(claims)).toContain(RevocationIds.grant('u-1', 'team'));
+  });
+
+  it('takes out, for anyone, a repository deleted or whose organization was deleted or created after the token was issued', () => {
+    const later = '2026-12-01T10:01:00.000Z';
+    const { wharf: _principal, ...anonymous } = claims;
+    for (const token of [claims, anonymous]) {
+      expect(withoutRevoked(token, revokedAt(RevocationIds.repository('team/app'), later))?.access.map((entry) => entry.name)).toEqual(['other/lib', 'catalog']);
+      expect(withoutRevoked(token, revokedAt(RevocationIds.namespace('other'), later))?.access.map((entry) => entry.name)).toEqual(['team/app', 'catalog']);
+    }
+    expect(withoutRevoked(claims, revokedAt(RevocationIds.namespace('team'), '2026-12-01T10:00:00.499Z'))).toEqual(claims);
+  });
+
+  it("projects catalog's namespace creations and deletions and repository deletions, not repository creations", () => {
+    const docs = project([
+      recorded('NamespaceCreated', { id: 1, name: 'team', accountId: 'a-1', createdAt: '2026-12-01T10:00:01.000Z' }),
+      recorded('RepositoryCreated' as RevokingEvent['type'], { repository: 'team/app', createdAt: '2026-12-01T10:00:02.000Z' }),
+      recorded('RepositoryDeleted', { repository: 'team/app', tags: [], manifests: [], blobs: [], deletedAt: '2026-12-01T10:00:03.000Z' }),
+      recorded('NamespaceDeleted', { id: 1, name: 'team', accountId: 'a-1', deletedAt: '2026-12-01T10:00:04.000Z' }),
+      recorded('NamespaceCreated', { id: 2, name: 'team', accountId: 'a-2', createdAt: '2026-12-01T10:00:05.000Z' }),
+    ]);
+    expect(Object.fromEntries([...docs].map(([id, doc]) => [id, doc.revokedAt]))).toEqual({
+      'namespace:team': '2026-12-01T10:00:05.000Z',
+      'repository:team/app': '2026-12-01T10:00:03.000Z',
+    });
   });
 
   it("projects identity's and access's revocations, keeping the latest time per principal and grant", () => {

@@ -17,6 +17,8 @@ const OCI_BY_DOMAIN: Partial<Record<ErrorCode, [OciErrorCode, number?]>> = {
   // The spec has no quota code; DENIED carries the quota's message, as registries with quotas answer.
   'CATALOG.REPOSITORY_QUOTA_EXCEEDED': ['DENIED', 403],
   'CATALOG.TAG_QUOTA_EXCEEDED': ['DENIED', 403],
+  // A token from before its repository changed hands (shares never allow writes).
+  'CATALOG.WRITE_TO_ANOTHER_ACCOUNT': ['DENIED', 403],
   // Nothing new is created in a registry being deleted.
   'CATALOG.REGISTRY_DELETING': ['DENIED', 403],
   'IDENTITY.INVALID_CREDENTIALS': ['UNAUTHORIZED'],

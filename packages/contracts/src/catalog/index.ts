@@ -61,6 +61,11 @@ export const CatalogRpc = {
   /** Whether an organization of this name exists in the installation, whoever owns it (names are unique, so creating one tells as much). */
   namespaceExists: rpc('catalog.namespace.exists', z.object({ name: z.string() }), z.object({ exists: z.boolean() })),
   deleteNamespace: rpc('catalog.namespace.delete', withActor({ name: z.string() }), z.object({ deleted: z.literal(true) })),
+  /**
+   * Identity deleting an account (system administrators only): from now on nothing is created in it; refused while
+   * it holds organizations or is creating one.
+   */
+  closeAccount: rpc('catalog.account.close', withActor({ accountId: z.string() }), z.object({ closed: z.literal(true) })),
 } as const;
 
 /** Repository events live on one stream per repository, keyed by its full name (`namespace/…`). */

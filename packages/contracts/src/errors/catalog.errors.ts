@@ -20,6 +20,9 @@ export const catalogErrors = {
   'CATALOG.PROJECT_NOT_FOUND': { status: 404, message: 'The project does not exist' },
   'CATALOG.PROJECT_FORBIDDEN': { status: 403, message: 'The project does not belong to you' },
   'CATALOG.QUOTA_FORBIDDEN': { status: 403, message: 'Only the system administrator may set quotas' },
+  'CATALOG.WRITE_TO_ANOTHER_ACCOUNT': { status: 403, message: 'The repository belongs to another account: request a new token' },
+  'CATALOG.ACCOUNT_CLOSED': { status: 409, message: 'The account is being deleted: nothing can be created in it' },
+  'CATALOG.ACCOUNT_HOLDS_NAMESPACES': { status: 409, message: 'The account still holds organizations (registries), or is creating one: delete them first' },
   'CATALOG.REGISTRY_DELETING': { status: 409, message: 'The registry is being deleted' },
   'CATALOG.REGISTRY_LIMIT_EXCEEDED': { status: 400, message: 'A project may have at most 100 registries' },
 } as const;
