@@ -79,7 +79,7 @@ export class PermissionLevels {
     repositories: () => Promise<Map<string, DirectoryRepositoryDocument>>,
   ): Promise<(AuthLevel | null)[]> {
     if (!principal || targets.length === 0) return targets.map(() => null);
-    const owners = await this.ownersOf([...new Set(targets.map((t) => t.namespace))]);
+    const owners = await this.ownersOf([...new Set(targets.map((t) => t.namespace))], principal.accountId);
     const privileged = (owner: NamespaceOwnerDocument) => principal.accountAdmin || principal.userId === owner.creatorId;
     const needsGrants = targets.some((t) => {
       const owner = owners.get(t.namespace);
@@ -106,7 +106,12 @@ export class PermissionLevels {
     });
   }
 
-  private async ownersOf(namespaces: string[]): Promise<Map<string, NamespaceOwnerDocument>> {
+  /**
+   * Organization names → their owners. A name this service has not seen, or sees owned by another account than
+   * the caller's, may only mean it has not projected catalog's latest events (a name deleted and created again by
+   * the caller's account a moment ago): those are looked up again after catching up with the log's head.
+   */
+  private async ownersOf(namespaces: string[], callerAccountId?: string): Promise<Map<string, NamespaceOwnerDocument>> {
     const owners = new Map<string, NamespaceOwnerDocument>();
     const load = async (names: string[]) => {
       for (let i = 0; i < names.length; i += BATCH) {
@@ -115,7 +120,10 @@ export class PermissionLevels {
       }
     };
     await load(namespaces);
-    const missing = namespaces.filter((name) => !owners.has(name));
+    const missing = namespaces.filter((name) => {
+      const owner = owners.get(name);
+      return !owner || (callerAccountId !== undefined && owner.accountId !== callerAccountId);
+    });
     if (missing.length > 0) {
       await this.projections.waitForHead();
       await load(missing);

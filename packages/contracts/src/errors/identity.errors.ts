@@ -9,7 +9,6 @@ export const identityErrors = {
   'IDENTITY.INVALID_USER_NAME': { status: 400, message: 'The user name is not valid' },
   'IDENTITY.WEAK_PASSWORD': { status: 400, message: 'The password does not meet the password policy' },
   'IDENTITY.ACCOUNT_NOT_FOUND': { status: 404, message: 'The account does not exist' },
-  'IDENTITY.ACCOUNT_HOLDS_ORGANIZATIONS': { status: 409, message: 'The account still holds organizations (registries): delete them first' },
   'IDENTITY.USER_NOT_FOUND': { status: 404, message: 'The user does not exist' },
   'IDENTITY.ACCESS_KEY_NOT_FOUND': { status: 404, message: 'The access key does not exist' },
   'IDENTITY.SELECTEL_TOKEN_NOT_FOUND': { status: 404, message: 'Token not found.' },
