@@ -21,6 +21,11 @@ export interface BlobDriver {
   delete(path: string): Promise<void>;
   /** Names of the direct children of a directory; empty when it does not exist. */
   list(path: string): Promise<string[]>;
+  /**
+   * Removes what writes interrupted (by a crash) before `before` left behind outside every path, and says how
+   * many it removed. Only drivers that can leave such things have it (S3: multipart uploads never completed).
+   */
+  purgeInterrupted?(before: Date): Promise<number>;
 }
 
 export interface FileWriter {
