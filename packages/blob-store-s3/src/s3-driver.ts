@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { checkPath, PathNotFoundError, type BlobDriver } from '@wharf/blob-store';
 import { S3Objects } from './s3-objects';
 import { PartialFile } from './s3-partial-file';
@@ -18,6 +19,8 @@ export interface S3BlobDriverOptions {
   region?: string;
   /** Bytes per multipart part, at least 5 MiB; also the most an open writer holds in memory (plus one chunk). */
   partSize?: number;
+  /** Hands out presigned GET URLs (`redirectUrl`), so blob pulls can be redirected to the bucket. */
+  redirects?: boolean;
   /** Objects larger than this are copied through Wharf in parts rather than by one CopyObject (S3 allows 5 GiB). */
   singleCopyLimit?: number;
   /** Anything else for the SDK's client (credentials come from its standard chain unless given here). */
@@ -127,5 +130,8 @@ export const getS3BlobDriver = (options: S3BlobDriverOptions): BlobDriver => {
       return [...names].sort();
     },
     purgeInterrupted: (before) => objects.abortStarted(prefix, before),
+    ...(options.redirects
+      ? { redirectUrl: (path: string, expiresIn: number) => getSignedUrl(client, new GetObjectCommand({ Bucket: options.bucket, Key: fileKey(path) }), { expiresIn }) }
+      : {}),
   };
 };

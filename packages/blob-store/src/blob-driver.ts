@@ -26,6 +26,11 @@ export interface BlobDriver {
    * many it removed. Only drivers that can leave such things have it (S3: multipart uploads never completed).
    */
   purgeInterrupted?(before: Date): Promise<number>;
+  /**
+   * A URL that serves the file to anyone who has it for the next `expiresInSeconds` (S3's presigned GET), so
+   * clients fetch big blobs from the storage itself. Only drivers set up to hand out such URLs have it.
+   */
+  redirectUrl?(path: string, expiresInSeconds: number): Promise<string>;
 }
 
 export interface FileWriter {
