@@ -19,7 +19,7 @@ import { sessionTokensProjection } from './sessions/session-tokens.projection';
 import { usersProjection } from './users/users.projection';
 import { SELECTEL_TOKEN_PROJECTIONS, SELECTEL_TOKEN_HANDLERS, SELECTEL_TOKEN_PROVIDERS } from './selectel-tokens/selectel-tokens.module-parts';
 
-/** Identity: accounts, users, passwords, session tokens, and the signed bearer tokens of the registry. */
+/** Identity: accounts, users, passwords, session tokens, the signed bearer tokens of the registry, and the audit log. */
 @Module({})
 export class IdentityModule {
   static register(runtime: ServiceRuntime): DynamicModule {
