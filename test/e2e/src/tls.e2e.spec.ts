@@ -123,3 +123,19 @@ describe.each<Mode>(['embedded', 'distributed'])('TLS (%s)', (mode) => {
     expect(httpApps.map((app) => wharf.pid(app))).toEqual(pids);
   });
 });
+
+describe('TLS files at start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-tls-start-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops a start whose certificate cannot be read, or whose key does not fit it, naming the variables', async () => {
+    const ca = await TestCa.create(dir);
+    const [first, second] = [await ca.issue('first'), await ca.issue('second')];
+    await expect(WharfProcesses.start('embedded', { WHARF_TLS_CERT: join(dir, 'missing.crt'), WHARF_TLS_KEY: first.keyPath }, { tlsCa: ca.pem })).rejects.toThrow(
+      /exited with 2[\s\S]*WHARF_TLS_CERT: cannot read/,
+    );
+    await expect(WharfProcesses.start('embedded', { WHARF_TLS_CERT: first.certPath, WHARF_TLS_KEY: second.keyPath }, { tlsCa: ca.pem })).rejects.toThrow(
+      /exited with 2[\s\S]*WHARF_TLS_CERT, WHARF_TLS_KEY: not a usable certificate and private key/,
+    );
+  }, 60000);
+});
