@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { logLevels, type WharfConfig } from '@wharf/platform';
+import { logLevels, readTlsFiles, reloadTlsOnHangup, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { GatewayModule } from './gateway.module';
 import { jsonBodies, MAX_BODY_BYTES } from './json-bodies';
@@ -9,15 +9,21 @@ import { jsonBodies, MAX_BODY_BYTES } from './json-bodies';
 /** Creates and starts the gateway's HTTP server on WHARF_HOST:WHARF_API_PORT. */
 export const startGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
   // Express's body parser reads an over-limit body to its end before refusing it; jsonBodies stops at the limit.
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services, config), { logger: logLevels(config), bodyParser: false });
+  const tls = readTlsFiles(config);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services, config), {
+    logger: logLevels(config),
+    bodyParser: false,
+    ...(tls ? { httpsOptions: tls } : {}),
+  });
   app.use(jsonBodies(MAX_BODY_BYTES));
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.trustProxy ?? false);
   app.disable('x-powered-by');
   // Idle keep-alive connections stay open longer than clients and proxies keep them (Node's default is 5 s),
   // so a client never reuses a socket the server is closing at that moment.
   const server = app.getHttpServer() as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  reloadTlsOnHangup(server as import('node:https').Server, config, 'gateway');
   await app.listen(config.apiPort, config.host);
   return app;
 };

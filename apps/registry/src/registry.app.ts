@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy, NatsOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { logLevels, type ServiceRuntime } from '@wharf/platform';
+import { logLevels, readTlsFiles, reloadTlsOnHangup, type ServiceRuntime } from '@wharf/platform';
 import { RpcErrorFilter } from '@wharf/transport';
 import { RegistryModule } from './registry.module';
 
@@ -10,8 +10,14 @@ import { RegistryModule } from './registry.module';
 export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOptions | CustomStrategy): Promise<INestApplication> => {
   const { config } = runtime;
   // No body parsing: blobs and manifests stream through the handlers untouched.
-  const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), { logger: logLevels(config), bodyParser: false });
+  const tls = readTlsFiles(config);
+  const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), {
+    logger: logLevels(config),
+    bodyParser: false,
+    ...(tls ? { httpsOptions: tls } : {}),
+  });
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ?? false);
   // Deferred, so the error filter is registered before the listeners are.
   app.connectMicroservice(transport, { inheritAppConfig: false, deferInitialization: true }).useGlobalFilters(new RpcErrorFilter());
   await app.startAllMicroservices();
@@ -20,6 +26,7 @@ export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOpti
   const server = app.getHttpServer() as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  reloadTlsOnHangup(server as import('node:https').Server, config, 'registry');
   await app.listen(config.registryPort, config.host);
   return app;
 };

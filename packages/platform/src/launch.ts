@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type WharfConfig } from './config';
 import type { ServiceRuntime } from './platform.module';
 import { ensurePrivateDirectory } from './private-files';
 import { openDocumentStore, openEventStore } from './stores';
+import { checkTlsFiles } from './tls';
 import { systemClock } from './tokens';
 
 const LOG_LEVELS: Record<WharfConfig['logLevel'], LogLevel[]> = {
@@ -22,7 +23,9 @@ export const logLevels = (config: WharfConfig): LogLevel[] => LOG_LEVELS[config.
 /** Reads the configuration or ends the process with a message that names the bad variable. */
 export const loadConfigOrExit = (defaults: Parameters<typeof loadConfig>[1] = {}): WharfConfig => {
   try {
-    return loadConfig(process.env, defaults);
+    const config = loadConfig(process.env, defaults);
+    checkTlsFiles(config);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -10,7 +10,7 @@ import { parseInput } from '../validation';
 
 const rpc = IdentityManagementRpc;
 
-const self = (request: Request, path: string) => `${request.protocol}://${request.get('host') ?? 'localhost'}${path}`;
+const self = (request: Request, path: string) => `${request.protocol}://${request.host ?? 'localhost'}${path}`;
 
 const domainOf = (request: Request, a: Account) => ({ id: a.id, name: a.name, description: a.description, enabled: true, links: { self: self(request, `/v3/domains/${a.id}`) } });
 const userOf = (request: Request, u: User) => ({

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 /** The one API version Wharf serves in the SWR dialect. `links` is one object, as in SWR's SDK. */
 const versionDetail = (request: Request) => ({
   id: 'v2',
-  links: { href: `${request.protocol}://${request.get('host') ?? 'localhost'}/v2/`, rel: 'self' },
+  links: { href: `${request.protocol}://${request.host ?? 'localhost'}/v2/`, rel: 'self' },
   min_version: '2.0',
   status: 'CURRENT',
   updated: '2020-07-09T00:00:00Z',
