@@ -5,9 +5,10 @@ import { logLevels, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { GatewayModule } from './gateway.module';
 import { jsonBodies, MAX_BODY_BYTES } from './json-bodies';
+import { serveOpenApi } from './openapi/openapi';
 
-/** Creates and starts the gateway's HTTP server on WHARF_HOST:WHARF_API_PORT. */
-export const startGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
+/** The gateway's Nest application with its routes and the OpenAPI document at /docs, not listening yet. */
+export const createGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
   // Express's body parser reads an over-limit body to its end before refusing it; jsonBodies stops at the limit.
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services, config), { logger: logLevels(config), bodyParser: false });
   app.use(jsonBodies(MAX_BODY_BYTES));
@@ -18,6 +19,13 @@ export const startGateway = async (config: WharfConfig, services: ServiceClient)
   const server = app.getHttpServer() as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  serveOpenApi(app);
+  return app;
+};
+
+/** Creates and starts the gateway's HTTP server on WHARF_HOST:WHARF_API_PORT. */
+export const startGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
+  const app = await createGateway(config, services);
   await app.listen(config.apiPort, config.host);
   return app;
 };
