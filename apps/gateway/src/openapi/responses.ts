@@ -1,7 +1,6 @@
 import { ApiResponse } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
-import type { z } from 'zod';
-import { jsonSchemaOf } from './json-schema';
+import { jsonSchemaOf, type AnyZod } from './json-schema';
 
 export interface ReturnsOptions {
   description?: string;
@@ -13,7 +12,7 @@ export interface ReturnsOptions {
  * One answer of a route: its status and, unless it has no body, the zod schema of its JSON. Type the function
  * that builds the answer as `z.input<typeof Schema>` so the compiler keeps the two together.
  */
-export const Returns = (status: number, schema?: z.ZodTypeAny, options: ReturnsOptions = {}) =>
+export const Returns = (status: number, schema?: AnyZod, options: ReturnsOptions = {}) =>
   ApiResponse({
     status,
     description: options.description ?? STATUS_CODES[status] ?? String(status),
@@ -22,7 +21,7 @@ export const Returns = (status: number, schema?: z.ZodTypeAny, options: ReturnsO
   });
 
 /** An answer in JSON (`schema`) or, when the client asks for it, as a stream of another type (`streamType`). */
-export const ReturnsJsonOrStream = (status: number, schema: z.ZodTypeAny, streamType: string, description: string) =>
+export const ReturnsJsonOrStream = (status: number, schema: AnyZod, streamType: string, description: string) =>
   ApiResponse({
     status,
     description,
