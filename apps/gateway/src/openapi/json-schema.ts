@@ -11,16 +11,23 @@ export type SchemaObject = Exclude<NonNullable<NonNullable<OpenAPIObject['compon
  * transforms and pipes), answers by what they carry; `.describe()` texts become descriptions. Objects that are
  * not `.strict()` accept (and drop) other keys, so only strict ones say `additionalProperties: false`.
  */
-const documented = new WeakMap<object, SchemaObject>();
+/** Carried on a schema's definition, which `.describe()` copies (object spread copies symbol keys too). */
+const DOCUMENTED = Symbol('documentedAs');
 
 /**
  * Documents `schema` as `json` instead of what its conversion would say: for wire values whose type differs from
- * their text, such as a query parameter that is an integer written as a string. Wrap it afterwards
- * (`.optional()`, `.default()`, `.describe()`), never before.
+ * their text, such as a query parameter that is an integer written as a string.
  */
 export const documentedAs = <S extends z.ZodTypeAny>(schema: S, json: SchemaObject): S => {
-  documented.set(schema._def as object, json);
+  (schema._def as Record<symbol, SchemaObject>)[DOCUMENTED] = json;
   return schema;
+};
+
+const documentation = (def: object): SchemaObject | typeof ignoreOverride => {
+  const json = (def as Record<symbol, SchemaObject | undefined>)[DOCUMENTED];
+  if (!json) return ignoreOverride;
+  const { description } = def as { description?: string };
+  return { ...json, ...(description ? { description } : {}) };
 };
 
 /** A zod schema of either major version: the repository's contracts use zod 3, the public events' catalog zod 4. */
@@ -58,7 +65,7 @@ export const jsonSchemaOf = (schema: AnyZod, side: 'input' | 'output' = 'input')
     effectStrategy: 'input',
     pipeStrategy: side,
     removeAdditionalStrategy: 'strict',
-    override: (def) => documented.get(def) ?? ignoreOverride,
+    override: documentation,
   }) as SchemaObject & { $schema?: string };
   return json;
 };

@@ -30,13 +30,14 @@ export class SelectelInputError extends Error {
 
 /**
  * How Selectel routes refuse input their schema rejects: 400. A refinement's message is the answer as it is;
- * any other mismatch names the field: `Invalid <what>: <field>: <reason>` when `what` is given, else
- * `<field> <reason>`.
+ * any other mismatch is `message` when given, else names the field: `Invalid <what>: <field>: <reason>` when
+ * `what` is given, else `<field> <reason>`.
  */
 export const selectelInvalid =
-  (what?: string): InvalidInput =>
+  ({ what, message }: { what?: string; message?: string } = {}): InvalidInput =>
   (issue) => {
     if (issue.code === 'custom') return new SelectelInputError(400, issue.message);
+    if (message !== undefined) return new SelectelInputError(400, message);
     const field = issue.path.join('.');
     if (what !== undefined) return new SelectelInputError(400, `Invalid ${what}: ${field || what}: ${issue.message}`);
     return new SelectelInputError(400, field ? `${field} ${issue.message}` : issue.message);
