@@ -48,7 +48,6 @@ describe('the OpenAPI document', () => {
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     document = (await (await fetch(`${baseUrl}/${OPENAPI_PATHS.json}`)).json()) as OpenAPIObject;
-    require('fs').writeFileSync('/tmp/openapi.json', JSON.stringify(document, null, 1)); // TMPDUMP
   });
 
   afterAll(async () => {
