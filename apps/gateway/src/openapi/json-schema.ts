@@ -65,6 +65,8 @@ export const jsonSchemaOf = (schema: AnyZod, side: 'input' | 'output' = 'input')
     effectStrategy: 'input',
     pipeStrategy: side,
     removeAdditionalStrategy: 'strict',
+    // Objects that allow other keys say nothing (JSON Schema's default), so the UI invents no example keys.
+    allowedAdditionalProperties: undefined,
     override: documentation,
   }) as SchemaObject & { $schema?: string };
   return json;
