@@ -41,6 +41,8 @@ export const FeedQuery = z.object({
     .describe(`Seconds to wait for a first event when there is none yet (long-poll), 0–${MAX_FEED_TIMEOUT_SECONDS}`),
 });
 
+export type FeedQuery = z.output<typeof FeedQuery>;
+
 /** With SSE and no `after`, the `Last-Event-ID` header (the last position the client saw) says where to resume. */
 export const LastEventIdHeader = z.object({ 'Last-Event-ID': FeedPosition });
 

@@ -14,8 +14,6 @@ import { SERVICES } from '../services';
 import { invalidInput, parseInput } from '../validation';
 import { FeedQuery, LastEventIdHeader, type Feed } from './events-query';
 
-type FeedQueryInput = import('zod').z.output<typeof FeedQuery>;
-
 /** A page of the feed: CloudEvents (their `data` schema per type is in the AsyncAPI document) and where to go on. */
 const FeedPage = z.object({
   events: z.array(CloudEventEnvelope.extend({ data: z.record(z.string(), z.unknown()).describe("The event's data, by its type") })),
@@ -43,15 +41,21 @@ export class EventsController {
   )
   async feed(
     @CurrentPrincipal() actor: Principal,
-    @ValidQuery(FeedQuery, invalidInput) query: FeedQueryInput,
+    @ValidQuery(FeedQuery, invalidInput) query: FeedQuery,
     @Headers('accept') accept: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
     const streaming = accept?.includes('text/event-stream') ?? false;
-    const resumeAt = streaming && query.after === undefined && lastEventId !== undefined ? parseInput(LastEventIdHeader, { 'Last-Event-ID': lastEventId })['Last-Event-ID'] : undefined;
-    const feed: Feed = { after: query.after ?? resumeAt ?? 0, ...(query.types ? { types: query.types } : {}), limit: query.limit, timeoutMs: query.timeout * 1000 };
+    // With SSE, the position the client last saw stands in for a missing `after`.
+    const resumeAt = streaming && query.after === undefined && lastEventId !== undefined ? parseInput(LastEventIdHeader, { 'Last-Event-ID': lastEventId }) : undefined;
+    const feed: Feed = {
+      after: query.after ?? resumeAt?.['Last-Event-ID'] ?? 0,
+      ...(query.types ? { types: query.types } : {}),
+      limit: query.limit,
+      timeoutMs: query.timeout * 1000,
+    };
     if (!streaming) {
       response.json(await this.page(actor, feed, feed.timeoutMs));
       return;

@@ -7,14 +7,14 @@ import { ApiGatewayErrorBody, SwrErrorBody } from '../swr/swr-errors';
 import { jsonSchemaOf, type SchemaObject } from './json-schema';
 
 /** The error bodies, one per dialect, as named components of the document. */
-export const ERROR_BODIES: Record<string, z.ZodTypeAny> = {
+export const ERROR_BODIES = {
   SwrError: SwrErrorBody,
   ApiGatewayError: ApiGatewayErrorBody,
   SelectelError: SelectelErrorBody,
   KeystoneError: KeystoneErrorBody,
-};
+} satisfies Record<string, z.ZodTypeAny>;
 
-const ref = (name: keyof typeof ERROR_BODIES & string): SchemaObject => ({ $ref: `#/components/schemas/${name}` }) as SchemaObject;
+const ref = (name: keyof typeof ERROR_BODIES): SchemaObject => ({ $ref: `#/components/schemas/${name}` }) as SchemaObject;
 
 export const errorBodyComponents = (): Record<string, SchemaObject> =>
   Object.fromEntries(Object.entries(ERROR_BODIES).map(([name, schema]) => [name, jsonSchemaOf(schema, 'output')]));

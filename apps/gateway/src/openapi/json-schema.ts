@@ -6,11 +6,6 @@ import { ignoreOverride, zodToJsonSchema } from 'zod-to-json-schema';
 /** An OpenAPI 3.0 schema object (the package does not export the type by name). */
 export type SchemaObject = Exclude<NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string], { $ref: string }>;
 
-/**
- * The OpenAPI 3.0 schema of a zod schema. Requests are documented by what they accept (the input side of
- * transforms and pipes), answers by what they carry; `.describe()` texts become descriptions. Objects that are
- * not `.strict()` accept (and drop) other keys, so only strict ones say `additionalProperties: false`.
- */
 /** Carried on a schema's definition, which `.describe()` copies (object spread copies symbol keys too). */
 const DOCUMENTED = Symbol('documentedAs');
 
@@ -57,6 +52,11 @@ const zod4JsonSchema = (schema: Zod4Type, side: 'input' | 'output'): SchemaObjec
   return asOpenApi30(json) as SchemaObject;
 };
 
+/**
+ * The OpenAPI 3.0 schema of a zod schema. Requests are documented by what they accept (the input side of
+ * transforms and pipes), answers by what they carry; `.describe()` texts become descriptions. Objects that are
+ * not `.strict()` accept (and drop) other keys, so only strict ones say `additionalProperties: false`.
+ */
 export const jsonSchemaOf = (schema: AnyZod, side: 'input' | 'output' = 'input'): SchemaObject => {
   if ('_zod' in schema) return zod4JsonSchema(schema, side);
   const { $schema: _, ...json } = zodToJsonSchema(schema, {

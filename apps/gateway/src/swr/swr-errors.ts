@@ -1,4 +1,4 @@
-import { DomainError, type ErrorCode } from '@wharf/contracts';
+import type { DomainError, ErrorCode } from '@wharf/contracts';
 import { z } from 'zod';
 import type { ErrorDialect, ErrorRendering } from '../errors/dialect';
 import { invalidInput, type InvalidInput } from '../validation';
