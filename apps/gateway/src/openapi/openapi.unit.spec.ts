@@ -1,11 +1,14 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { loadConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { METHODS } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway } from '../gateway.app';
+import { GatewayModule } from '../gateway.module';
 import { OPENAPI_PATHS } from './openapi';
 
 /** Express 5's router: each layer that ends a route has `route` with its path and methods. */
@@ -35,6 +38,26 @@ const servedRoutes = (app: INestApplication): string[] => {
 
 const documentedRoutes = (document: OpenAPIObject): string[] =>
   Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+
+/** Where `@nestjs/swagger` keeps a handler's documented parameters and body. */
+const API_PARAMETERS = 'swagger/apiParameters';
+
+/**
+ * Handlers that read the body or the query string without a schema: each must go through `@ValidBody` /
+ * `@ValidQuery` (a pipe), or be documented with `DocumentedInput` when it picks its input at run time.
+ */
+const unvalidatedInputs = (): string[] => {
+  const controllers = GatewayModule.register({} as ServiceClient, loadConfig({})).controllers ?? [];
+  return controllers.flatMap((controller) => {
+    const prototype = (controller as { prototype: object }).prototype;
+    return Object.getOwnPropertyNames(prototype).flatMap((method) => {
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { pipes: unknown[] }>;
+      const raw = Object.entries(args).filter(([key, arg]) => [RouteParamtypes.BODY, RouteParamtypes.QUERY].includes(Number(key.split(':')[0])) && arg.pipes.length === 0);
+      const documented = ((Reflect.getMetadata(API_PARAMETERS, (prototype as Record<string, object>)[method]!) ?? []) as unknown[]).length > 0;
+      return raw.length > 0 && !documented ? [`${(controller as { name: string }).name}.${method}`] : [];
+    });
+  });
+};
 
 describe('the OpenAPI document', () => {
   let app: INestApplication;
@@ -77,6 +100,10 @@ describe('the OpenAPI document', () => {
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
     expect(undescribed).toEqual([]);
+  });
+
+  it('comes from the schemas that validate the input: no handler reads a body or query string it does not declare', () => {
+    expect(unvalidatedInputs()).toEqual([]);
   });
 
   it('is a valid OpenAPI 3 document', async () => {
