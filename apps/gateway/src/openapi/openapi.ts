@@ -14,7 +14,8 @@ import { documentHealthProbes } from './health-probes.docs';
  *   `@ValidQuery(schema, invalid)`, `@ValidParam(name, schema, invalid)`, where `invalid` is the dialect's
  *   refusal (`swrInvalid()`, `selectelInvalid()`, `invalidInput`); plain `@Param()` strings need nothing;
  * - each answer is `@Returns(status, schema?)`, with the schema that types the code building the answer.
- * `openapi.unit.spec.ts` walks every route Express serves and fails when one is missing from the document.
+ * `openapi.unit.spec.ts` walks every route Express serves and fails when one is missing from the document, lacks
+ * these decorators, or reads a body or query string without a schema.
  */
 export const OPENAPI_PATHS = { ui: 'docs', json: 'docs-json', yaml: 'docs-yaml' } as const;
 
