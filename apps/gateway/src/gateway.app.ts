@@ -5,9 +5,10 @@ import { logLevels, readTlsFiles, reloadTlsOnHangup, type WharfConfig } from '@w
 import type { ServiceClient } from '@wharf/transport';
 import { GatewayModule } from './gateway.module';
 import { jsonBodies, MAX_BODY_BYTES } from './json-bodies';
+import { serveOpenApi } from './openapi/openapi';
 
-/** Creates and starts the gateway's HTTP server on WHARF_HOST:WHARF_API_PORT. */
-export const startGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
+/** The gateway's Nest application with its routes and the OpenAPI document at /docs, not listening yet. */
+export const createGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
   // Express's body parser reads an over-limit body to its end before refusing it; jsonBodies stops at the limit.
   const tls = readTlsFiles(config);
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services, config), {
@@ -23,7 +24,14 @@ export const startGateway = async (config: WharfConfig, services: ServiceClient)
   const server = app.getHttpServer() as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  reloadTlsOnHangup(server as import('node:https').Server, config, 'gateway');
+  serveOpenApi(app);
+  return app;
+};
+
+/** Creates and starts the gateway's HTTP server on WHARF_HOST:WHARF_API_PORT. */
+export const startGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
+  const app = await createGateway(config, services);
+  reloadTlsOnHangup(app.getHttpServer() as import('node:https').Server, config, 'gateway');
   await app.listen(config.apiPort, config.host);
   return app;
 };

@@ -35,3 +35,4 @@ export const AuditLogsQuery = z
     limit: integer(1, AUDIT_LOG_MAX_LIMIT).default(String(DEFAULT_AUDIT_LOG_LIMIT)),
   })
   .strict();
+export type AuditLogsQuery = z.output<typeof AuditLogsQuery>;

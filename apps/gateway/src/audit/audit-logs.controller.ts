@@ -1,10 +1,13 @@
-import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
-import { AuditRpc, type AuditLogReply, type Principal } from '@wharf/contracts/identity';
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { AuditLogReply, AuditRpc, type Principal } from '@wharf/contracts/identity';
 import type { ServiceClient } from '@wharf/transport';
 import { AuthenticatedGuard } from '../auth/authenticated.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ApiRoutes } from '../openapi/dialects';
+import { ValidQuery } from '../openapi/input';
+import { Returns } from '../openapi/responses';
 import { SERVICES } from '../services';
-import { parseInput } from '../validation';
+import { invalidInput } from '../validation';
 import { AuditLogsQuery } from './audit-logs-query';
 
 /**
@@ -13,12 +16,14 @@ import { AuditLogsQuery } from './audit-logs-query';
  */
 @Controller('v1/audit-logs')
 @UseGuards(AuthenticatedGuard)
+@ApiRoutes('swr', 'Wharf: audit log')
 export class AuditLogsController {
   constructor(@Inject(SERVICES) private readonly services: ServiceClient) {}
 
   @Get()
-  async list(@CurrentPrincipal() actor: Principal, @Query() query: Record<string, unknown>): Promise<AuditLogReply> {
-    const { since, until, user_id, user_name, operation, resource_type, resource, outcome, account_id, before, limit } = parseInput(AuditLogsQuery, query);
+  @Returns(200, AuditLogReply, { description: 'Entries newest first; `next` is the `before` of the following page' })
+  async list(@CurrentPrincipal() actor: Principal, @ValidQuery(AuditLogsQuery, invalidInput) query: AuditLogsQuery): Promise<AuditLogReply> {
+    const { since, until, user_id, user_name, operation, resource_type, resource, outcome, account_id, before, limit } = query;
     return this.services.call(AuditRpc.list, {
       actor,
       limit,
