@@ -10,10 +10,15 @@ import { CONTENT_DRIVER, GcRunner } from './gc/gc-runner';
 import { gcViews } from './gc/gc-views.projection';
 import { ReferenceGraphs } from './gc/reference-graphs';
 import { Registries } from './gc/registries';
+import { RepositoryGuard } from './retention/repository-guard';
+import { RetentionHandler } from './retention/retention.handler';
+import { RetentionRunner } from './retention/retention-runner';
+import { RetentionScheduler } from './retention/retention-scheduler';
+import { retentionViews } from './retention/retention-views.projection';
 
 /**
  * Lifecycle: garbage collection of registries, repository cleanup and the public event journal behind the
- * event feed (triggers, retention and sync to come).
+ * event feed, retention policies and image synchronization (triggers to come).
  * It projects catalog's reference graph into its own views and deletes bytes from the registry's content store.
  */
 @Module({})
@@ -22,8 +27,8 @@ export class LifecycleModule {
     const blobs = openBlobDriver(runtime.config);
     return {
       module: LifecycleModule,
-      imports: [PlatformModule.forService(runtime, gcViews, [blobStoreReadiness(blobs)])],
-      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler],
+      imports: [PlatformModule.forService(runtime, [...gcViews, ...retentionViews], [blobStoreReadiness(blobs)])],
+      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler, RetentionHandler],
       providers: [
         { provide: CONTENT_DRIVER, useValue: blobs },
         Registries,
@@ -31,6 +36,9 @@ export class LifecycleModule {
         GcRunner,
         EventJournal,
         JetStreamRelay,
+        RepositoryGuard,
+        RetentionRunner,
+        RetentionScheduler,
       ],
     };
   }
