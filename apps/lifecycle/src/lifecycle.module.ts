@@ -15,6 +15,11 @@ import { RetentionHandler } from './retention/retention.handler';
 import { RetentionRunner } from './retention/retention-runner';
 import { RetentionScheduler } from './retention/retention-scheduler';
 import { retentionViews } from './retention/retention-views.projection';
+import { SyncCopier } from './sync/sync-copier';
+import { SyncDispatcher } from './sync/sync-dispatcher';
+import { SyncHandler } from './sync/sync.handler';
+import { SyncRunner } from './sync/sync-runner';
+import { syncViews } from './sync/sync-views.projection';
 
 /**
  * Lifecycle: garbage collection of registries, repository cleanup and the public event journal behind the
@@ -27,8 +32,8 @@ export class LifecycleModule {
     const blobs = openBlobDriver(runtime.config);
     return {
       module: LifecycleModule,
-      imports: [PlatformModule.forService(runtime, [...gcViews, ...retentionViews], [blobStoreReadiness(blobs)])],
-      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler, RetentionHandler],
+      imports: [PlatformModule.forService(runtime, [...gcViews, ...retentionViews, ...syncViews], [blobStoreReadiness(blobs)])],
+      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler, RetentionHandler, SyncHandler],
       providers: [
         { provide: CONTENT_DRIVER, useValue: blobs },
         Registries,
@@ -39,6 +44,9 @@ export class LifecycleModule {
         RepositoryGuard,
         RetentionRunner,
         RetentionScheduler,
+        SyncCopier,
+        SyncRunner,
+        SyncDispatcher,
       ],
     };
   }
