@@ -41,10 +41,13 @@ type PlannedItem = Pick<SyncItem, 'digest' | 'kind' | 'size'>;
 export type SyncJobQueued = Event<'SyncJobQueued', QueuedJob>;
 export type SyncAttemptStarted = Event<'SyncAttemptStarted', JobOf & { attempt: number; startedAt: string }>;
 export type SyncItemsPlanned = Event<'SyncItemsPlanned', JobOf & { items: PlannedItem[] }>;
-/** The target has the item now; `targetRepository` (`<remoteNamespace>/<repoName>`) holds it, a source for later mounts. */
+/**
+ * The target has the item now, by `attempt`; `targetRepository` (`<remoteNamespace>/<repoName>`) holds it, a
+ * source for later mounts. Every copy is recorded, so one sent twice would show.
+ */
 export type SyncItemCopied = Event<
   'SyncItemCopied',
-  JobOf & { digest: string; state: 'present' | 'mounted' | 'uploaded' | 'pushed'; bytesSent: number; remoteRegionId: string; targetRepository: string }
+  JobOf & { digest: string; state: 'present' | 'mounted' | 'uploaded' | 'pushed'; bytesSent: number; attempt: number; remoteRegionId: string; targetRepository: string }
 >;
 /** A chunk of a blob reached the target: `bytesSent` of it so far. */
 export type SyncBytesSent = Event<'SyncBytesSent', JobOf & { digest: string; bytesSent: number }>;
@@ -69,11 +72,9 @@ export interface SyncJobState {
   ended: boolean;
   attempts: number;
   planned: boolean;
-  /** Content the target has now, by digest. */
-  copied: Set<string>;
 }
 
-export const initialState = (): SyncJobState => ({ job: null, ended: false, attempts: 0, planned: false, copied: new Set() });
+export const initialState = (): SyncJobState => ({ job: null, ended: false, attempts: 0, planned: false });
 
 export const evolve = (state: SyncJobState, event: SyncJobEvent): SyncJobState => {
   switch (event.type) {
@@ -83,8 +84,6 @@ export const evolve = (state: SyncJobState, event: SyncJobEvent): SyncJobState =
       return { ...state, attempts: event.data.attempt };
     case 'SyncItemsPlanned':
       return { ...state, planned: true };
-    case 'SyncItemCopied':
-      return { ...state, copied: new Set([...state.copied, event.data.digest]) };
     case 'SyncJobEnded':
       return { ...state, ended: true };
     default:
@@ -119,8 +118,8 @@ export const decide = (command: SyncJobCommand, state: SyncJobState): SyncJobEve
     case 'RecordSyncItem': {
       const { jobId, digest, state: itemState, bytesSent } = command.data;
       const { remoteRegionId, remoteNamespace, repoName } = requireOpen(state, jobId);
-      if (state.copied.has(digest)) return [];
-      return [{ type: 'SyncItemCopied', data: { jobId, digest, state: itemState, bytesSent, remoteRegionId, targetRepository: `${remoteNamespace}/${repoName}` } }];
+      const targetRepository = `${remoteNamespace}/${repoName}`;
+      return [{ type: 'SyncItemCopied', data: { jobId, digest, state: itemState, bytesSent, attempt: state.attempts, remoteRegionId, targetRepository } }];
     }
     case 'RecordBytesSent': {
       const { jobId, digest, bytesSent } = command.data;

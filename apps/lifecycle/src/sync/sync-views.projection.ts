@@ -52,8 +52,8 @@ export const jobsView: Projection<JobDocument, SyncJobEvent> = {
       case 'SyncBytesSent':
         return { ...updated, items: withItem(doc.items, event.data.digest, { bytesSent: event.data.bytesSent }) };
       case 'SyncItemCopied': {
-        const { digest, state, bytesSent } = event.data;
-        return { ...updated, bytesSent: doc.bytesSent + bytesSent, items: withItem(doc.items, digest, { state, bytesSent }) };
+        const { digest, state, bytesSent, attempt } = event.data;
+        return { ...updated, bytesSent: doc.bytesSent + bytesSent, items: withItem(doc.items, digest, { state, bytesSent, attempt }) };
       }
       case 'SyncAttemptFailed':
         return { ...updated, status: 'waiting', error: event.data.error, retryAt: event.data.retryAt };

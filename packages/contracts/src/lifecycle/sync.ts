@@ -82,6 +82,8 @@ export const SyncItem = z.object({
   /** `present`: the target had it already; `mounted`: from another repository of the target. */
   state: z.enum(['pending', 'present', 'mounted', 'uploaded', 'pushed']),
   bytesSent: z.number().int().nonnegative(),
+  /** The attempt that copied it (the job's attempts count from 1). */
+  attempt: z.number().int().nonnegative().optional(),
 });
 export type SyncItem = z.infer<typeof SyncItem>;
 
