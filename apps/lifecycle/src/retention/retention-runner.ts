@@ -12,9 +12,14 @@ import { retentionDecider, type RetentionCommand } from './retention-policy.deci
 import { planRetention } from './retention-rules';
 import { historyView, pullsView, runsView, tagsView, type RunDocument } from './retention-views.projection';
 
-/** Tags per catalog call (at most the RPC's 1000): each call re-reads the repository, so fewer calls cost less. */
-const TAG_BATCH = 500;
+/**
+ * Tags per catalog call (at most the RPC's 1000): each call re-reads the repository, so fewer calls cost less;
+ * each also makes every read model apply its untaggings at once, so smaller ones stall pulls less.
+ */
+const TAG_BATCH = 200;
 const MANIFEST_BATCH = 100;
+/** A run rests as long as each catalog call took, so it takes at most half the process from the pulls it serves. */
+const REST_PER_WORK = 1;
 /** How long a run keeps retrying catalog while it is unreachable before it fails. */
 const CATALOG_PATIENCE_MS = 10 * 60 * 1000;
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['PLATFORM.UNAVAILABLE', 'PLATFORM.TIMEOUT', 'PLATFORM.READ_MODEL_LAGGING', 'PLATFORM.CONCURRENCY_CONFLICT']);
@@ -108,7 +113,7 @@ export class RetentionRunner implements OnApplicationBootstrap, BeforeApplicatio
 
   private async execute(run: RunDocument): Promise<void> {
     const { runId, repository, startedAt } = run;
-    const pacer = new Pacer(1, () => {
+    const pacer = new Pacer(REST_PER_WORK, () => {
       if (this.stopping) throw new ShuttingDown();
     });
     try {
