@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError, type ErrorCode } from '@wharf/contracts';
+import { DomainError } from '@wharf/contracts';
 import { RepositoryRpc } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import { RetentionStreams, type RetentionPlan, type RetentionPolicySettings } from '@wharf/contracts/lifecycle';
 import { CommandRunner, ProjectionHost, SERVICE_CLIENT } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
+import { callCatalogPatiently, ShuttingDown } from '../gc/catalog-calls';
 import { Pacer } from '../gc/pacer';
 import { ReferenceGraphs } from '../gc/reference-graphs';
 import { retentionDecider, type RetentionCommand } from './retention-policy.decider';
@@ -20,12 +21,6 @@ const TAG_BATCH = 200;
 const MANIFEST_BATCH = 100;
 /** A run rests as long as each catalog call took, so it takes at most half the process from the pulls it serves. */
 const REST_PER_WORK = 1;
-/** How long a run keeps retrying catalog while it is unreachable before it fails. */
-const CATALOG_PATIENCE_MS = 10 * 60 * 1000;
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['PLATFORM.UNAVAILABLE', 'PLATFORM.TIMEOUT', 'PLATFORM.READ_MODEL_LAGGING', 'PLATFORM.CONCURRENCY_CONFLICT']);
-
-class ShuttingDown extends Error {}
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const batches = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /**
@@ -125,7 +120,7 @@ export class RetentionRunner implements OnApplicationBootstrap, BeforeApplicatio
       await this.record(run, { type: 'RecordRetentionPlan', data: { runId, tags: tags.length, manifests: manifests.length } });
       for (const batch of batches(tags, TAG_BATCH)) {
         const call = () => this.services.call(RepositoryRpc.retireTags, { actor: run.requestedBy, repository, runId, tags: batch, taggedBefore: startedAt });
-        await this.patiently(pacer, repository, call, { retired: [] });
+        await callCatalogPatiently(pacer, this.logger, `retention of ${repository}`, call, { retired: [] });
       }
       await this.deleteManifests(run, pacer, manifests);
       await this.graphs.settle();
@@ -155,7 +150,7 @@ export class RetentionRunner implements OnApplicationBootstrap, BeforeApplicatio
       for (const batch of batches(pending, MANIFEST_BATCH)) {
         const call = () =>
           this.services.call(RepositoryRpc.collectGarbage, { actor: run.requestedBy, repository: run.repository, manifests: batch, blobs: [], protectedAfter: run.startedAt });
-        const reply = await this.patiently(pacer, run.repository, call, { manifests: [], blobs: [] });
+        const reply = await callCatalogPatiently(pacer, this.logger, `retention of ${run.repository}`, call, { manifests: [], blobs: [] });
         const digests = reply.manifests.map((m) => m.digest);
         await this.record(run, { type: 'RecordManifestsDeleted', data: { runId: run.runId, digests } });
         for (const digest of digests) taken.add(digest);
@@ -165,19 +160,4 @@ export class RetentionRunner implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  /** One catalog call, retried while catalog is unreachable; a repository deleted meanwhile (`gone`) has nothing left to retain. */
-  private async patiently<T>(pacer: Pacer, repository: string, call: () => Promise<T>, gone: T): Promise<T> {
-    const giveUp = Date.now() + CATALOG_PATIENCE_MS;
-    for (let attempt = 0; ; attempt++) {
-      await pacer.rest();
-      try {
-        return await call();
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'CATALOG.REPOSITORY_NOT_FOUND') return gone;
-        if (!(error instanceof DomainError && TRANSIENT.has(error.code)) || Date.now() > giveUp) throw error;
-        this.logger.warn(`Catalog did not answer for ${repository} (${error.code}); trying again`);
-        await sleep(Math.min(5000, 250 * 2 ** attempt));
-      }
-    }
-  }
 }
