@@ -88,13 +88,16 @@ export class TargetRegistry {
     const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : await options.body();
     const signals = [this.signal, options.signal].filter((s): s is AbortSignal => s !== undefined);
     try {
-      return await fetch(url, {
+      const response = await fetch(url, {
         method,
         headers: { ...options.headers, ...(authorization ? { Authorization: authorization } : {}) },
         redirect: 'follow',
         ...(body !== undefined ? { body: body as unknown as RequestInit['body'], duplex: 'half' } : {}),
         ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}),
       } as RequestInit);
+      // Refused before reading it all (a 401 asks again with credentials): the file it came from is closed now.
+      if (response.status === 401 && body !== undefined && !Buffer.isBuffer(body)) body.destroy();
+      return response;
     } catch (error) {
       if (body !== undefined && !Buffer.isBuffer(body)) body.destroy();
       if (signals.some((s) => s.aborted)) throw error;
