@@ -17,7 +17,7 @@ import { historyView, pullsView, runsView, tagsView, type RunDocument } from './
  * Tags per catalog call (at most the RPC's 1000): each call re-reads the repository, so fewer calls cost less;
  * each also makes every read model apply its untaggings at once, so smaller ones stall pulls less.
  */
-const TAG_BATCH = 200;
+const TAG_BATCH = 500;
 const MANIFEST_BATCH = 100;
 /** A run rests as long as each catalog call took, so it takes at most half the process from the pulls it serves. */
 const REST_PER_WORK = 1;
