@@ -10,6 +10,8 @@ import { PermanentSyncError, TargetRegistry } from './target-registry';
 
 /** Blobs go in chunks of this size: each chunk is one PATCH, and progress is recorded after each. */
 export const CHUNK_BYTES = 64 * 1024 * 1024;
+/** Blobs copied at once by one job (as clients push layers side by side); manifests go one by one, in order. */
+const BLOBS_AT_ONCE = 4;
 
 /** What the copier reports as it goes, so that a job resumed after a restart skips what is done. */
 export interface CopyRecorder {
@@ -21,8 +23,8 @@ export interface CopyRecorder {
 /**
  * Copies one job's image to its target through the target's OCI API: reads manifests and blobs from the content
  * store (through the blob driver, so it works on every driver), skips blobs the target repository has (HEAD),
- * mounts blobs the target holds in another repository a sync put there, uploads the rest in chunks, then pushes
- * the manifests in planCopy's order, the job's own manifest by its tag and the others by digest. The bytes
+ * mounts blobs the target holds in another repository a sync put there, uploads the rest in chunks (a few blobs
+ * at a time), then pushes the manifests in planCopy's order, the job's own manifest by its tag and the others by digest. The bytes
  * pushed are the stored bytes, so every digest stays the same.
  */
 @Injectable()
@@ -73,15 +75,17 @@ export class SyncCopier {
     const { items, manifests } = await this.plan(job.repository, job.digest);
     await recorder.planned(items);
     const done = new Set(job.items.filter((item) => item.state !== 'pending').map((item) => item.digest));
-    for (const item of items) {
-      if (done.has(item.digest)) continue;
-      if (item.kind === 'manifest') {
-        const manifest = manifests.get(item.digest)!;
-        await target.putManifest(targetRepository, item.digest === job.digest ? job.tag : item.digest, manifest);
-        await recorder.copied(item.digest, 'pushed', manifest.size);
-        continue;
-      }
-      await this.copyBlob(job, target, targetRepository, item, recorder);
+    const pending = items.filter((item) => !done.has(item.digest));
+    // Every blob before any manifest, so the order planCopy gives the manifests still holds.
+    const blobs = pending.filter((item) => item.kind === 'blob');
+    const copyNext = async (): Promise<void> => {
+      for (let blob = blobs.shift(); blob; blob = blobs.shift()) await this.copyBlob(job, target, targetRepository, blob, recorder);
+    };
+    await Promise.all(Array.from({ length: BLOBS_AT_ONCE }, copyNext));
+    for (const item of pending.filter((i) => i.kind === 'manifest')) {
+      const manifest = manifests.get(item.digest)!;
+      await target.putManifest(targetRepository, item.digest === job.digest ? job.tag : item.digest, manifest);
+      await recorder.copied(item.digest, 'pushed', manifest.size);
     }
     return 'success';
   }

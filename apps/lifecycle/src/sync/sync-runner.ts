@@ -125,8 +125,9 @@ export class SyncRunner implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  private record(job: Pick<JobDocument, 'jobId'>, command: Pick<SyncJobCommand, 'type' | 'data'>) {
-    return this.commands.run(SyncStreams.job + job.jobId, syncJobDecider, command as SyncJobCommand, { readModels: [jobsView] });
+  /** `settled`: answer once the jobs view shows it (progress records need not wait: nothing reads them back at once). */
+  private record(job: Pick<JobDocument, 'jobId'>, command: Pick<SyncJobCommand, 'type' | 'data'>, settled = true) {
+    return this.commands.run(SyncStreams.job + job.jobId, syncJobDecider, command as SyncJobCommand, { readModels: settled ? [jobsView] : [] });
   }
 
   private async end(job: JobDocument, status: EndStatus, error?: string): Promise<void> {
@@ -147,8 +148,8 @@ export class SyncRunner implements OnApplicationBootstrap, BeforeApplicationShut
     const target = new TargetRegistry(region, AbortSignal.any([this.stop.signal, deadline]));
     const recorder: CopyRecorder = {
       planned: (items) => this.record(queued, { type: 'PlanSyncItems', data: { jobId, items } }).then(() => undefined),
-      copied: (digest, state, bytesSent) => this.record(queued, { type: 'RecordSyncItem', data: { jobId, digest, state, bytesSent } }).then(() => undefined),
-      progress: (digest, bytesSent) => this.record(queued, { type: 'RecordBytesSent', data: { jobId, digest, bytesSent } }).then(() => undefined),
+      copied: (digest, state, bytesSent) => this.record(queued, { type: 'RecordSyncItem', data: { jobId, digest, state, bytesSent } }, false).then(() => undefined),
+      progress: (digest, bytesSent) => this.record(queued, { type: 'RecordBytesSent', data: { jobId, digest, bytesSent } }, false).then(() => undefined),
     };
     try {
       await this.record(queued, { type: 'StartSyncAttempt', data: { jobId } });
