@@ -32,12 +32,16 @@ describe('SWR retention policies', () => {
     http(`${wharf.apiUrl}${path}`, { method, headers: { 'X-Auth-Token': as }, ...(json !== undefined ? { json } : {}) });
   const repo = (name: string) => `/v2/manage/namespaces/keep/repos/${name}/retentions`;
 
-  /** One small image, tagged one tag at a time (each tag gets its own push time). */
+  /** One small image with many tags, 100 a PUT (`?tag=…`); the registry records them one after another, each with its own push time. */
   const pushTags = async (name: string, tags: string[], content = `content of ${name}`) => {
     const image = await oci.pushImage(`keep/${name}`, tags[0]!, pushToken, content);
-    for (const tag of tags.slice(1)) {
-      const result = await oci.pushManifest(`keep/${name}`, tag, JSON.parse(image.bytes), pushToken);
-      if (result.status !== 201) throw new Error(`pushing ${tag}: ${result.status} ${result.body.toString()}`);
+    for (let start = 1; start < tags.length; start += 100) {
+      const query = tags
+        .slice(start, start + 100)
+        .map((tag) => `tag=${tag}`)
+        .join('&');
+      const result = await oci.pushManifest(`keep/${name}`, `${image.digest}?${query}`, JSON.parse(image.bytes), pushToken);
+      if (result.status !== 201) throw new Error(`pushing tags from ${tags[start]}: ${result.status} ${result.body.toString()}`);
     }
     return image.digest;
   };
@@ -52,7 +56,7 @@ describe('SWR retention policies', () => {
     oci = new OciHttp(wharf.registryUrl);
     session = await adminToken(wharf.apiUrl);
     await createNamespace(wharf.apiUrl, session, 'keep');
-    pushToken = (await oci.token(['repository:keep/routes:pull,push', 'repository:keep/scheduled:pull,push', 'repository:keep/racing:pull,push'])).token;
+    pushToken = (await oci.token(['repository:keep/routes:pull,push', 'repository:keep/scheduled:pull,push', 'repository:keep/racing:pull,push', 'repository:keep/killed:pull,push'])).token;
     await pushTags('routes', ['v1', 'v2', 'v3']);
     const user = (await call('POST', '/v3/users', { user: { name: 'reader', password: 'reader-password' } })).body as { user: { id: string } };
     await call('POST', '/v2/manage/namespaces/keep/repos/routes/access', [{ user_id: user.user.id, user_name: 'reader', auth: 1 }]);
@@ -255,5 +259,36 @@ describe('SWR retention policies', () => {
     const current = await oci.request('HEAD', '/v2/keep/racing/manifests/t0598', { token: pushToken });
     expect(current.headers.get('docker-content-digest')).toBe(moved.digest);
     expect(moved.digest).not.toBe(sha256(''));
+  });
+
+  it('goes on with a run after kill -9, untagging exactly what it planned, each tag once', async () => {
+    // More than one batch of untaggings (catalog takes 500 at a time), so the kill can fall between two.
+    const tags = Array.from({ length: 1200 }, (_, i) => `k${String(i).padStart(4, '0')}`);
+    await pushTags('killed', tags, 'content of the killed run');
+    await afterTick();
+    const { id } = (await call('POST', repo('killed'), { algorithm: 'or', rules: [{ template: 'tag_rule', params: { num: '100' }, tag_selectors: [] }] })).body as { id: number };
+    const planned = ((await call('POST', `${repo('killed')}/${id}/dry_run`)).body as DryRun).tags.filter((t) => t.decision === 'delete').map((t) => t.tag);
+    expect(planned).toHaveLength(1100);
+    expect((await call('POST', `${repo('killed')}/${id}/run`)).status).toBe(202);
+    expect((await call('DELETE', `${repo('killed')}/${id}`)).status).toBe(200);
+    let partial = 0;
+    for (let attempt = 0; attempt < 3000 && partial === 0; attempt++) {
+      partial = (await histories('killed', '?limit=1&offset=0')).body.total;
+      if (partial === 0) await sleep(10);
+    }
+    // Killed while the run was under way: some of its untaggings done, not all.
+    expect(partial).toBeLessThan(planned.length);
+    await wharf.kill('wharf');
+    await wharf.restart('wharf');
+    session = await adminToken(wharf.apiUrl);
+    pushToken = (await oci.token(['repository:keep/killed:pull,push'])).token;
+    let total = 0;
+    for (let attempt = 0; attempt < 600 && total < planned.length; attempt++) {
+      await sleep(100);
+      total = (await histories('killed', '?limit=1&offset=0')).body.total;
+    }
+    const pages = [(await histories('killed', '?limit=1000&offset=0')).body, (await histories('killed', '?limit=1000&offset=1000')).body];
+    expect(pages.flatMap((page) => page.retention_log.map((entry) => entry.tag)).sort()).toEqual([...planned].sort());
+    expect(await tagsOf('killed')).toEqual(tags.slice(1100));
   });
 });

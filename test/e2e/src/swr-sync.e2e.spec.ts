@@ -165,6 +165,14 @@ describe('SWR image synchronization', () => {
     const digest = await digestIn(sourceHost, 'src/auto:v1');
     expect(await digestIn(new URL(target.registryUrl).host, 'mirror/auto:v1')).toBe(digest);
     expect(await digestIn(distribution.host, 'mirror/auto:v1', false)).toBe(digest);
+    // The target's own APIs see the synced image as any push: SWR's tag list and Selectel's repositories.
+    const targetSession = await adminToken(target.apiUrl);
+    const swrTags = await http(`${target.apiUrl}/v2/manage/namespaces/mirror/repos/auto/tags`, { headers: { 'X-Auth-Token': targetSession } });
+    expect((swrTags.body as { Tag: string; digest: string }[]).map((t) => [t.Tag, t.digest])).toEqual([['v1', digest]]);
+    const registries = (await http(`${target.apiUrl}/api/v1/registries`, { headers: { 'X-Auth-Token': targetSession } })).body as { id: string; name: string }[];
+    const mirror = registries.find((r) => r.name === 'mirror')!;
+    const selectel = await http(`${target.apiUrl}/api/v1/registries/${mirror.id}/repositories`, { headers: { 'X-Auth-Token': targetSession } });
+    expect((selectel.body as { name: string }[]).map((r) => r.name)).toContain('auto');
     // Per-blob progress: every blob and the manifest, each copied once.
     const detail = await job('auto', done[0]!.id);
     expect(detail.items.map((item) => item.kind).sort()).toEqual(['blob', 'blob', 'manifest']);
