@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Principal } from '@wharf/contracts/identity';
-import { RetentionRpc, type RetentionPolicy, type RetentionPolicySettings, type RetentionRule } from '@wharf/contracts/lifecycle';
+import { RetentionRpc, swrRule, type RetentionPolicy, type RetentionPolicySettings, type RetentionRule } from '@wharf/contracts/lifecycle';
 import type { ServiceClient } from '@wharf/transport';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -35,17 +35,11 @@ const settingsOf = (body: unknown): RetentionPolicySettings => {
   return { algorithm: 'or', rules, untagged: wire.untagged ?? false, ...(wire.pulled_within !== undefined ? { pulledWithinDays: wire.pulled_within } : {}) };
 };
 
-const wireRule = (rule: RetentionRule) => ({
-  template: rule.template,
-  params: rule.template === 'date_rule' ? { days: String(rule.days) } : { num: String(rule.num) },
-  tag_selectors: rule.tagSelectors,
-});
-
 /** SWR's `Retention`: `scope` is reserved and always "". */
 const wirePolicy = (policy: RetentionPolicy) => ({
   algorithm: policy.algorithm,
   id: policy.id,
-  rules: policy.rules.map(wireRule),
+  rules: policy.rules.map(swrRule),
   scope: '',
   untagged: policy.untagged,
   ...(policy.pulledWithinDays !== undefined ? { pulled_within: String(policy.pulledWithinDays) } : {}),

@@ -51,13 +51,6 @@ export const selectorMatcher = (selector: TagSelector): ((tag: string) => boolea
   return (tag) => expression.test(tag);
 };
 
-/** The wire form SWR shows a rule in (`rule_type` of the history): params as strings. */
-export const ruleAsSwr = (rule: RetentionRule) => ({
-  template: rule.template,
-  params: rule.template === 'date_rule' ? { days: String(rule.days) } : { num: String(rule.num) },
-  tag_selectors: rule.tagSelectors.map(({ kind, pattern }) => ({ kind, pattern })),
-});
-
 const describe = (rule: RetentionRule): string => (rule.template === 'date_rule' ? `pushed within ${rule.days} days` : `among the ${rule.num} most recently pushed`);
 
 /** The tags one rule keeps by its criterion (not its selectors). */

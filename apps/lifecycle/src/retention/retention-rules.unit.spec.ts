@@ -1,5 +1,6 @@
 import type { RetentionPolicySettings, RetentionRule, TagDecision } from '@wharf/contracts/lifecycle';
-import { planRetention, ruleAsSwr, type ManifestFact, type TagFact } from './retention-rules';
+import { swrRule } from '@wharf/contracts/lifecycle';
+import { planRetention, type ManifestFact, type TagFact } from './retention-rules';
 
 const NOW = '2026-06-30T12:00:00.000Z';
 const daysAgo = (days: number): string => new Date(Date.parse(NOW) - days * 24 * 3600 * 1000).toISOString();
@@ -152,8 +153,8 @@ describe('retention rules', () => {
   });
 
   it('shows a rule in SWR wire form, params as strings', () => {
-    expect(ruleAsSwr(tagRule(7))).toEqual({ template: 'tag_rule', params: { num: '7' }, tag_selectors: [] });
-    expect(JSON.stringify(ruleAsSwr(dateRule(30, [{ kind: 'regexp', pattern: '^v' }])))).toBe(
+    expect(swrRule(tagRule(7))).toEqual({ template: 'tag_rule', params: { num: '7' }, tag_selectors: [] });
+    expect(JSON.stringify(swrRule(dateRule(30, [{ kind: 'regexp', pattern: '^v' }])))).toBe(
       '{"template":"date_rule","params":{"days":"30"},"tag_selectors":[{"kind":"regexp","pattern":"^v"}]}',
     );
   });

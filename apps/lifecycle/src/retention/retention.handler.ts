@@ -2,12 +2,11 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, type RpcReply } from '@wharf/contracts';
 import type { Principal } from '@wharf/contracts/identity';
-import { RetentionRpc, RetentionStreams } from '@wharf/contracts/lifecycle';
+import { RetentionRpc, RetentionStreams, swrRule } from '@wharf/contracts/lifecycle';
 import { CommandRunner, ProjectionHost } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
 import { RepositoryGuard } from './repository-guard';
 import { retentionDecider, type RetentionCommand } from './retention-policy.decider';
-import { ruleAsSwr } from './retention-rules';
 import { RetentionRunner } from './retention-runner';
 import { historyView, policiesView, publicPolicy, publicRun, runsView, type PolicyDocument } from './retention-views.projection';
 
@@ -104,7 +103,7 @@ export class RetentionHandler {
         namespace: doc.namespace,
         repository: doc.repository,
         retentionId: run?.policyId ?? 0,
-        rule: rule ? JSON.stringify(ruleAsSwr(rule)) : '',
+        rule: rule ? JSON.stringify(swrRule(rule)) : '',
         tag: doc.tag,
         digest: doc.digest,
         runId: doc.runId,

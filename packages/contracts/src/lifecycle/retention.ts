@@ -56,6 +56,13 @@ export const RetentionRule = z.discriminatedUnion('template', [
 ]);
 export type RetentionRule = z.infer<typeof RetentionRule>;
 
+/** A rule as SWR's wire shows it (and its histories' `rule_type` serializes it): parameters as strings. */
+export const swrRule = (rule: RetentionRule) => ({
+  template: rule.template,
+  params: rule.template === 'date_rule' ? { days: String(rule.days) } : { num: String(rule.num) },
+  tag_selectors: rule.tagSelectors.map(({ kind, pattern }) => ({ kind, pattern })),
+});
+
 export const RetentionPolicySettings = z.object({
   algorithm: z.literal('or'),
   rules: z.array(RetentionRule).min(1).max(10),
