@@ -105,6 +105,20 @@ describe('SWR image synchronization', () => {
       expect((await call('GET', `${repo('routes')}/sync_repo`)).body).toEqual([]);
     });
 
+    it("ends a repository's tasks with the repository: one made later under the name starts with none", async () => {
+      const create = () => call('POST', '/v2/manage/namespaces/src/repos', { repository: 'doomed', is_public: false, category: 'other' });
+      expect((await create()).status).toBe(201);
+      expect((await call('POST', `${repo('doomed')}/sync_repo`, { remoteRegionId: 'wharf-b', remoteNamespace: 'mirror', syncAuto: true })).status).toBe(200);
+      expect((await call('DELETE', repo('doomed'))).status).toBe(204);
+      expect((await create()).status).toBe(201);
+      let tasks: unknown[] = [{}];
+      for (let i = 0; i < 100 && tasks.length > 0; i++) {
+        tasks = (await call('GET', `${repo('doomed')}/sync_repo`)).body as unknown[];
+        if (tasks.length > 0) await sleep(100);
+      }
+      expect(tasks).toEqual([]);
+    });
+
     it('refuses bad input with 400, unknown repositories and jobs with 404', async () => {
       for (const [method, path, body, code] of [
         ['POST', `${repo('routes')}/sync_repo`, { remoteRegionId: 'elsewhere', remoteNamespace: 'mirror' }, 'SVCSTG.SWR.4001102'],

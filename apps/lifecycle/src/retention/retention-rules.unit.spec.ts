@@ -1,5 +1,4 @@
-import type { RetentionPolicySettings, RetentionRule, TagDecision } from '@wharf/contracts/lifecycle';
-import { swrRule } from '@wharf/contracts/lifecycle';
+import { swrRule, type RetentionPolicySettings, type RetentionRule, type TagDecision } from '@wharf/contracts/lifecycle';
 import { planRetention, type ManifestFact, type TagFact } from './retention-rules';
 
 const NOW = '2026-06-30T12:00:00.000Z';

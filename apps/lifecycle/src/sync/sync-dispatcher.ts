@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { RepositoryStreams } from '@wharf/contracts/catalog';
 import type { EventStore, RecordedEvent, Subscription } from '@wharf/event-store';
-import { DOCUMENT_STORE, EVENT_STORE, ProjectionHost } from '@wharf/platform';
+import { SyncStreams } from '@wharf/contracts/lifecycle';
+import { CommandRunner, DOCUMENT_STORE, EVENT_STORE, ProjectionHost } from '@wharf/platform';
 import type { DocumentStore } from '@wharf/read-model';
 import { SyncRunner } from './sync-runner';
+import { syncTasksDecider } from './sync-tasks.decider';
 import { tasksView } from './sync-views.projection';
 
 const CHECKPOINT = 'sync_dispatcher';
@@ -19,7 +21,8 @@ export const jobIdFor = (eventId: string, taskId: number): string => {
  * Turns pushes into sync jobs: follows catalog's repository streams from a durable checkpoint and, for every tag
  * pointed at a manifest in a repository with `syncAuto` tasks created before that push, queues a job per task.
  * The checkpoint moves only after the jobs are queued, and a job's id comes from the push and the task, so a
- * push is neither forgotten (a restart goes on from the checkpoint) nor synced twice.
+ * push is neither forgotten (a restart goes on from the checkpoint) nor synced twice. A deleted repository's
+ * tasks go with it.
  */
 @Injectable()
 export class SyncDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,6 +36,7 @@ export class SyncDispatcher implements OnApplicationBootstrap, BeforeApplication
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     private readonly projections: ProjectionHost,
     private readonly runner: SyncRunner,
+    private readonly commands: CommandRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -65,6 +69,11 @@ export class SyncDispatcher implements OnApplicationBootstrap, BeforeApplication
 
   private async dispatch(batch: readonly RecordedEvent[], checkpoint: number): Promise<void> {
     for (const event of batch) {
+      if (event.type === 'RepositoryDeleted') {
+        const { repository } = event.data as { repository: string };
+        await this.commands.run(SyncStreams.tasks + repository, syncTasksDecider, { type: 'DropSyncTasks', data: { repository } }, { readModels: [tasksView] });
+        continue;
+      }
       if (event.type !== 'TagPointed') continue;
       const { repository, tag, digest } = event.data as { repository: string; tag: string; digest: string };
       // The task view must know every task created up to this push.

@@ -42,11 +42,13 @@ export type CreateSyncTask = Command<
   Authorized & Target & { id: number; repository: string; namespace: string; repoName: string; syncAuto: boolean; override: boolean; regions: string[] }
 >;
 export type DeleteSyncTask = Command<'DeleteSyncTask', Authorized & Target & { repository: string }>;
-export type SyncTaskCommand = CreateSyncTask | DeleteSyncTask;
+/** The repository was deleted: its tasks go with it, so a repository made later under the name starts with none. */
+export type DropSyncTasks = Command<'DropSyncTasks', { repository: string }>;
+export type SyncTaskCommand = CreateSyncTask | DeleteSyncTask | DropSyncTasks;
 
 export interface SyncTasksState {
   /** `<region>/<namespace>` → task id. */
-  tasks: Map<string, number>;
+  tasks: Map<string, { id: number } & Target>;
 }
 
 export const initialState = (): SyncTasksState => ({ tasks: new Map() });
@@ -54,7 +56,7 @@ const keyOf = (target: Target) => `${target.remoteRegionId}/${target.remoteNames
 
 export const evolve = (state: SyncTasksState, event: SyncTaskEvent): SyncTasksState => {
   const tasks = new Map(state.tasks);
-  if (event.type === 'SyncTaskCreated') tasks.set(keyOf(event.data), event.data.id);
+  if (event.type === 'SyncTaskCreated') tasks.set(keyOf(event.data), { id: event.data.id, remoteRegionId: event.data.remoteRegionId, remoteNamespace: event.data.remoteNamespace });
   else tasks.delete(keyOf(event.data));
   return { tasks };
 };
@@ -83,9 +85,13 @@ export const decide = (command: SyncTaskCommand, state: SyncTasksState): SyncTas
     case 'DeleteSyncTask': {
       const { repository, remoteRegionId, remoteNamespace } = command.data;
       requireManager(command.data, repository);
-      const id = state.tasks.get(keyOf(command.data));
-      if (id === undefined) throw new DomainError('LIFECYCLE.SYNC_TASK_NOT_FOUND', { remoteRegionId, remoteNamespace });
-      return [{ type: 'SyncTaskDeleted', data: { id, repository, remoteRegionId, remoteNamespace, deletedAt: now } }];
+      const task = state.tasks.get(keyOf(command.data));
+      if (task === undefined) throw new DomainError('LIFECYCLE.SYNC_TASK_NOT_FOUND', { remoteRegionId, remoteNamespace });
+      return [{ type: 'SyncTaskDeleted', data: { id: task.id, repository, remoteRegionId, remoteNamespace, deletedAt: now } }];
+    }
+    case 'DropSyncTasks': {
+      const { repository } = command.data;
+      return [...state.tasks.values()].map(({ id, remoteRegionId, remoteNamespace }): SyncTaskDeleted => ({ type: 'SyncTaskDeleted', data: { id, repository, remoteRegionId, remoteNamespace, deletedAt: now } }));
     }
     default: {
       const unknown: never = command;

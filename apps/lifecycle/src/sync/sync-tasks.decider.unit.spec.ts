@@ -31,4 +31,12 @@ describe('sync tasks decider', () => {
     spec.given([created]).when(remove).then([{ type: 'SyncTaskDeleted', data: { id: 2, repository: 'team/app', ...target, deletedAt: now } }]);
     spec.given([]).when(remove).thenThrows({ code: 'LIFECYCLE.SYNC_TASK_NOT_FOUND' });
   });
+
+  it('drops every task of a deleted repository', () => {
+    spec
+      .given([created])
+      .when({ type: 'DropSyncTasks', data: { repository: 'team/app' }, metadata })
+      .then([{ type: 'SyncTaskDeleted', data: { id: 2, repository: 'team/app', ...target, deletedAt: now } }]);
+    spec.given([]).when({ type: 'DropSyncTasks', data: { repository: 'team/app' }, metadata }).then([]);
+  });
 });
