@@ -56,7 +56,7 @@ describe('SWR retention policies', () => {
     oci = new OciHttp(wharf.registryUrl);
     session = await adminToken(wharf.apiUrl);
     await createNamespace(wharf.apiUrl, session, 'keep');
-    pushToken = (await oci.token(['repository:keep/routes:pull,push', 'repository:keep/scheduled:pull,push', 'repository:keep/racing:pull,push', 'repository:keep/killed:pull,push'])).token;
+    pushToken = (await oci.token(['repository:keep/routes:pull,push', 'repository:keep/scheduled:pull,push', 'repository:keep/racing:pull,push', 'repository:keep/killed:pull,push', 'repository:keep/reborn:pull,push'])).token;
     await pushTags('routes', ['v1', 'v2', 'v3']);
     const user = (await call('POST', '/v3/users', { user: { name: 'reader', password: 'reader-password' } })).body as { user: { id: string } };
     await call('POST', '/v2/manage/namespaces/keep/repos/routes/access', [{ user_id: user.user.id, user_name: 'reader', auth: 1 }]);
@@ -178,6 +178,18 @@ describe('SWR retention policies', () => {
       }
       const anonymous = await http(`${wharf.apiUrl}${repo('routes')}`);
       expect([anonymous.status, codeOf(anonymous)]).toEqual([401, 'SVCSTG.SWR.4010000']);
+    });
+
+    it("ends a repository's policies with it: one created later under the name starts with none", async () => {
+      await pushTags('reborn', ['v1']);
+      const { id } = (await call('POST', repo('reborn'), keepAll)).body as { id: number };
+      expect((await call('DELETE', '/v2/manage/namespaces/keep/repos/reborn')).status).toBe(204);
+      // Tokens from before the delete no longer push: a new one for the new repository.
+      pushToken = (await oci.token(['repository:keep/reborn:pull,push', 'repository:keep/routes:pull,push', 'repository:keep/scheduled:pull,push', 'repository:keep/racing:pull,push', 'repository:keep/killed:pull,push'])).token;
+      await pushTags('reborn', ['v1']);
+      expect(await tagsOf('reborn')).toEqual(['v1']);
+      expect((await call('GET', repo('reborn'))).body).toEqual([]);
+      expect((await call('GET', `${repo('reborn')}/${id}`)).status).toBe(404);
     });
 
     it('pages histories with limit/offset or filter, with Content-Range, and refuses bad filters', async () => {

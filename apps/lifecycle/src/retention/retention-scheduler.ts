@@ -3,14 +3,15 @@ import { DomainError } from '@wharf/contracts';
 import { ProjectionHost, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import { Cron } from 'croner';
 import { RetentionRunner } from './retention-runner';
-import { policiesView } from './retention-views.projection';
+import { policiesView, repositoriesView } from './retention-views.projection';
 
 /** Longest single wait: timers cannot wait much longer than 24 days, and a shorter one survives clock changes. */
 const MAX_WAIT_MS = 3600 * 1000;
 
 /**
  * Starts a run of every retention policy at each time `WHARF_RETENTION_SCHEDULE` names (cron, UTC). A policy
- * whose previous run is still under way skips that tick. Times missed while the process was down are not made up.
+ * whose previous run is still under way skips that tick, and so does one whose repository was deleted (it never
+ * applies to a repository created later under the name). Times missed while the process was down are not made up.
  */
 @Injectable()
 export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -55,6 +56,8 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
     const policies = await this.projections.collection(policiesView).find({ sort: [{ field: 'policyId', direction: 'asc' }] });
     for (const policy of policies) {
       if (this.stopped) return;
+      const repository = await this.projections.collection(repositoriesView).get(policy.repository);
+      if (!repository || repository.createdAt > policy.createdAt) continue;
       try {
         await this.runner.start(policy.policyId, 'schedule');
       } catch (error) {

@@ -16,7 +16,8 @@ import type { RetentionEvent } from './retention-policy.decider';
 type TagDeleted = Event<'TagDeleted', { repository: string; tag: string; digest: string; deletedAt: string; retentionRunId?: string }>;
 type PullsRecorded = Event<'PullsRecorded', { repository: string; recordedAt: string; digests?: string[] }>;
 type TagPointed = Event<'TagPointed', { repository: string; tag: string; digest: string; taggedAt: string }>;
-type CatalogFact = TagPointed | TagDeleted | ManifestDeleted | RepositoryDeleted | PullsRecorded;
+type RepositoryCreated = Event<'RepositoryCreated', { repository: string; createdAt: string }>;
+type CatalogFact = RepositoryCreated | TagPointed | TagDeleted | ManifestDeleted | RepositoryDeleted | PullsRecorded;
 
 export type PolicyDocument = Omit<RetentionPolicy, 'id'> & { id: string; policyId: number; accountId: string; setBy: Principal; [field: string]: unknown };
 
@@ -186,4 +187,19 @@ export const historyView: Projection<HistoryDocument, CatalogFact> = {
   },
 };
 
-export const retentionViews = [policiesView, runsView, tagsView, pullsView, historyView];
+/** When each repository that exists now was created: a policy older than its repository belonged to one deleted before. */
+export interface RepositoryDocument {
+  id: string;
+  createdAt: string;
+  [field: string]: unknown;
+}
+
+export const repositoriesView: Projection<RepositoryDocument, CatalogFact> = {
+  name: 'retention_repositories',
+  version: 1,
+  streamPrefixes: [RepositoryStreams.repository],
+  documentIds: (event: RecordedEvent<CatalogFact>) => (event.type === 'RepositoryCreated' || event.type === 'RepositoryDeleted' ? [event.data.repository] : []),
+  evolve: (_doc, event, id) => (event.type === 'RepositoryCreated' ? { id, createdAt: event.data.createdAt } : null),
+};
+
+export const retentionViews = [policiesView, runsView, tagsView, pullsView, historyView, repositoriesView];

@@ -1,6 +1,6 @@
 import type { Event, RecordedEvent } from '@wharf/event-store';
 import type { Document, Projection } from '@wharf/read-model';
-import { historyView, pullsView, tagsView } from './retention-views.projection';
+import { historyView, pullsView, repositoriesView, tagsView } from './retention-views.projection';
 
 const at = (minute: number) => `2026-06-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
 const a = 'sha256:aa';
@@ -44,6 +44,15 @@ describe("retention's views of catalog's repositories", () => {
       { type: 'ManifestDeleted', data: { repository: 'team/app', digest: b, size: 1, tags: [], deletedAt: at(4) } },
     ]);
     expect([...docs.values()]).toEqual([{ id: `team/app@${a}`, repository: 'team/app', digest: a, pulledAt: at(3) }]);
+  });
+
+  it('knows when each existing repository was created, so policies of a deleted one never apply to its successor', () => {
+    const docs = fold(repositoriesView, [
+      { type: 'RepositoryCreated', data: { repository: 'team/app', createdAt: at(1) } },
+      { type: 'RepositoryDeleted', data: { repository: 'team/app', tags: [], manifests: [], blobs: [] } },
+      { type: 'RepositoryCreated', data: { repository: 'team/app', createdAt: at(9) } },
+    ]);
+    expect([...docs.values()]).toEqual([{ id: 'team/app', createdAt: at(9) }]);
   });
 
   it("records a history entry for each untagging of a retention run, and nothing for anyone else's", () => {

@@ -27,11 +27,14 @@ export class RetentionHandler {
     return this.projections.collection(policiesView);
   }
 
-  /** The policy, if it belongs to this repository (the caller may see the repository). */
+  /**
+   * The policy, if it belongs to this repository (the caller may see the repository). Policies and histories of a
+   * repository deleted before this one was created under the same name are not this repository's.
+   */
   private async policy(actor: Principal, namespace: string, repository: string, id: number): Promise<{ doc: PolicyDocument; auth: 1 | 3 | 7 | null }> {
     const { summary, auth } = await this.guard.check(actor, namespace, repository);
     const doc = await this.policies.get(String(id));
-    if (!doc || doc.repository !== summary.fullName) throw new DomainError('LIFECYCLE.RETENTION_NOT_FOUND', { id });
+    if (!doc || doc.repository !== summary.fullName || doc.createdAt < summary.createdAt) throw new DomainError('LIFECYCLE.RETENTION_NOT_FOUND', { id });
     return { doc, auth };
   }
 
@@ -51,7 +54,13 @@ export class RetentionHandler {
   @MessagePattern(rpc.list.subject)
   async list(@Payload(new SchemaPipe(rpc.list.request)) { actor, namespace, repository }: In<'list'>) {
     const { summary } = await this.guard.check(actor, namespace, repository);
-    const docs = await this.policies.find({ where: [{ field: 'repository', op: 'eq', value: summary.fullName }], sort: [{ field: 'policyId', direction: 'asc' }] });
+    const docs = await this.policies.find({
+      where: [
+        { field: 'repository', op: 'eq', value: summary.fullName },
+        { field: 'createdAt', op: 'gte', value: summary.createdAt },
+      ],
+      sort: [{ field: 'policyId', direction: 'asc' }],
+    });
     return { policies: docs.map(publicPolicy) } satisfies RpcReply<typeof rpc.list>;
   }
 
@@ -90,7 +99,10 @@ export class RetentionHandler {
   @MessagePattern(rpc.histories.subject)
   async histories(@Payload(new SchemaPipe(rpc.histories.request)) { actor, namespace, repository, offset, limit }: In<'histories'>) {
     const { summary } = await this.guard.check(actor, namespace, repository);
-    const where = [{ field: 'repository', op: 'eq' as const, value: summary.fullName }];
+    const where = [
+      { field: 'repository', op: 'eq' as const, value: summary.fullName },
+      { field: 'deletedAt', op: 'gte' as const, value: summary.createdAt },
+    ];
     const history = this.projections.collection(historyView);
     const [docs, total] = await Promise.all([history.find({ where, sort: [{ field: 'historyId', direction: 'desc' }], offset, limit }), history.count(where)]);
     const runIds = [...new Set(docs.map((doc) => doc.runId))];
