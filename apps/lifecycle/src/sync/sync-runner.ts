@@ -117,10 +117,12 @@ export class SyncRunner implements OnApplicationBootstrap, BeforeApplicationShut
         continue;
       }
       if (job.retryAt && job.retryAt > now) continue;
-      const work = this.execute(job).finally(() => {
-        this.running.delete(job.jobId);
-        this.wake();
-      });
+      const work = this.execute(job)
+        .catch((error: unknown) => this.logger.error(`Sync job ${job.number} could not record how its attempt went; it is tried again: ${String(error)}`))
+        .finally(() => {
+          this.running.delete(job.jobId);
+          this.wake();
+        });
       this.running.set(job.jobId, { key: this.keyOf(job), work });
     }
   }
