@@ -7,6 +7,8 @@ const benches = [
   ['Registry data plane', () => require('./registry').run({ log: console.log })],
   ['Repository list', () => require('./repository-list').run({ log: console.log })],
   ['Garbage collection', () => require('./gc').run({ log: console.log })],
+  ['Retention', () => require('./retention').run({ log: console.log })],
+  ['Image synchronization', () => require('./sync').run({ log: console.log })],
 ];
 
 (async () => {

@@ -10,11 +10,21 @@ import { CONTENT_DRIVER, GcRunner } from './gc/gc-runner';
 import { gcViews } from './gc/gc-views.projection';
 import { ReferenceGraphs } from './gc/reference-graphs';
 import { Registries } from './gc/registries';
+import { RepositoryGuard } from './retention/repository-guard';
+import { RetentionHandler } from './retention/retention.handler';
+import { RetentionRunner } from './retention/retention-runner';
+import { RetentionScheduler } from './retention/retention-scheduler';
+import { retentionViews } from './retention/retention-views.projection';
+import { SyncCopier } from './sync/sync-copier';
+import { SyncDispatcher } from './sync/sync-dispatcher';
+import { SyncHandler } from './sync/sync.handler';
+import { SyncRunner } from './sync/sync-runner';
+import { syncViews } from './sync/sync-views.projection';
 import { UploadPurger } from './uploads/upload-purger';
 
 /**
- * Lifecycle: garbage collection of registries, repository cleanup, purging of abandoned uploads and the public
- * event journal behind the event feed (triggers, retention and sync to come).
+ * Lifecycle: garbage collection of registries, repository cleanup, purging of abandoned uploads, the public event
+ * journal behind the event feed, retention policies and image synchronization (triggers to come).
  * It projects catalog's reference graph into its own views and deletes bytes from the registry's content store.
  */
 @Module({})
@@ -23,8 +33,8 @@ export class LifecycleModule {
     const blobs = openBlobDriver(runtime.config);
     return {
       module: LifecycleModule,
-      imports: [PlatformModule.forService(runtime, gcViews, [blobStoreReadiness(blobs)])],
-      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler],
+      imports: [PlatformModule.forService(runtime, [...gcViews, ...retentionViews, ...syncViews], [blobStoreReadiness(blobs)])],
+      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler, RetentionHandler, SyncHandler],
       providers: [
         { provide: CONTENT_DRIVER, useValue: blobs },
         Registries,
@@ -33,6 +43,12 @@ export class LifecycleModule {
         EventJournal,
         JetStreamRelay,
         UploadPurger,
+        RepositoryGuard,
+        RetentionRunner,
+        RetentionScheduler,
+        SyncCopier,
+        SyncRunner,
+        SyncDispatcher,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { cronSchedule, syncRegions, type SyncRegionSetting } from './lifecycle-settings';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** An account quota's default limit (SWR's `quota_limit` is an int32). */
@@ -86,6 +87,12 @@ export const ConfigSchema = z
     WHARF_TLS_KEY: z.string().min(1).optional(),
     WHARF_TRUST_PROXY: trustProxy.optional(),
     WHARF_S3_PREFIX: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'must be /-separated names, without leading or trailing /').optional(),
+    /** When retention policies run, in cron syntax (UTC); daily at 03:00 by default. */
+    WHARF_RETENTION_SCHEDULE: cronSchedule.default('0 3 * * *'),
+    /** Registries images may be synchronized to: a JSON array, or `@/path/to/file.json` holding one. */
+    WHARF_SYNC_REGIONS: syncRegions.default('[]'),
+    /** A sync job still unfinished this long after it was queued stops with status `timeout`. */
+    WHARF_SYNC_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(3600),
   })
   .superRefine((env, ctx) => {
     const requireWhen = (when: boolean, variable: keyof typeof env, because: string) => {
@@ -146,6 +153,10 @@ export interface WharfConfig {
   tls: { certPath: string; keyPath: string } | undefined;
   /** Express's `trust proxy`: the proxies whose `X-Forwarded-For/-Proto/-Host` count; undefined trusts none. */
   trustProxy: number | string[] | undefined;
+  /** Cron schedule of retention runs (UTC). */
+  retentionSchedule: string;
+  /** Where images may be synchronized to, and how long a sync job may take. */
+  sync: { regions: SyncRegionSetting[]; timeoutSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -204,5 +215,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
         : { kind: 'filesystem' },
     tls,
     trustProxy: raw.WHARF_TRUST_PROXY,
+    retentionSchedule: raw.WHARF_RETENTION_SCHEDULE,
+    sync: { regions: raw.WHARF_SYNC_REGIONS, timeoutSeconds: raw.WHARF_SYNC_TIMEOUT_SECONDS },
   };
 };

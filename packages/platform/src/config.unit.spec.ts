@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 describe('configuration', () => {
@@ -79,6 +82,17 @@ describe('configuration', () => {
     expect(loadConfig({ WHARF_TRANSPORT: 'inprocess' }, { WHARF_TRANSPORT: 'nats' }).transport.kind).toBe('inprocess');
   });
 
+  it('schedules retention daily and syncs to the regions given inline or in a file', () => {
+    const defaults = loadConfig({});
+    expect([defaults.retentionSchedule, defaults.sync]).toEqual(['0 3 * * *', { regions: [], timeoutSeconds: 3600 }]);
+    const regions = '[{"regionID":"dr","url":"https://dr.example:5000/","username":"sync","password":"secret"}]';
+    const expected = [{ regionID: 'dr', url: 'https://dr.example:5000', username: 'sync', password: 'secret' }];
+    expect(loadConfig({ WHARF_SYNC_REGIONS: regions, WHARF_RETENTION_SCHEDULE: '*/5 * * * * *' })).toMatchObject({ retentionSchedule: '*/5 * * * * *', sync: { regions: expected } });
+    const file = join(mkdtempSync(join(tmpdir(), 'wharf-regions-')), 'regions.json');
+    writeFileSync(file, regions);
+    expect(loadConfig({ WHARF_SYNC_REGIONS: `@${file}` }).sync.regions).toEqual(expected);
+  });
+
   it.each([
     [{ WHARF_API_PORT: 'eighty' }, 'WHARF_API_PORT'],
     [{ WHARF_REGISTRY_PORT: '70000' }, 'WHARF_REGISTRY_PORT'],
@@ -96,6 +110,13 @@ describe('configuration', () => {
     [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'Not_A_Bucket' }, 'WHARF_S3_BUCKET'],
     [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_ENDPOINT: 'not a url' }, 'WHARF_S3_ENDPOINT'],
     [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_PREFIX: '/wharf/' }, 'WHARF_S3_PREFIX'],
+    [{ WHARF_RETENTION_SCHEDULE: 'every night' }, 'WHARF_RETENTION_SCHEDULE'],
+    [{ WHARF_RETENTION_SCHEDULE: '0 25 * * *' }, 'WHARF_RETENTION_SCHEDULE'],
+    [{ WHARF_SYNC_REGIONS: 'dr=http://x' }, 'WHARF_SYNC_REGIONS'],
+    [{ WHARF_SYNC_REGIONS: '[{"regionID":"dr","url":"http://x:5000/v2/"}]' }, 'WHARF_SYNC_REGIONS'],
+    [{ WHARF_SYNC_REGIONS: '[{"regionID":"dr","url":"http://a"},{"regionID":"dr","url":"http://b"}]' }, 'WHARF_SYNC_REGIONS'],
+    [{ WHARF_SYNC_REGIONS: '@/nonexistent/regions.json' }, 'WHARF_SYNC_REGIONS'],
+    [{ WHARF_SYNC_TIMEOUT_SECONDS: '5' }, 'WHARF_SYNC_TIMEOUT_SECONDS'],
   ])('refuses %j naming %s', (env, variable) => {
     let thrown: unknown;
     try {

@@ -11,3 +11,4 @@ export * from './close-after-answer';
 export * from './request-body';
 export * from './readiness';
 export * from './tls';
+export * from './lifecycle-settings';

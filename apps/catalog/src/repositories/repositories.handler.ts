@@ -49,6 +49,14 @@ export class RepositoriesHandler {
     return { deleted: true } satisfies RpcReply<typeof rpc.deleteTag>;
   }
 
+  /** Retention's untagging, re-checked by the decider: a tag pushed or moved since the run's start stays. */
+  @MessagePattern(rpc.retireTags.subject)
+  async retireTags(@Payload(new SchemaPipe(rpc.retireTags.request)) { actor, repository, runId, tags, taggedBefore }: In<'retireTags'>) {
+    const events = await this.commands.run('RetireTags', { actor, repository, runId, tags, taggedBefore }, actor);
+    const retired = events.flatMap((event) => (event.type === 'TagDeleted' ? [{ tag: event.data.tag, digest: event.data.digest }] : []));
+    return { retired } satisfies RpcReply<typeof rpc.retireTags>;
+  }
+
   /** Garbage collection's deletions, re-checked by the decider against the repository as it is now. */
   @MessagePattern(rpc.collectGarbage.subject)
   async collectGarbage(@Payload(new SchemaPipe(rpc.collectGarbage.request)) { actor, repository, manifests, blobs, protectedAfter }: In<'collectGarbage'>) {

@@ -241,8 +241,8 @@ export class RepositoryManagementHandler {
 
   /** The registry reports pulls in batches; they become `num_download`. */
   @MessagePattern(rpc.recordPulls.subject)
-  async recordPulls(@Payload(new SchemaPipe(rpc.recordPulls.request)) { repository, count }: In<'recordPulls'>) {
-    await this.commands.run('RecordPulls', { repository, count });
+  async recordPulls(@Payload(new SchemaPipe(rpc.recordPulls.request)) { repository, count, digests }: In<'recordPulls'>) {
+    await this.commands.run('RecordPulls', { repository, count, ...(digests ? { digests } : {}) });
     return { recorded: true } satisfies RpcReply<typeof rpc.recordPulls>;
   }
 }

@@ -50,9 +50,11 @@ export type TagPointed = Event<
     taggedAt: string;
   }
 >;
-export type TagDeleted = Event<'TagDeleted', { repository: string; tag: string; digest: string; deletedAt: string }>;
+/** `retentionRunId`: the retention run that untagged it (absent for every other delete). */
+export type TagDeleted = Event<'TagDeleted', { repository: string; tag: string; digest: string; deletedAt: string; retentionRunId?: string }>;
 export type ManifestDeleted = Event<'ManifestDeleted', { repository: string; digest: string; size: number; tags: string[]; deletedAt: string }>;
-export type PullsRecorded = Event<'PullsRecorded', { repository: string; count: number; recordedAt: string }>;
+/** `digests`: the manifests pulled in the batch (absent in events from before they were reported). */
+export type PullsRecorded = Event<'PullsRecorded', { repository: string; count: number; recordedAt: string; digests?: string[] }>;
 export type RepositoryEvent =
   | RepositoryCreated
   | RepositoryUpdated
@@ -101,7 +103,12 @@ export type UnlinkBlob = Command<'UnlinkBlob', DataPlaneWrite & { repository: st
 export type PushManifest = Command<'PushManifest', Creation & { repository: string; manifest: ManifestFacts; tag?: string; declaredSizes?: DeclaredSize[] }>;
 export type DeleteTag = Command<'DeleteTag', DataPlaneWrite & { repository: string; tag: string }>;
 export type DeleteManifest = Command<'DeleteManifest', DataPlaneWrite & { repository: string; digest: string }>;
-export type RecordPulls = Command<'RecordPulls', { repository: string; count: number }>;
+export type RecordPulls = Command<'RecordPulls', { repository: string; count: number; digests?: string[] }>;
+/**
+ * Retention's untagging: each tag goes only if it still names `digest` and was pointed there at or before
+ * `taggedBefore` (the run's start), so a tag pushed or moved since the run looked stays.
+ */
+export type RetireTags = Command<'RetireTags', DataPlaneWrite & { repository: string; runId: string; tags: { tag: string; digest: string }[]; taggedBefore: string }>;
 /** Garbage collection's candidates, deleted only if they are still garbage now (see repository-garbage.ts). */
 export type CollectGarbage = Command<'CollectGarbage', { repository: string; manifests: string[]; blobs: string[]; protectedAfter: string }>;
 export type RepositoryCommand =
@@ -114,6 +121,7 @@ export type RepositoryCommand =
   | DeleteTag
   | DeleteManifest
   | RecordPulls
+  | RetireTags
   | CollectGarbage;
 
 export interface ManifestState {
@@ -134,11 +142,21 @@ export interface RepositoryState {
   linkedAt: Map<string, string>;
   manifests: Map<string, ManifestState>;
   tags: Map<string, string>;
+  /** When each tag was pointed at the manifest it names. */
+  taggedAt: Map<string, string>;
   /** child manifest digest → digests of the indexes in this repository that list it. */
   parents: Map<string, Set<string>>;
 }
 
-export const initialState = (): RepositoryState => ({ exists: false, blobs: new Map(), linkedAt: new Map(), manifests: new Map(), tags: new Map(), parents: new Map() });
+export const initialState = (): RepositoryState => ({
+  exists: false,
+  blobs: new Map(),
+  linkedAt: new Map(),
+  manifests: new Map(),
+  tags: new Map(),
+  taggedAt: new Map(),
+  parents: new Map(),
+});
 
 /** Updates the maps in place: a state belongs to the one fold that builds it, which keeps long streams cheap. */
 export const evolve = (state: RepositoryState, event: RepositoryEvent): RepositoryState => {
@@ -176,15 +194,21 @@ export const evolve = (state: RepositoryState, event: RepositoryEvent): Reposito
     }
     case 'TagPointed':
       state.tags.set(event.data.tag, event.data.digest);
+      state.taggedAt.set(event.data.tag, event.data.taggedAt);
       return state;
     case 'TagDeleted':
       state.tags.delete(event.data.tag);
+      state.taggedAt.delete(event.data.tag);
       return state;
     case 'ManifestDeleted': {
       const { digest } = event.data;
       for (const child of state.manifests.get(digest)?.children ?? []) state.parents.get(child)?.delete(digest);
       state.manifests.delete(digest);
-      for (const [tag, target] of state.tags) if (target === digest) state.tags.delete(tag);
+      for (const [tag, target] of state.tags) {
+        if (target !== digest) continue;
+        state.tags.delete(tag);
+        state.taggedAt.delete(tag);
+      }
       return state;
     }
     default:
@@ -374,9 +398,23 @@ export const decide = (command: RepositoryCommand, state: RepositoryState): Repo
       ];
     }
     case 'RecordPulls': {
-      const { repository, count } = command.data;
+      const { repository, count, digests } = command.data;
       if (!state.exists || count <= 0) return [];
-      return [{ type: 'PullsRecorded', data: { repository, count, recordedAt: now } }];
+      return [{ type: 'PullsRecorded', data: { repository, count, recordedAt: now, ...(digests && digests.length > 0 ? { digests } : {}) } }];
+    }
+    case 'RetireTags': {
+      const { repository, runId, tags, taggedBefore } = command.data;
+      requireOwnAccount(command);
+      if (!state.exists) return [];
+      const retired = new Set<string>();
+      return tags
+        .filter(({ tag, digest }) => {
+          const when = state.taggedAt.get(tag);
+          if (retired.has(tag) || state.tags.get(tag) !== digest || when === undefined || when > taggedBefore) return false;
+          retired.add(tag);
+          return true;
+        })
+        .map(({ tag, digest }): TagDeleted => ({ type: 'TagDeleted', data: { repository, tag, digest, deletedAt: now, retentionRunId: runId } }));
     }
     default: {
       const unknown: never = command;

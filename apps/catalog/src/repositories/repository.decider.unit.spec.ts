@@ -165,5 +165,51 @@ describe('repository decider', () => {
   it('records pulls of existing repositories only', () => {
     spec.given([created]).when({ type: 'RecordPulls', data: { repository, count: 3 }, metadata }).then([{ type: 'PullsRecorded', data: { repository, count: 3, recordedAt: now } }]);
     spec.given([]).when({ type: 'RecordPulls', data: { repository, count: 3 }, metadata }).then([]);
+    spec
+      .given([created])
+      .when({ type: 'RecordPulls', data: { repository, count: 2, digests: [image.digest] }, metadata })
+      .then([{ type: 'PullsRecorded', data: { repository, count: 2, recordedAt: now, digests: [image.digest] } }]);
+  });
+
+  describe("retention's untagging (RetireTags)", () => {
+    const runId = '00000000-0000-4000-8000-000000000001';
+    const before = '2026-11-23T09:00:00.000Z';
+    const taggedAt = (tag: string, digest: string, at: string): RepositoryEvent => ({
+      type: 'TagPointed',
+      data: { repository, tag, digest, mediaType: image.mediaType, imageSize: 320, taggedAt: at },
+    });
+    const other: ManifestFacts = { ...image, digest: digestOf('other image') };
+    const history = [...stocked, pushed(image), pushed(other), taggedAt('old', image.digest, '2026-11-01T00:00:00.000Z'), taggedAt('moved', other.digest, '2026-11-23T09:30:00.000Z')];
+    const retire = (tags: { tag: string; digest: string }[], as = actor) => ({
+      type: 'RetireTags' as const,
+      data: { actor: as, namespace, repository, runId, tags, taggedBefore: before },
+      metadata,
+    });
+
+    it('untags what still names the planned manifest since before the run, recording the run', () => {
+      spec
+        .given(history)
+        .when(retire([{ tag: 'old', digest: image.digest }]))
+        .then([{ type: 'TagDeleted', data: { repository, tag: 'old', digest: image.digest, deletedAt: now, retentionRunId: runId } }]);
+    });
+
+    it('leaves tags moved or pushed after the run started, tags already gone, and other manifests alone', () => {
+      spec
+        .given(history)
+        .when(
+          retire([
+            { tag: 'moved', digest: image.digest },
+            { tag: 'moved', digest: other.digest },
+            { tag: 'gone', digest: image.digest },
+            { tag: 'old', digest: other.digest },
+          ]),
+        )
+        .then([]);
+      spec.given([]).when(retire([{ tag: 'old', digest: image.digest }])).then([]);
+    });
+
+    it("refuses another account's principal", () => {
+      spec.given(history).when(retire([{ tag: 'old', digest: image.digest }], { ...actor, accountId: 'stranger' })).thenThrows({ code: 'CATALOG.WRITE_TO_ANOTHER_ACCOUNT' });
+    });
   });
 });

@@ -8,27 +8,16 @@ import { SwrErrorBody } from './swr-errors';
 const REPO = 'v2/manage/namespaces/:namespace/repos/:repository';
 
 /**
- * Triggers, retention policies and sync tasks belong to the lifecycle service, which does not serve them yet.
- * Their routes exist so clients get a clear 501 in SWR's error format (after authentication) rather than a
- * gateway 404 or a fake success.
+ * Triggers belong to the lifecycle service, which does not serve them yet. Their routes exist so clients get a
+ * clear 501 in SWR's error format (after authentication) rather than a gateway 404 or a fake success.
  */
 @Controller()
 @UseGuards(AuthenticatedGuard)
-@ApiRoutes('swr', 'SWR: triggers, retention, sync (not implemented)')
+@ApiRoutes('swr', 'SWR: triggers (not implemented)')
 export class SwrLifecycleController {
-  @All([
-    'v2/manage/regions',
-    `${REPO}/sync_repo`,
-    `${REPO}/sync_images`,
-    `${REPO}/sync_job`,
-    `${REPO}/triggers`,
-    `${REPO}/triggers/:trigger`,
-    `${REPO}/retentions`,
-    `${REPO}/retentions/histories`,
-    `${REPO}/retentions/:retention`,
-  ])
+  @All([`${REPO}/triggers`, `${REPO}/triggers/:trigger`])
   @Returns(501, SwrErrorBody, { description: 'Not implemented yet: SVCSTG.SWR.5010000 for every method, after authentication' })
   notImplemented(): never {
-    throw new DomainError('PLATFORM.NOT_IMPLEMENTED', {}, 'Triggers, retention policies and image synchronization are not implemented yet');
+    throw new DomainError('PLATFORM.NOT_IMPLEMENTED', {}, 'Triggers are not implemented yet');
   }
 }

@@ -108,3 +108,32 @@ export const contentRange = (offset: number, count: number, total: number): stri
 
 /** SWR writes `/` in repository names as `$` in paths. */
 export const repositoryFromPath = (segment: string): string => segment.replace(/\$/g, '/');
+
+/**
+ * Paging alone, for SWR lists with one order (retention histories): `offset` and `limit` together, as plain
+ * parameters or in `filter=offset::…|limit::…`, which then wins.
+ */
+export const swrPagingQuery = z
+  .preprocess(
+    (raw, context) => {
+      const query = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+      const repeated = Object.keys(query).find((key) => typeof query[key] !== 'string');
+      if (repeated !== undefined) {
+        context.addIssue({ code: 'custom', path: [repeated], message: 'must be given once', fatal: true });
+        return z.NEVER;
+      }
+      const plain = query as Record<string, string>;
+      const values = plain.filter !== undefined ? Object.fromEntries(parseSwrFilter(plain.filter, ['offset', 'limit'])) : { offset: plain.offset, limit: plain.limit };
+      if ((values.offset === undefined) !== (values.limit === undefined)) {
+        context.addIssue({ code: 'custom', fatal: true, ...swrRule(LOST, 'Parameters are lost: offset and limit must be used together') });
+        return z.NEVER;
+      }
+      return { ...values, ...(plain.filter !== undefined ? { filter: plain.filter } : {}) };
+    },
+    z.object({
+      filter: z.string().optional().describe('offset::{n}|limit::{n}, over the plain parameters'),
+      offset: swrInteger('offset', 0, Number.MAX_SAFE_INTEGER).optional().describe('With limit'),
+      limit: swrInteger('limit', 1, 1000).optional().describe('With offset; 100 by default'),
+    }),
+  )
+  .transform(({ offset, limit }) => ({ offset: offset ?? 0, limit: limit ?? 100 }));

@@ -34,6 +34,24 @@ export type GarbageCollectionFinished = Event<
   { runId: string; freedBytes: number; manifestsDeleted: number; blobsUnlinked: number; finishedAt: string }
 >;
 
+export type RetentionRunFinished = Event<
+  'RetentionRunFinished',
+  Repo & { runId: string; policyId: number; tagsDeleted: number; manifestsDeleted: number; finishedAt: string }
+>;
+export type SyncJobEnded = Event<
+  'SyncJobEnded',
+  Repo & {
+    number: number;
+    tag: string;
+    digest: string;
+    remoteRegionId: string;
+    remoteNamespace: string;
+    status: 'success' | 'failed' | 'timeout' | 'cancel' | 'existed';
+    error?: string;
+    endedAt: string;
+  }
+>;
+
 export type PublishedFact =
   | NamespaceCreated
   | NamespaceDeleted
@@ -51,4 +69,6 @@ export type PublishedFact =
   | RepositoryShared
   | ShareUpdated
   | ShareRemoved
-  | GarbageCollectionFinished;
+  | GarbageCollectionFinished
+  | RetentionRunFinished
+  | SyncJobEnded;

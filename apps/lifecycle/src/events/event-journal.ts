@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { CatalogStreams, RepositoryStreams } from '@wharf/contracts/catalog';
 import { AccessStreams } from '@wharf/contracts/access';
 import { PUBLIC_EVENT_VERSIONS, toCloudEvent, type PublicCloudEvent, type PublicEventName } from '@wharf/contracts/events';
-import { LifecycleStreams } from '@wharf/contracts/lifecycle';
+import { LifecycleStreams, RetentionStreams, SyncStreams } from '@wharf/contracts/lifecycle';
 import type { EventStore, RecordedEvent, Subscription } from '@wharf/event-store';
 import { DOCUMENT_STORE, EVENT_STORE, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { DocumentStore, DocumentWrite } from '@wharf/read-model';
@@ -29,7 +29,15 @@ interface OwnerDocument {
 
 export const JOURNAL_COLLECTION = 'public_events_v1';
 const OWNERS_COLLECTION = 'public_event_owners_v1';
-const PUBLISHED_STREAMS = [CatalogStreams.namespace, RepositoryStreams.repository, AccessStreams.permissions, AccessStreams.shares, LifecycleStreams.garbageCollection];
+const PUBLISHED_STREAMS = [
+  CatalogStreams.namespace,
+  RepositoryStreams.repository,
+  AccessStreams.permissions,
+  AccessStreams.shares,
+  LifecycleStreams.garbageCollection,
+  RetentionStreams.policy,
+  SyncStreams.job,
+];
 
 const namespaceKey = (name: string) => `namespace:${name}`;
 const registryKey = (registryId: string) => `registry:${registryId}`;

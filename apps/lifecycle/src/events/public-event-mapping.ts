@@ -154,6 +154,18 @@ export const publicEventOf = (event: RecordedEvent, context: MappingContext): Pu
         blobsUnlinked,
       });
     }
+    case 'RetentionRunFinished': {
+      const base = inRepository(e.data.repository);
+      const { policyId, runId, tagsDeleted, manifestsDeleted, finishedAt } = e.data;
+      return base && fact('retention.finished', cloudEventSource('lifecycle'), base.repository, finishedAt, { ...base, policyId, runId, tagsDeleted, manifestsDeleted });
+    }
+    case 'SyncJobEnded': {
+      const base = inRepository(e.data.repository);
+      if (!base) return null;
+      const { number, tag, digest, remoteRegionId, remoteNamespace, status, error, endedAt } = e.data;
+      const data = { ...base, jobId: number, tag, digest, remoteRegionId, remoteNamespace, status, ...(error ? { error } : {}) };
+      return fact('sync.finished', cloudEventSource('lifecycle'), base.repository, endedAt, data);
+    }
     default:
       return null;
   }

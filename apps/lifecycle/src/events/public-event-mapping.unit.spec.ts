@@ -122,6 +122,35 @@ describe('public event mapping', () => {
     expect(mapped(finished)).toMatchObject({ name: 'gc.finished', source: '/wharf/lifecycle', subject: 'team', data: { registryId, runId: 'run-1', freedBytes: 100 } });
   });
 
+  it('maps a finished retention run and an ended sync job to retention.finished and sync.finished of the repository', () => {
+    const retention = recorded('lifecycle.retention-4', 'RetentionRunFinished', {
+      runId: 'run-2',
+      policyId: 4,
+      repository: 'team/app',
+      tagsDeleted: 3,
+      manifestsDeleted: 1,
+      finishedAt: 't',
+    });
+    expect(mapped(retention)).toMatchObject({
+      name: 'retention.finished',
+      source: '/wharf/lifecycle',
+      subject: 'team/app',
+      data: { accountId: 'acc-1', namespace: 'team', policyId: 4, runId: 'run-2', tagsDeleted: 3, manifestsDeleted: 1 },
+    });
+    const sync = recorded('lifecycle.syncjob-x', 'SyncJobEnded', {
+      repository: 'team/app',
+      number: 7,
+      tag: 'v1',
+      digest,
+      remoteRegionId: 'dr',
+      remoteNamespace: 'mirror',
+      status: 'failed',
+      error: 'DENIED',
+      endedAt: 't',
+    });
+    expect(mapped(sync)).toMatchObject({ name: 'sync.finished', subject: 'team/app', data: { jobId: 7, tag: 'v1', digest, remoteRegionId: 'dr', status: 'failed', error: 'DENIED' } });
+  });
+
   it('publishes nothing for internal facts, or when the namespace owner is unknown', () => {
     expect(publicEventOf(inRepo('BlobLinked', { digest, size: 1, linkedAt: 't' }), context)).toBeNull();
     expect(publicEventOf(recorded('catalog.repository-else/app', 'TagDeleted', { repository: 'else/app', tag: 'v1', digest, deletedAt: 't' }), context)).toBeNull();

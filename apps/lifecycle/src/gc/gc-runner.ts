@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError, type ErrorCode } from '@wharf/contracts';
+import { DomainError } from '@wharf/contracts';
 import { RepositoryRpc, type AuthLevel, type CollectedContent } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import { LifecycleStreams } from '@wharf/contracts/lifecycle';
@@ -10,6 +10,7 @@ import { CommandRunner, EVENT_STORE, ProjectionHost, SERVICE_CLIENT, WHARF_CONFI
 import type { ServiceClient } from '@wharf/transport';
 import { planCollection, type CollectionPlan } from './collection-plan';
 import { ContentSweeper } from './content-sweeper';
+import { callCatalogPatiently, ShuttingDown } from './catalog-calls';
 import { Pacer } from './pacer';
 import { gcProgressDecider, type GcProgress, type GcProgressCommand } from './gc-progress.decider';
 import { gcRunDecider, type GcRunCommand } from './gc-run.decider';
@@ -25,13 +26,6 @@ const COLLECT_BATCH = 100;
 const SWEEP_BATCH = 200;
 /** A run rests this many times as long as each slice of its work took (so it takes at most half the process). */
 const REST_PER_WORK = 1;
-/** How long a run keeps retrying catalog while it is unreachable before it fails. */
-const CATALOG_PATIENCE_MS = 10 * 60 * 1000;
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['PLATFORM.UNAVAILABLE', 'PLATFORM.TIMEOUT', 'PLATFORM.READ_MODEL_LAGGING', 'PLATFORM.CONCURRENCY_CONFLICT']);
-
-class ShuttingDown extends Error {}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RunRequest {
   registryId: string;
@@ -249,19 +243,9 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   /** One catalog call, retried while catalog is unreachable; a repository deleted meanwhile has nothing left to take. */
-  private async collectIn(run: RunDocument, pacer: Pacer, repository: string, manifests: string[], blobs: string[]): Promise<{ manifests: CollectedContent[]; blobs: CollectedContent[] }> {
-    const giveUp = Date.now() + CATALOG_PATIENCE_MS;
-    for (let attempt = 0; ; attempt++) {
-      await pacer.rest();
-      try {
-        return await this.services.call(RepositoryRpc.collectGarbage, { actor: run.requestedBy, repository, manifests, blobs, protectedAfter: run.protectedAfter });
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'CATALOG.REPOSITORY_NOT_FOUND') return { manifests: [], blobs: [] };
-        if (!(error instanceof DomainError && TRANSIENT.has(error.code)) || Date.now() > giveUp) throw error;
-        this.logger.warn(`Catalog did not take ${repository}'s garbage (${error.code}); trying again`);
-        await sleep(Math.min(5000, 250 * 2 ** attempt));
-      }
-    }
+  private collectIn(run: RunDocument, pacer: Pacer, repository: string, manifests: string[], blobs: string[]): Promise<{ manifests: CollectedContent[]; blobs: CollectedContent[] }> {
+    const call = () => this.services.call(RepositoryRpc.collectGarbage, { actor: run.requestedBy, repository, manifests, blobs, protectedAfter: run.protectedAfter });
+    return callCatalogPatiently(pacer, this.logger, `${repository}'s garbage`, call, { manifests: [], blobs: [] });
   }
 
   /** What the registry's size lost: the collected digests no repository of the registry holds any more, once each. */

@@ -245,7 +245,7 @@ export class RegistryApi implements BeforeApplicationShutdown {
           response.end();
         } else {
           response.end(bytes);
-          this.pulls.count(name);
+          this.pulls.count(name, resolved.digest);
         }
         return;
       }

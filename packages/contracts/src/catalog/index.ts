@@ -141,6 +141,20 @@ export const RepositoryRpc = {
   resolveManifest: rpc('catalog.manifest.resolve', z.object({ repository: RepositoryName, reference: z.string() }), ResolvedManifest),
   deleteManifest: rpc('catalog.manifest.delete', withActor({ repository: RepositoryName, digest: Digest }), z.object({ deleted: z.literal(true) })),
   deleteTag: rpc('catalog.tag.delete', withActor({ repository: RepositoryName, tag: z.string() }), z.object({ deleted: z.literal(true) })),
+  /**
+   * Retention's untagging on behalf of run `runId`: each tag goes only if it still names `digest` and was pointed
+   * there at or before `taggedBefore`; the reply lists the tags that went (the others stay, unchanged).
+   */
+  retireTags: rpc(
+    'catalog.tag.retire',
+    withActor({
+      repository: RepositoryName,
+      runId: z.string().uuid(),
+      tags: z.array(z.object({ tag: z.string(), digest: Digest })).max(1000),
+      taggedBefore: z.string(),
+    }),
+    z.object({ retired: z.array(z.object({ tag: z.string(), digest: Digest })) }),
+  ),
   listTags: rpc(
     'catalog.tag.list',
     z.object({ repository: RepositoryName, limit: z.number().int().positive().max(10000).optional(), after: z.string().optional() }),
@@ -281,7 +295,12 @@ export const RepositoryManagementRpc = {
   ),
   getTag: rpc('catalog.tag.get', withActor({ ...RepositoryRef, tag: z.string() }), z.object({ tag: TagDetail })),
   deleteTag: rpc('catalog.tag.delete-managed', withActor({ ...RepositoryRef, tag: z.string() }), z.object({ deleted: z.literal(true) })),
-  recordPulls: rpc('catalog.repository.record-pulls', z.object({ repository: z.string(), count: z.number().int().positive() }), z.object({ recorded: z.literal(true) })),
+  /** `digests`: the manifests pulled in the batch, for retention's `pulled_within`. */
+  recordPulls: rpc(
+    'catalog.repository.record-pulls',
+    z.object({ repository: z.string(), count: z.number().int().positive(), digests: z.array(Digest).max(1000).optional() }),
+    z.object({ recorded: z.literal(true) }),
+  ),
 } as const;
 
 export * from './quotas';

@@ -83,6 +83,23 @@ export const PublicEventData = {
     manifestsDeleted: z.number().int().nonnegative(),
     blobsUnlinked: z.number().int().nonnegative(),
   }),
+  'retention.finished': z.object({
+    ...inRepository,
+    policyId: z.number().int().describe("the retention policy's id (SWR's retention_id)"),
+    runId: z.string(),
+    tagsDeleted: z.number().int().nonnegative().describe('tags the run untagged; each also has a tag.deleted event'),
+    manifestsDeleted: z.number().int().nonnegative().describe('manifests deleted by the run (policies with `untagged`)'),
+  }),
+  'sync.finished': z.object({
+    ...inRepository,
+    jobId: z.number().int().describe("the sync job's id (sync_job)"),
+    tag: z.string(),
+    digest: Digest,
+    remoteRegionId: z.string(),
+    remoteNamespace: z.string(),
+    status: z.enum(['success', 'failed', 'timeout', 'cancel', 'existed']),
+    error: z.string().optional(),
+  }),
 } as const;
 
 export type PublicEventName = keyof typeof PublicEventData;

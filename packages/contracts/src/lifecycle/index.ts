@@ -108,3 +108,6 @@ export const LifecycleRpc = {
     CleanupReport,
   ),
 } as const;
+
+export * from './retention';
+export * from './sync';
