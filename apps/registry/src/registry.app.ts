@@ -2,15 +2,19 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy, NatsOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { logLevels, type ServiceRuntime } from '@wharf/platform';
+import { distributionRequestMetrics, nestLogger, observeHttp } from '@wharf/observability';
+import type { ServiceRuntime } from '@wharf/platform';
 import { RpcErrorFilter } from '@wharf/transport';
+import { handlerOf } from './http/request-handlers';
 import { RegistryModule } from './registry.module';
 
 /** Starts the registry: HTTP on WHARF_HOST:WHARF_REGISTRY_PORT and its message handlers on the transport. */
 export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOptions | CustomStrategy): Promise<INestApplication> => {
   const { config } = runtime;
   // No body parsing: blobs and manifests stream through the handlers untouched.
-  const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), { logger: logLevels(config), bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), { logger: nestLogger(), bodyParser: false });
+  // First: request ids, access lines, Distribution's request metrics and /metrics see every request.
+  observeHttp(app, { metrics: distributionRequestMetrics(handlerOf) });
   app.disable('x-powered-by');
   // Deferred, so the error filter is registered before the listeners are.
   app.connectMicroservice(transport, { inheritAppConfig: false, deferInitialization: true }).useGlobalFilters(new RpcErrorFilter());

@@ -1,0 +1,61 @@
+import { Logger as NestPinoLogger, PinoLogger, type Params } from 'nestjs-pino';
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+/** WHARF_LOG_LEVEL's values (NestJS's names, kept from before) and the pino level each one means. */
+export const LOG_LEVELS = { error: 'error', warn: 'warn', log: 'info', debug: 'trace' } as const;
+export type LogLevelName = keyof typeof LOG_LEVELS;
+export type LogFormat = 'json' | 'pretty';
+
+export interface LoggingOptions {
+  level: LogLevelName;
+  /** `json` (one object a line) or `pretty` (for people); by default pretty on a terminal, JSON anywhere else. */
+  format?: LogFormat | undefined;
+}
+
+/**
+ * Fields that may hold secrets wherever they appear in a logged object (whole header maps included). Nothing
+ * Wharf logs carries them (request headers, bodies and query strings are never logged): a second line of defence.
+ */
+const REDACTED = ['password', 'secret', 'token', 'authorization', 'cookie', 'headers'];
+
+const createLogger = ({ level, format }: LoggingOptions): Logger => {
+  const options: pino.LoggerOptions = {
+    level: LOG_LEVELS[level],
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED.flatMap((field) => [field, `*.${field}`]), censor: '[redacted]' },
+  };
+  const chosen = format ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (chosen === 'pretty') return pino(options, pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid' }));
+  return pino(options);
+};
+
+let root: Logger | undefined;
+let nest: NestPinoLogger | undefined;
+
+/**
+ * Sets up the process's one logger, first thing at start (the configuration names the level and format).
+ * Whatever logged before gets a logger with the defaults, whose level follows from then on.
+ */
+export const configureLogging = (options: LoggingOptions): Logger => {
+  if (root) {
+    root.level = LOG_LEVELS[options.level];
+    return root;
+  }
+  root = createLogger(options);
+  return root;
+};
+
+/** The process's logger: every log line, Nest's included, goes through it. */
+export const rootLogger = (): Logger => root ?? configureLogging({ level: 'log' });
+
+/** nestjs-pino's parameters: its loggers write through the process's logger (the request middleware is `observeHttp`). */
+export const nestPinoParams = (): Params => ({ pinoHttp: { logger: rootLogger() } });
+
+/** The logger Nest applications and microservices are created with (`logger:` of NestFactory), so Nest's own logs go through pino. */
+export const nestLogger = (): NestPinoLogger => {
+  nest ??= new NestPinoLogger(new PinoLogger(nestPinoParams()), nestPinoParams());
+  return nest;
+};
