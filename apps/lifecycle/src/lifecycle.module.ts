@@ -10,10 +10,11 @@ import { CONTENT_DRIVER, GcRunner } from './gc/gc-runner';
 import { gcViews } from './gc/gc-views.projection';
 import { ReferenceGraphs } from './gc/reference-graphs';
 import { Registries } from './gc/registries';
+import { UploadPurger } from './uploads/upload-purger';
 
 /**
- * Lifecycle: garbage collection of registries, repository cleanup and the public event journal behind the
- * event feed (triggers, retention and sync to come).
+ * Lifecycle: garbage collection of registries, repository cleanup, purging of abandoned uploads and the public
+ * event journal behind the event feed (triggers, retention and sync to come).
  * It projects catalog's reference graph into its own views and deletes bytes from the registry's content store.
  */
 @Module({})
@@ -31,6 +32,7 @@ export class LifecycleModule {
         GcRunner,
         EventJournal,
         JetStreamRelay,
+        UploadPurger,
       ],
     };
   }

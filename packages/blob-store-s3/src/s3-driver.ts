@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { checkPath, PathNotFoundError, type BlobDriver } from '@wharf/blob-store';
 import { S3Objects } from './s3-objects';
 import { PartialFile } from './s3-partial-file';
@@ -18,6 +19,10 @@ export interface S3BlobDriverOptions {
   region?: string;
   /** Bytes per multipart part, at least 5 MiB; also the most an open writer holds in memory (plus one chunk). */
   partSize?: number;
+  /** Hands out presigned GET URLs (`redirectUrl`), so blob pulls can be redirected to the bucket. */
+  redirects?: boolean;
+  /** Objects larger than this are copied through Wharf in parts rather than by one CopyObject (S3 allows 5 GiB). */
+  singleCopyLimit?: number;
   /** Anything else for the SDK's client (credentials come from its standard chain unless given here). */
   client?: Omit<S3ClientConfig, 'endpoint' | 'region' | 'forcePathStyle'>;
 }
@@ -26,7 +31,8 @@ export interface S3BlobDriverOptions {
  * Blob storage in an S3 bucket, addressed path-style (`<endpoint>/<bucket>/<key>`, as MinIO and Ceph expect). A
  * path is the key `<prefix><path>`; directories are key prefixes, so they exist while something is under them.
  * A file being written lives under `<prefix>.partial/<path>/` until its commit (PartialFile); `.partial` can never
- * be a path's segment, so it never shows in a listing.
+ * be a path's segment, so it never shows in a listing. Multipart uploads a crash left open (mid-commit) are aborted
+ * by `purgeInterrupted`, which needs a server that lists multipart uploads (AWS, MinIO, Ceph; s3rver cannot).
  *
  * S3 has no rename: `move` copies, then deletes the source. Content-addressed bytes are the same wherever they are
  * copied from, which is what keeps garbage collection's set-aside protocol safe on it (apps/lifecycle
@@ -45,7 +51,7 @@ export const getS3BlobDriver = (options: S3BlobDriverOptions): BlobDriver => {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const objects = new S3Objects(client, options.bucket);
+  const objects = new S3Objects(client, options.bucket, options.singleCopyLimit);
 
   const keyOf = (path: string, allowRoot = false): string => checkPath(path, NAME, { allowRoot }).join('/');
   const fileKey = (path: string) => `${prefix}${keyOf(path)}`;
@@ -123,5 +129,9 @@ export const getS3BlobDriver = (options: S3BlobDriverOptions): BlobDriver => {
       const names = new Set([...files.objects, ...files.prefixes, ...partial.prefixes].filter((name) => !name.startsWith('.')));
       return [...names].sort();
     },
+    purgeInterrupted: (before) => objects.abortStarted(prefix, before),
+    ...(options.redirects
+      ? { redirectUrl: (path: string, expiresIn: number) => getSignedUrl(client, new GetObjectCommand({ Bucket: options.bucket, Key: fileKey(path) }), { expiresIn }) }
+      : {}),
   };
 };

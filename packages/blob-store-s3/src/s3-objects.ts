@@ -1,11 +1,16 @@
 import { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 
@@ -18,7 +23,20 @@ export const isNotFound = (error: unknown): boolean => {
 export interface ListedObject {
   key: string;
   size: number;
+  lastModified?: Date;
 }
+
+/** A stretch of an existing object that becomes one part of a multipart upload. */
+export interface PartSource {
+  key: string;
+  offset: number;
+  size: number;
+}
+
+/** The most bytes one CopyObject request may copy (S3's limit). */
+export const MAX_SINGLE_COPY = 5 * 1024 ** 3;
+/** S3's most parts in one multipart upload. */
+const MAX_PARTS = 10_000;
 
 /**
  * The S3 calls the driver makes, on one bucket, with keys already carrying the driver's prefix. Each method is one
@@ -28,6 +46,8 @@ export class S3Objects {
   constructor(
     readonly client: S3Client,
     readonly bucket: string,
+    /** Objects larger than this are copied as a multipart upload of ranged reads instead of one CopyObject. */
+    readonly singleCopyLimit = MAX_SINGLE_COPY,
   ) {}
 
   async size(key: string): Promise<number | null> {
@@ -58,8 +78,21 @@ export class S3Objects {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: body.length }));
   }
 
-  /** Server-side copy; false when the source does not exist. */
+  /**
+   * Copies an object; false when the source does not exist. Up to `singleCopyLimit` (S3 allows 5 GiB) the server
+   * copies it in one request; a larger object goes through here as a multipart upload of ranged reads of it, the
+   * bytes streaming through, never held.
+   */
   async copy(from: string, to: string): Promise<boolean> {
+    const size = await this.size(from);
+    if (size === null) return false;
+    if (size > this.singleCopyLimit) {
+      const partSize = Math.max(this.singleCopyLimit, Math.ceil(size / MAX_PARTS));
+      const parts: PartSource[] = [];
+      for (let offset = 0; offset < size; offset += partSize) parts.push({ key: from, offset, size: Math.min(partSize, size - offset) });
+      await this.uploadInParts(to, parts);
+      return true;
+    }
     try {
       await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: to, CopySource: encodeURI(`${this.bucket}/${from}`) }));
       return true;
@@ -69,12 +102,73 @@ export class S3Objects {
     }
   }
 
+  /**
+   * Writes `key` as one multipart upload whose parts are the given stretches of other objects, in order (each but
+   * the last at least 5 MiB, as S3 requires). The object appears whole or not at all. A failure aborts the upload,
+   * so no parts stay; what a crash leaves open, `abortStarted` finds later.
+   */
+  async uploadInParts(key: string, sources: readonly PartSource[]): Promise<void> {
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }));
+    try {
+      const parts: { PartNumber: number; ETag: string }[] = [];
+      for (const [index, source] of sources.entries()) {
+        const body = await this.read(source.key, source.offset, source.size);
+        if (!body) throw new Error(`S3 driver: ${source.key} vanished while being copied into ${key}`);
+        const { ETag } = await this.client.send(
+          new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId, PartNumber: index + 1, Body: body, ContentLength: source.size }),
+        );
+        parts.push({ PartNumber: index + 1, ETag: ETag! });
+      }
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    } catch (error) {
+      try {
+        await this.abort(key, UploadId!);
+      } catch (abortError) {
+        throw new AggregateError([error, abortError], `S3 driver: the multipart upload of ${key} failed, and so did its abort`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Aborts the multipart uploads under `prefix` started before `before`: the ones a crash left neither completed
+   * nor aborted, whose parts S3 keeps (and bills) out of sight. Returns how many it aborted.
+   */
+  async abortStarted(prefix: string, before: Date): Promise<number> {
+    let aborted = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...(keyMarker ? { KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker } : {}) }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= before) continue;
+        await this.abort(upload.Key, upload.UploadId);
+        aborted++;
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+    return aborted;
+  }
+
+  /** Aborts a multipart upload; one already completed or aborted counts as aborted. */
+  private async abort(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (error) {
+      const { name } = error as { name?: string };
+      if (name !== 'NoSuchUpload' && !isNotFound(error)) throw error;
+    }
+  }
+
   /** Every object under `prefix`, in key order. */
   async *objects(prefix: string): AsyncGenerator<ListedObject> {
     let token: string | undefined;
     do {
       const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-      for (const object of page.Contents ?? []) yield { key: object.Key!, size: object.Size ?? 0 };
+      for (const object of page.Contents ?? []) yield { key: object.Key!, size: object.Size ?? 0, ...(object.LastModified ? { lastModified: object.LastModified } : {}) };
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }

@@ -1,10 +1,4 @@
 import { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
 import type { S3Objects } from './s3-objects';
 
 /** One stretch of an unfinished file's bytes, stored as its own object. */
@@ -74,8 +68,8 @@ export class PartialFile {
   }
 
   /**
-   * Completes a multipart upload of `key` with one part per segment (every segment but the last is at least 5 MiB,
-   * as S3 requires of parts), then removes the segments. A failure aborts the multipart upload, so no parts stay.
+   * Writes the file's key as one multipart upload with a part per segment (every segment but the last is at least
+   * 5 MiB, as S3 requires of parts), then removes the segments.
    */
   async assemble(key: string): Promise<void> {
     const segments = await this.segments();
@@ -84,32 +78,8 @@ export class PartialFile {
       if (segments.length === 0) await this.objects.put(key, Buffer.alloc(0));
       else if (!(await this.objects.copy(segments[0]!.key, key))) throw new Error(`S3 driver: segment ${segments[0]!.key} vanished before its commit`);
     } else {
-      await this.multipartUpload(key, segments);
+      await this.objects.uploadInParts(key, segments.map((segment) => ({ key: segment.key, offset: 0, size: segment.size })));
     }
     await this.objects.deleteAll(segments.map((segment) => segment.key));
-  }
-
-  private async multipartUpload(key: string, segments: readonly Segment[]): Promise<void> {
-    const { client, bucket } = this.objects;
-    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
-    try {
-      const parts: { PartNumber: number; ETag: string }[] = [];
-      for (const [index, segment] of segments.entries()) {
-        const body = await this.objects.read(segment.key, 0);
-        if (!body) throw new Error(`S3 driver: segment ${segment.key} vanished before its commit`);
-        const { ETag } = await client.send(
-          new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: index + 1, Body: body, ContentLength: segment.size }),
-        );
-        parts.push({ PartNumber: index + 1, ETag: ETag! });
-      }
-      await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
-    } catch (error) {
-      try {
-        await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId }));
-      } catch (abortError) {
-        throw new AggregateError([error, abortError], `S3 driver: the multipart upload of ${key} failed, and so did its abort`);
-      }
-      throw error;
-    }
   }
 }

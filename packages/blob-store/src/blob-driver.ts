@@ -21,6 +21,16 @@ export interface BlobDriver {
   delete(path: string): Promise<void>;
   /** Names of the direct children of a directory; empty when it does not exist. */
   list(path: string): Promise<string[]>;
+  /**
+   * Removes what writes interrupted (by a crash) before `before` left behind outside every path, and says how
+   * many it removed. Only drivers that can leave such things have it (S3: multipart uploads never completed).
+   */
+  purgeInterrupted?(before: Date): Promise<number>;
+  /**
+   * A URL that serves the file to anyone who has it for the next `expiresInSeconds` (S3's presigned GET), so
+   * clients fetch big blobs from the storage itself. Only drivers set up to hand out such URLs have it.
+   */
+  redirectUrl?(path: string, expiresInSeconds: number): Promise<string>;
 }
 
 export interface FileWriter {

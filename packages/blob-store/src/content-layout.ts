@@ -13,6 +13,8 @@ const split = (digest: string): { algorithm: string; encoded: string } => {
  * collection removes them. Both follow this one layout:
  *
  *   blobs/<algorithm>/<first two characters>/<encoded>/data   every blob and manifest, by digest
+ *   uploads/<id>/data                                          bytes of an upload in progress
+ *   uploads/<id>/info                                          {"repository": "...", "startedAt": "..."}
  *   gc-trash/<run>/<algorithm>/<encoded>                       bytes a collection run has set aside while it
  *                                                             makes sure nothing references them; the run puts
  *                                                             them back or deletes them, and readers look there
@@ -25,6 +27,10 @@ export const ContentLayout = {
     const { algorithm, encoded } = split(digest);
     return `blobs/${algorithm}/${encoded.slice(0, 2)}/${encoded}/data`;
   },
+  uploads: 'uploads',
+  upload: (id: string): string => `uploads/${id}`,
+  uploadData: (id: string): string => `uploads/${id}/data`,
+  uploadInfo: (id: string): string => `uploads/${id}/info`,
   trashRoot: 'gc-trash',
   trashOfRun: (run: string): string => `gc-trash/${run}`,
   trash: (run: string, digest: string): string => {

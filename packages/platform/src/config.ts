@@ -39,6 +39,10 @@ export const ConfigSchema = z
     WHARF_REGISTRY_SIZE_LIMIT: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(21_474_836_480),
     /** Garbage collection never takes content linked or pushed this recently (0 protects only what came after the run started). */
     WHARF_GC_GRACE_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(3600),
+    /** Uploads started longer ago than this are removed, with what crashed writes left (Distribution's upload purging: 168 h). */
+    WHARF_UPLOAD_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(365 * 24 * 3600).default(7 * 24 * 3600),
+    /** How often lifecycle looks for such uploads; 0 never. */
+    WHARF_UPLOAD_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(24 * 3600),
     /** The operator's key that encrypts secrets at rest (signing keys); or WHARF_SECRET_KEY_FILE, else `<data dir>/secret.key`. */
     WHARF_SECRET_KEY: operatorKey.optional(),
     WHARF_SECRET_KEY_FILE: z.string().min(1).optional(),
@@ -102,6 +106,8 @@ export interface WharfConfig {
   registrySizeLimit: number;
   /** Garbage collection's grace window: content linked or pushed within it is never collected. */
   gcGraceSeconds: number;
+  /** Upload purging: sessions older than `maxAgeSeconds` go, checked every `intervalSeconds` (0: never). */
+  uploadPurge: { maxAgeSeconds: number; intervalSeconds: number };
   /**
    * Where the operator key for secrets at rest comes from: the environment, a file the operator provides, or a
    * file Wharf generates in the data directory on first start. `previous` keys only decrypt.
@@ -147,6 +153,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
     quotaDefaults: { namespace: raw.WHARF_QUOTA_NAMESPACES, repository: raw.WHARF_QUOTA_REPOSITORIES, tag: raw.WHARF_QUOTA_TAGS },
     registrySizeLimit: raw.WHARF_REGISTRY_SIZE_LIMIT,
     gcGraceSeconds: raw.WHARF_GC_GRACE_SECONDS,
+    uploadPurge: { maxAgeSeconds: raw.WHARF_UPLOAD_MAX_AGE_SECONDS, intervalSeconds: raw.WHARF_UPLOAD_PURGE_INTERVAL_SECONDS },
     secretKey: {
       source: raw.WHARF_SECRET_KEY
         ? { kind: 'value', value: raw.WHARF_SECRET_KEY }

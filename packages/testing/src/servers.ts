@@ -1,19 +1,19 @@
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 
 /**
- * KurrentDB and MongoDB cannot be installed on every machine. Suites that need them get a URL from the
+ * KurrentDB, MongoDB and MinIO cannot be installed on every machine. Suites that need them get a URL from the
  * environment, else from a container started here, else a reason to skip that the run prints.
  */
 export interface ServerSpec {
   /** Environment variable that names an existing server, and that the global setup fills in. */
-  env: 'KURRENTDB_URL' | 'MONGODB_URL';
+  env: 'KURRENTDB_URL' | 'MONGODB_URL' | 'MINIO_URL';
   image: string;
   port: number;
   toUrl: (host: string, port: number) => string;
   configure: (container: GenericContainer) => GenericContainer;
 }
 
-export const serverSpecs: Record<'kurrentdb' | 'mongodb', ServerSpec> = {
+export const serverSpecs: Record<'kurrentdb' | 'mongodb' | 'minio', ServerSpec> = {
   kurrentdb: {
     env: 'KURRENTDB_URL',
     image: 'docker.kurrent.io/kurrent-latest/kurrentdb:latest',
@@ -30,6 +30,18 @@ export const serverSpecs: Record<'kurrentdb' | 'mongodb', ServerSpec> = {
     port: 27017,
     toUrl: (host, port) => `mongodb://${host}:${port}/?directConnection=true`,
     configure: (c) => c.withWaitStrategy(Wait.forLogMessage(/Waiting for connections/)),
+  },
+  /** An S3 API with the multipart-upload listing s3rver lacks; the URL carries the root credentials. */
+  minio: {
+    env: 'MINIO_URL',
+    image: 'quay.io/minio/minio:latest',
+    port: 9000,
+    toUrl: (host, port) => `http://wharf:wharf-minio-secret@${host}:${port}`,
+    configure: (c) =>
+      c
+        .withEnvironment({ MINIO_ROOT_USER: 'wharf', MINIO_ROOT_PASSWORD: 'wharf-minio-secret' })
+        .withCommand(['server', '/data'])
+        .withWaitStrategy(Wait.forHttp('/minio/health/live', 9000).forStatusCode(200)),
   },
 };
 
