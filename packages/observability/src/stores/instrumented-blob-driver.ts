@@ -14,9 +14,10 @@ const storageActionSeconds = () =>
 
 /**
  * The driver with every call timed into `registry_storage_action_seconds{driver,action}`, Distribution's metric,
- * under its action names (`Stat`, `GetContent`, `PutContent`, `Reader`, `Writer`, `Move`, `Delete`, `List`) plus
- * `Commit` (a writer's flush: an fsync, or S3's multipart completion). `Reader` and `Writer` time opening the
- * stream, never the bytes: nothing is added per byte or per chunk.
+ * under its action names (`Stat`, `GetContent`, `PutContent`, `Reader`, `Writer`, `Move`, `Delete`, `List`,
+ * `URLFor`) plus `Commit` (a writer's flush: an fsync, or S3's multipart completion) and `PurgeInterrupted`.
+ * `Reader` and `Writer` time opening the stream, never the bytes: nothing is added per byte or per chunk. The
+ * optional capabilities stay optional: the decorated driver has them exactly when the driver does.
  */
 export const instrumentBlobDriver = (driver: BlobDriver): BlobDriver => {
   const histogram = storageActionSeconds();
@@ -33,7 +34,7 @@ export const instrumentBlobDriver = (driver: BlobDriver): BlobDriver => {
     cancel: () => writer.cancel(),
     close: () => writer.close(),
   });
-  return {
+  const instrumented: BlobDriver = {
     name: driver.name,
     stat: (path) => timed('Stat', () => driver.stat(path)),
     reader: (path, range) => timed('Reader', () => driver.reader(path, range)),
@@ -44,4 +45,8 @@ export const instrumentBlobDriver = (driver: BlobDriver): BlobDriver => {
     delete: (path) => timed('Delete', () => driver.delete(path)),
     list: (path) => timed('List', () => driver.list(path)),
   };
+  const { redirectUrl, purgeInterrupted } = driver;
+  if (redirectUrl) instrumented.redirectUrl = (path, expiresInSeconds) => timed('URLFor', () => redirectUrl.call(driver, path, expiresInSeconds));
+  if (purgeInterrupted) instrumented.purgeInterrupted = (before) => timed('PurgeInterrupted', () => purgeInterrupted.call(driver, before));
+  return instrumented;
 };
