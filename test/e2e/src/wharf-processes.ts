@@ -32,13 +32,17 @@ export class WharfProcesses {
     private readonly env: NodeJS.ProcessEnv,
     readonly dataDir: string,
     private readonly nats: RunningNatsServer | undefined,
+    private readonly perApp: Partial<Record<AppName, Record<string, string>>>,
   ) {
     this.apiUrl = `http://127.0.0.1:${env.WHARF_API_PORT}`;
     this.registryUrl = `http://127.0.0.1:${env.WHARF_REGISTRY_PORT}`;
   }
 
-  /** `settings` adds WHARF_* variables (e.g. WHARF_GC_GRACE_SECONDS) to every app's environment. */
-  static async start(mode: Mode, settings: Record<string, string> = {}): Promise<WharfProcesses> {
+  /**
+   * `settings` adds WHARF_* variables (e.g. WHARF_GC_GRACE_SECONDS) to every app's environment, `perApp` to one
+   * app's (e.g. its own WHARF_METRICS_PORT).
+   */
+  static async start(mode: Mode, settings: Record<string, string> = {}, perApp: Partial<Record<AppName, Record<string, string>>> = {}): Promise<WharfProcesses> {
     const dataDir = mkdtempSync(join(tmpdir(), `wharf-e2e-${mode}-`));
     const nats = mode === 'distributed' ? await startNatsServer() : undefined;
     const env: NodeJS.ProcessEnv = {
@@ -52,7 +56,7 @@ export class WharfProcesses {
       ...(nats ? { WHARF_TRANSPORT: 'nats', NATS_URL: nats.url } : {}),
       ...settings,
     };
-    const wharf = new WharfProcesses(mode, env, dataDir, nats);
+    const wharf = new WharfProcesses(mode, env, dataDir, nats, perApp);
     try {
       await wharf.startAll();
     } catch (error) {
@@ -120,7 +124,7 @@ export class WharfProcesses {
 
   private spawnApp(name: AppName, settings: Record<string, string> = {}): void {
     const app = name.replace(/-replica$/, '');
-    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'dist', 'main.js')], { env: { ...this.env, ...settings }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'dist', 'main.js')], { env: { ...this.env, ...this.perApp[name], ...settings }, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
