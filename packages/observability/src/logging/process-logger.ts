@@ -19,14 +19,17 @@ export interface LoggingOptions {
  */
 const REDACTED = ['password', 'secret', 'token', 'authorization', 'cookie', 'headers'];
 
+/** What every line carries and how: ISO time, the level's name, the pid; secret-looking fields redacted. */
+export const pinoOptions = (level: LogLevelName): pino.LoggerOptions => ({
+  level: LOG_LEVELS[level],
+  base: { pid: process.pid },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label) => ({ level: label }) },
+  redact: { paths: REDACTED.flatMap((field) => [field, `*.${field}`]), censor: '[redacted]' },
+});
+
 const createLogger = ({ level, format }: LoggingOptions): Logger => {
-  const options: pino.LoggerOptions = {
-    level: LOG_LEVELS[level],
-    base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: REDACTED.flatMap((field) => [field, `*.${field}`]), censor: '[redacted]' },
-  };
+  const options = pinoOptions(level);
   const chosen = format ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (chosen === 'pretty') return pino(options, pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid' }));
   return pino(options);

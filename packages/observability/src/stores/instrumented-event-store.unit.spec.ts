@@ -1,13 +1,7 @@
 import { getInMemoryEventStore, NO_STREAM } from '@wharf/event-store';
 import { eventStoreContract } from '@wharf/event-store/testing';
-import { processMetrics } from '../metrics/metrics';
+import { sampled as valueOf } from '../testing-only/sampled';
 import { instrumentEventStore, streamCategory } from './instrumented-event-store';
-
-const valueOf = async (name: string, labels: Record<string, string>, metricName = name): Promise<number> => {
-  const metric = await processMetrics.getSingleMetric(name)!.get();
-  const found = metric.values.find((value) => (value.metricName ?? name) === metricName && Object.entries(labels).every(([key, v]) => value.labels[key] === v));
-  return found?.value ?? 0;
-};
 
 // The decorated store is still an event store: the whole contract suite passes through it.
 eventStoreContract('in-memory, instrumented', { open: async () => instrumentEventStore(getInMemoryEventStore()) });
