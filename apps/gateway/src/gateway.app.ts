@@ -6,14 +6,15 @@ import type { WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { GatewayModule } from './gateway.module';
 import { jsonBodies, MAX_BODY_BYTES } from './json-bodies';
-import { loggedPath } from './logged-path';
+import { loggedPath, principalOf } from './request-log';
 
 /** Creates and starts the gateway's HTTP server on WHARF_HOST:WHARF_API_PORT. */
 export const startGateway = async (config: WharfConfig, services: ServiceClient): Promise<INestApplication> => {
   // Express's body parser reads an over-limit body to its end before refusing it; jsonBodies stops at the limit.
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(services, config), { logger: nestLogger(), bodyParser: false });
   // First: request ids, access lines, request metrics and /metrics see every request, refused ones included.
-  observeHttp(app, { metrics: apiRequestMetrics(), loggedPath, bodies: jsonBodies(MAX_BODY_BYTES) });
+  observeHttp(app, { metrics: apiRequestMetrics(), loggedPath, principalOf });
+  app.use(jsonBodies(MAX_BODY_BYTES));
   app.set('trust proxy', false);
   app.disable('x-powered-by');
   // Idle keep-alive connections stay open longer than clients and proxies keep them (Node's default is 5 s),

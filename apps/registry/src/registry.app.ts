@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { distributionRequestMetrics, nestLogger, observeHttp } from '@wharf/observability';
 import type { ServiceRuntime } from '@wharf/platform';
 import { RpcErrorFilter } from '@wharf/transport';
+import { verifiedCallers } from './auth/verified-callers';
 import { handlerOf } from './http/request-handlers';
 import { RegistryModule } from './registry.module';
 
@@ -14,7 +15,7 @@ export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOpti
   // No body parsing: blobs and manifests stream through the handlers untouched.
   const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), { logger: nestLogger(), bodyParser: false });
   // First: request ids, access lines, Distribution's request metrics and /metrics see every request.
-  observeHttp(app, { metrics: distributionRequestMetrics(handlerOf) });
+  observeHttp(app, { metrics: distributionRequestMetrics(handlerOf), principalOf: (request) => verifiedCallers.of(request) });
   app.disable('x-powered-by');
   // Deferred, so the error filter is registered before the listeners are.
   app.connectMicroservice(transport, { inheritAppConfig: false, deferInitialization: true }).useGlobalFilters(new RpcErrorFilter());

@@ -8,4 +8,3 @@ export * from './stores/instrumented-blob-driver';
 export * from './stores/instrumented-event-store';
 export * from './logging/process-logger';
 export * from './logging/request-id';
-export * from './logging/caller';

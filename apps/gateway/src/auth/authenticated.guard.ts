@@ -1,7 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { DomainError } from '@wharf/contracts';
 import { IdentityRpc, type Principal } from '@wharf/contracts/identity';
-import { identifyCaller } from '@wharf/observability';
 import type { ServiceClient } from '@wharf/transport';
 import type { Request } from 'express';
 import { SERVICES } from '../services';
@@ -28,7 +27,6 @@ export class AuthenticatedGuard implements CanActivate {
     if (!token) throw new DomainError('IDENTITY.UNAUTHENTICATED');
     const { principal } = await this.services.call(IdentityRpc.verifyToken, { token });
     request.principal = principal;
-    identifyCaller(`${principal.accountName}/${principal.userName}`);
     return true;
   }
 }

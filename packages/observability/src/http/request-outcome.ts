@@ -5,7 +5,7 @@ export interface RequestOutcome {
   method: string;
   status: number;
   seconds: number;
-  /** Approximate size of the request as sent: request line, headers and declared body length (promhttp's measure). */
+  /** Approximate size of the request: its method, URL and declared body length (headers left out). */
   requestBytes: number;
   /** Body bytes answered: the declared length of a finished answer, else (streamed, or cut short) what went out on the socket. */
   responseBytes: number;
@@ -16,11 +16,8 @@ const declaredLength = (value: string | number | string[] | undefined): number =
   return Number.isFinite(length) && length > 0 ? length : 0;
 };
 
-export const requestBytesOf = (request: IncomingMessage): number => {
-  let size = request.method!.length + request.url!.length;
-  for (const part of request.rawHeaders) size += part.length;
-  return size + declaredLength(request.headers['content-length']);
-};
+export const requestBytesOf = (request: IncomingMessage): number =>
+  request.method!.length + request.url!.length + declaredLength(request.headers['content-length']);
 
 /**
  * Calls `done` once the response is over, sent or cut short (`close` follows `finish`, and comes alone when the

@@ -17,7 +17,7 @@ const answer = (response: ServerResponse, method: string | undefined): void => {
 };
 
 const isScrape = (request: IncomingMessage): boolean =>
-  (request.method === 'GET' || request.method === 'HEAD') && (request.url === '/metrics' || request.url?.startsWith('/metrics?') === true);
+  request.url?.startsWith('/metrics') === true && (request.url.length === 8 || request.url[8] === '?') && (request.method === 'GET' || request.method === 'HEAD');
 
 /** Connect-style middleware answering `GET /metrics` with the process's metrics, before any route. */
 export const metricsEndpoint = () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { loggedPath } from './logged-path';
+import { loggedPath } from './request-log';
 
 const request = (url: string) => ({ url }) as IncomingMessage;
 
