@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { HealthModule } from '@wharf/health';
 import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
+import { AuditLogsController } from './audit/audit-logs.controller';
 import { AuthenticatedGuard } from './auth/authenticated.guard';
 import { DialectErrorFilter } from './errors/dialect-error.filter';
 import { EventsController } from './events/events.controller';
@@ -34,7 +35,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.register({ services, natsUrl: config.transport.kind === 'nats' ? config.transport.url : undefined })],
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController, EventsController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController, EventsController, AuditLogsController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

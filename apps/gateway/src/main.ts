@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit, onShutdownSignal } from '@wharf/platform';
+import { httpScheme, loadConfigOrExit, onShutdownSignal } from '@wharf/platform';
 import { createNatsClient, ServiceClient } from '@wharf/transport';
 import { startGateway } from './gateway.app';
 
@@ -9,7 +9,7 @@ const main = async () => {
   if (config.transport.kind !== 'nats') throw new Error('WHARF_TRANSPORT must be nats when the gateway runs as its own process');
   const services = new ServiceClient(createNatsClient(config.transport.url, 'gateway'));
   const app = await startGateway(config, services);
-  new Logger('gateway').log(`Gateway listening on http://${config.host}:${config.apiPort}`);
+  new Logger('gateway').log(`Gateway listening on ${httpScheme(config)}://${config.host}:${config.apiPort}`);
   onShutdownSignal(async () => {
     await app.close();
     await services.close();

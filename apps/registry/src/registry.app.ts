@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy, NatsOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { distributionRequestMetrics, nestLogger, observeHttp } from '@wharf/observability';
-import type { ServiceRuntime } from '@wharf/platform';
+import { readTlsFiles, reloadTlsOnHangup, type ServiceRuntime } from '@wharf/platform';
 import { RpcErrorFilter } from '@wharf/transport';
 import { verifiedCallers } from './auth/verified-callers';
 import { handlerOf } from './http/request-handlers';
@@ -13,10 +13,16 @@ import { RegistryModule } from './registry.module';
 export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOptions | CustomStrategy): Promise<INestApplication> => {
   const { config } = runtime;
   // No body parsing: blobs and manifests stream through the handlers untouched.
-  const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), { logger: nestLogger(), bodyParser: false });
+  const tls = readTlsFiles(config);
+  const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), {
+    logger: nestLogger(),
+    bodyParser: false,
+    ...(tls ? { httpsOptions: tls } : {}),
+  });
   // First: request ids, access lines, Distribution's request metrics and /metrics see every request.
   observeHttp(app, { metrics: distributionRequestMetrics(handlerOf), principalOf: (request) => verifiedCallers.of(request) });
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ?? false);
   // Deferred, so the error filter is registered before the listeners are.
   app.connectMicroservice(transport, { inheritAppConfig: false, deferInitialization: true }).useGlobalFilters(new RpcErrorFilter());
   await app.startAllMicroservices();
@@ -25,6 +31,7 @@ export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOpti
   const server = app.getHttpServer() as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  reloadTlsOnHangup(server as import('node:https').Server, config, 'registry');
   await app.listen(config.registryPort, config.host);
   return app;
 };

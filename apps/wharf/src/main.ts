@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit, onShutdownSignal } from '@wharf/platform';
+import { httpScheme, loadConfigOrExit, onShutdownSignal } from '@wharf/platform';
 import { startEmbedded } from './embedded';
 
 const main = async () => {
@@ -8,7 +8,8 @@ const main = async () => {
   const wharf = await startEmbedded(config);
   const logger = new Logger('wharf');
   logger.log(`Data in ${config.dataDir}`);
-  logger.log(`Management API on http://${config.host}:${config.apiPort}, registry on http://${config.host}:${config.registryPort}`);
+  const scheme = httpScheme(config);
+  logger.log(`Management API on ${scheme}://${config.host}:${config.apiPort}, registry on ${scheme}://${config.host}:${config.registryPort}`);
   onShutdownSignal(() => wharf.stop());
 };
 

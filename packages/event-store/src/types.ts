@@ -3,6 +3,9 @@ export interface Actor {
   accountId: string;
   userId: string;
   tokenId?: string;
+  /** Names as they were when the command ran, so that a record of who did it survives renames and deletions. */
+  accountName?: string;
+  userName?: string;
 }
 
 export interface EventMetadata {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -6,6 +7,31 @@ const port = z.coerce.number().int().min(0).max(65535);
 const quota = z.coerce.number().int().min(0).max(2_147_483_647);
 /** An operator secret key: long enough to carry 256 bits when it is random (a generated one is 43 characters). */
 const operatorKey = z.string().min(32, 'must be at least 32 characters');
+
+/** Express's names for address ranges a proxy may be trusted in. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (entry: string): boolean => {
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length > 0 || !address || !isIP(address)) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+};
+/**
+ * Which proxies' `X-Forwarded-*` headers to believe: a number of hops, or addresses, CIDR ranges and Express's
+ * names (`loopback`, `linklocal`, `uniquelocal`), comma-separated. Never everyone: a client could then claim any
+ * address and escape the login throttle.
+ */
+const trustProxy = z
+  .string()
+  .transform((value, ctx) => {
+    if (/^\d+$/.test(value.trim())) return Number(value.trim());
+    const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+    const bad = entries.find((entry) => !PROXY_RANGES.includes(entry) && !isProxyAddress(entry));
+    if (entries.length === 0 || bad !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a hop count, or addresses, CIDR ranges, loopback, linklocal or uniquelocal, comma-separated${bad !== undefined ? ` (not ${JSON.stringify(bad)})` : ''}` });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 /** Bind addresses that listen on every interface. */
 const WILDCARD_HOSTS: readonly string[] = ['0.0.0.0', '::', '[::]'];
@@ -59,6 +85,10 @@ export const ConfigSchema = z
     WHARF_S3_ENDPOINT: z.string().url().optional(),
     WHARF_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
     WHARF_S3_REGION: z.string().min(1).default('us-east-1'),
+    /** PEM files of the certificate (chain) and private key both HTTP ports serve; re-read on SIGHUP. */
+    WHARF_TLS_CERT: z.string().min(1).optional(),
+    WHARF_TLS_KEY: z.string().min(1).optional(),
+    WHARF_TRUST_PROXY: trustProxy.optional(),
     WHARF_S3_PREFIX: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/, 'must be /-separated names, without leading or trailing /').optional(),
   })
   .superRefine((env, ctx) => {
@@ -80,6 +110,8 @@ export const ConfigSchema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['WHARF_SECRET_KEY_FILE'], message: 'cannot be set together with WHARF_SECRET_KEY' });
     }
     requireWhen(env.WHARF_BLOB_STORE === 's3', 'WHARF_S3_BUCKET', 'when WHARF_BLOB_STORE=s3');
+    requireWhen(env.WHARF_TLS_CERT !== undefined, 'WHARF_TLS_KEY', 'when WHARF_TLS_CERT is set');
+    requireWhen(env.WHARF_TLS_KEY !== undefined, 'WHARF_TLS_CERT', 'when WHARF_TLS_KEY is set');
   });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
@@ -116,6 +148,10 @@ export interface WharfConfig {
   signingKeyRotationDays: number;
   /** Where blob bytes live: the filesystem under `dataDir`, or an S3 bucket (path-style addressing). */
   blobStore: { kind: 'filesystem' } | { kind: 's3'; bucket: string; region: string; prefix: string; endpoint?: string };
+  /** PEM files both HTTP ports serve HTTPS with; undefined: plain HTTP. */
+  tls: { certPath: string; keyPath: string } | undefined;
+  /** Express's `trust proxy`: the proxies whose `X-Forwarded-For/-Proto/-Host` count; undefined trusts none. */
+  trustProxy: number | string[] | undefined;
 }
 
 export class ConfigError extends Error {
@@ -134,13 +170,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
   }
   const raw = parsed.data;
   const dataDir = resolve(raw.WHARF_DATA_DIR);
+  const tls = raw.WHARF_TLS_CERT && raw.WHARF_TLS_KEY ? { certPath: resolve(raw.WHARF_TLS_CERT), keyPath: resolve(raw.WHARF_TLS_KEY) } : undefined;
   const sqlitePath = resolve(dataDir, 'wharf.db');
   return {
     dataDir,
     host: raw.WHARF_HOST,
     apiPort: raw.WHARF_API_PORT,
     registryPort: raw.WHARF_REGISTRY_PORT,
-    publicRegistryUrl: raw.WHARF_PUBLIC_REGISTRY_URL ?? `http://${raw.WHARF_HOST}:${raw.WHARF_REGISTRY_PORT}`,
+    publicRegistryUrl: raw.WHARF_PUBLIC_REGISTRY_URL ?? `${tls ? 'https' : 'http'}://${raw.WHARF_HOST}:${raw.WHARF_REGISTRY_PORT}`,
     transport: raw.WHARF_TRANSPORT === 'nats' ? { kind: 'nats', url: raw.NATS_URL! } : { kind: 'inprocess' },
     eventStore: raw.WHARF_EVENT_STORE === 'kurrentdb' ? { kind: 'kurrentdb', url: raw.KURRENTDB_URL! } : { kind: 'sqlite', path: sqlitePath },
     readModel: raw.WHARF_READ_MODEL === 'mongodb' ? { kind: 'mongodb', url: raw.MONGODB_URL! } : { kind: 'sqlite', path: sqlitePath },
@@ -173,5 +210,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
             ...(raw.WHARF_S3_ENDPOINT ? { endpoint: raw.WHARF_S3_ENDPOINT } : {}),
           }
         : { kind: 'filesystem' },
+    tls,
+    trustProxy: raw.WHARF_TRUST_PROXY,
   };
 };

@@ -64,6 +64,24 @@ describe('configuration', () => {
     expect(loadConfig({ WHARF_HOST: '0.0.0.0', WHARF_PUBLIC_REGISTRY_URL: 'https://registry.example.com' }).publicRegistryUrl).toBe('https://registry.example.com');
   });
 
+  it('serves HTTPS with WHARF_TLS_CERT and WHARF_TLS_KEY together, and then shows clients an https registry address', () => {
+    expect(loadConfig({}).tls).toBeUndefined();
+    const config = loadConfig({ WHARF_TLS_CERT: '/etc/wharf/tls.crt', WHARF_TLS_KEY: '/etc/wharf/tls.key', WHARF_REGISTRY_PORT: '5443' });
+    expect(config.tls).toEqual({ certPath: '/etc/wharf/tls.crt', keyPath: '/etc/wharf/tls.key' });
+    expect(config.publicRegistryUrl).toBe('https://127.0.0.1:5443');
+    expect(() => loadConfig({ WHARF_TLS_CERT: '/etc/wharf/tls.crt' })).toThrow(/WHARF_TLS_KEY: is required when WHARF_TLS_CERT is set/);
+    expect(() => loadConfig({ WHARF_TLS_KEY: '/etc/wharf/tls.key' })).toThrow(/WHARF_TLS_CERT: is required when WHARF_TLS_KEY is set/);
+  });
+
+  it('trusts no proxy unless WHARF_TRUST_PROXY names hops, addresses, ranges or Express range names, and never everyone', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ WHARF_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ WHARF_TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+    for (const value of ['true', 'everyone', '10.0.0.0/33', '10.0.0.1/8/1', ',']) {
+      expect(() => loadConfig({ WHARF_TRUST_PROXY: value })).toThrow(/WHARF_TRUST_PROXY: must be a hop count/);
+    }
+  });
+
   it('lets a process supply its own defaults, which the environment overrides', () => {
     expect(() => loadConfig({}, { WHARF_TRANSPORT: 'nats' })).toThrow(/NATS_URL/);
     expect(loadConfig({ WHARF_TRANSPORT: 'inprocess' }, { WHARF_TRANSPORT: 'nats' }).transport.kind).toBe('inprocess');

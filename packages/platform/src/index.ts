@@ -10,3 +10,4 @@ export * from './secret-keys';
 export * from './close-after-answer';
 export * from './request-body';
 export * from './readiness';
+export * from './tls';

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type WharfConfig } from './config';
 import type { ServiceRuntime } from './platform.module';
 import { ensurePrivateDirectory } from './private-files';
 import { openDocumentStore, openEventStore } from './stores';
+import { checkTlsFiles } from './tls';
 import { systemClock } from './tokens';
 
 /**
@@ -18,6 +19,7 @@ import { systemClock } from './tokens';
 export const loadConfigOrExit = (defaults: Parameters<typeof loadConfig>[1] = {}): WharfConfig => {
   try {
     const config = loadConfig(process.env, defaults);
+    checkTlsFiles(config);
     configureLogging({ level: config.logLevel, format: config.logFormat });
     return config;
   } catch (error) {

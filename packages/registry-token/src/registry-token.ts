@@ -19,7 +19,8 @@ export interface RegistryTokenClaims {
   /** When identity signed the token, in milliseconds (`iat` is in seconds), so a revocation in the same second can tell. */
   issuedAtMs?: number;
   /** Wharf's own claim: the principal behind the token (absent for anonymous tokens). */
-  wharf?: { accountId: string; accountName: string; userId: string; userName: string; accountAdmin: boolean; systemAdmin: boolean };
+  /** `tokenId`: the session or Selectel token the caller logged in with, when it did (for the audit log). */
+  wharf?: { accountId: string; accountName: string; userId: string; userName: string; accountAdmin: boolean; systemAdmin: boolean; tokenId?: string };
 }
 
 export const TOKEN_ISSUER = 'wharf-identity';

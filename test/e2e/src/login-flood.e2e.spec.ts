@@ -64,6 +64,9 @@ describe('login floods', () => {
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(answer.body).toEqual({ error: { code: 429, title: 'Too Many Requests', message: expect.any(String) } });
     }
+    // Each checked failure is in the audit log; the logins refused unchecked (429) are not written one by one.
+    const audit = await http<{ entries: unknown[] }>(`${wharf.apiUrl}/v1/audit-logs?operation=LoginFailed&user_name=flood-target&limit=1000`, { headers: { 'X-Auth-Token': systemToken } });
+    expect(audit.body.entries).toHaveLength(FLOOD - limited.length);
   });
 
   it("answers a flood of wrong registry logins with 429 and Retry-After in the token endpoint's OCI error body", async () => {

@@ -29,7 +29,7 @@ describe.each<Mode>(['embedded', 'distributed'])('Prometheus metrics (%s)', (mod
   beforeAll(async () => {
     for (const service of SERVICES) servicePorts.set(service, await freePort());
     const perApp = Object.fromEntries(SERVICES.map((service) => [service, { WHARF_METRICS_PORT: String(servicePorts.get(service)) }]));
-    wharf = await WharfProcesses.start(mode, { WHARF_GC_GRACE_SECONDS: '0' }, mode === 'distributed' ? perApp : {});
+    wharf = await WharfProcesses.start(mode, { WHARF_GC_GRACE_SECONDS: '0' }, mode === 'distributed' ? { perApp } : {});
     oci = new OciHttp(wharf.registryUrl);
     session = await adminToken(wharf.apiUrl);
     await createNamespace(wharf.apiUrl, session, 'observed');

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startNatsServer, type RunningNatsServer } from '@wharf/testing';
+import { httpsRequest } from './https-client';
 
 const ROOT = resolve(__dirname, '../../..');
 export const ADMIN_PASSWORD = 'e2e-admin-password';
@@ -32,17 +33,24 @@ export class WharfProcesses {
     private readonly env: NodeJS.ProcessEnv,
     readonly dataDir: string,
     private readonly nats: RunningNatsServer | undefined,
+    private readonly tlsCa: string | undefined,
     private readonly perApp: Partial<Record<AppName, Record<string, string>>>,
   ) {
-    this.apiUrl = `http://127.0.0.1:${env.WHARF_API_PORT}`;
-    this.registryUrl = `http://127.0.0.1:${env.WHARF_REGISTRY_PORT}`;
+    const scheme = tlsCa === undefined ? 'http' : 'https';
+    this.apiUrl = `${scheme}://127.0.0.1:${env.WHARF_API_PORT}`;
+    this.registryUrl = `${scheme}://127.0.0.1:${env.WHARF_REGISTRY_PORT}`;
   }
 
   /**
    * `settings` adds WHARF_* variables (e.g. WHARF_GC_GRACE_SECONDS) to every app's environment, `perApp` to one
-   * app's (e.g. its own WHARF_METRICS_PORT).
+   * app's (e.g. its own WHARF_METRICS_PORT). With `tlsCa` (the PEM of the CA that signed WHARF_TLS_CERT) both
+   * ports are reached over HTTPS, verified against that CA.
    */
-  static async start(mode: Mode, settings: Record<string, string> = {}, perApp: Partial<Record<AppName, Record<string, string>>> = {}): Promise<WharfProcesses> {
+  static async start(
+    mode: Mode,
+    settings: Record<string, string> = {},
+    { tlsCa, perApp = {} }: { tlsCa?: string; perApp?: Partial<Record<AppName, Record<string, string>>> } = {},
+  ): Promise<WharfProcesses> {
     const dataDir = mkdtempSync(join(tmpdir(), `wharf-e2e-${mode}-`));
     const nats = mode === 'distributed' ? await startNatsServer() : undefined;
     const env: NodeJS.ProcessEnv = {
@@ -56,7 +64,7 @@ export class WharfProcesses {
       ...(nats ? { WHARF_TRANSPORT: 'nats', NATS_URL: nats.url } : {}),
       ...settings,
     };
-    const wharf = new WharfProcesses(mode, env, dataDir, nats, perApp);
+    const wharf = new WharfProcesses(mode, env, dataDir, nats, tlsCa, perApp);
     try {
       await wharf.startAll();
     } catch (error) {
@@ -95,6 +103,15 @@ export class WharfProcesses {
   /** SIGKILL: the process gets no chance to flush or checkpoint. */
   async kill(name: AppName): Promise<void> {
     await this.signal(name, 'SIGKILL');
+  }
+
+  /** SIGHUP: the app keeps running (with TLS it reads its certificate again). */
+  hangUp(name: AppName): void {
+    this.apps.get(name)?.child.kill('SIGHUP');
+  }
+
+  pid(name: AppName): number | undefined {
+    return this.apps.get(name)?.child.pid;
   }
 
   /** SIGTERM: graceful shutdown; resolves with the exit code. */
@@ -141,6 +158,12 @@ export class WharfProcesses {
     return exited;
   }
 
+  private async healthz(): Promise<{ status: number; text: string }> {
+    if (this.tlsCa !== undefined) return httpsRequest(`${this.apiUrl}/healthz`, this.tlsCa);
+    const response = await fetch(`${this.apiUrl}/healthz`);
+    return { status: response.status, text: await response.text() };
+  }
+
   private async waitUntilHealthy(timeoutMs = 60000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer';
@@ -149,9 +172,9 @@ export class WharfProcesses {
         if (app.child.exitCode !== null) throw new Error(`${name} exited with ${app.child.exitCode}:\n${app.output.join('')}`);
       }
       try {
-        const response = await fetch(`${this.apiUrl}/healthz`);
-        if (response.status === 200) return;
-        last = `${response.status} ${await response.text()}`;
+        const { status, text } = await this.healthz();
+        if (status === 200) return;
+        last = `${status} ${text}`;
       } catch (error) {
         last = String(error);
       }

@@ -1,6 +1,11 @@
 import { errorDescriptor, type DomainError } from '@wharf/contracts';
 import { STATUS_CODES } from 'node:http';
+import { z } from 'zod';
 import type { ErrorDialect, ErrorRendering } from '../errors/dialect';
+
+export const KeystoneErrorBody = z
+  .object({ error: z.object({ code: z.number().int().describe('The HTTP status'), title: z.string().describe("The status's reason phrase"), message: z.string() }) })
+  .describe("Keystone's error body");
 
 /**
  * Keystone (and Huawei IAM) error body: `{"error": {"code": 401, "title": "Unauthorized", "message": "…"}}`;
@@ -8,7 +13,7 @@ import type { ErrorDialect, ErrorRendering } from '../errors/dialect';
  */
 const render = (status: number, message: string, retryAfterSeconds?: number): ErrorRendering => ({
   status,
-  body: { error: { code: status, title: STATUS_CODES[status] ?? 'Error', message } },
+  body: { error: { code: status, title: STATUS_CODES[status] ?? 'Error', message } } satisfies z.input<typeof KeystoneErrorBody>,
   ...(status === 401 ? { headers: { 'WWW-Authenticate': 'Keystone uri="/v3"' } } : {}),
   ...(status === 429 && retryAfterSeconds !== undefined ? { headers: { 'Retry-After': String(retryAfterSeconds) } } : {}),
 });

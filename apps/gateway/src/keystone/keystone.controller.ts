@@ -1,10 +1,13 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { IdentityRpc } from '@wharf/contracts/identity';
 import type { ServiceClient } from '@wharf/transport';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { ApiRoutes } from '../openapi/dialects';
+import { ValidBody } from '../openapi/input';
+import { Returns } from '../openapi/responses';
 import { SERVICES } from '../services';
-import { parseInput } from '../validation';
+import { invalidInput } from '../validation';
 
 /** The Keystone v3 / Huawei IAM password authentication body. */
 const PasswordAuthBody = z.object({
@@ -27,15 +30,31 @@ const PasswordAuthBody = z.object({
   }),
 });
 
+/** The issued token's description (the token itself is the `X-Subject-Token` header). */
+const TokenBody = z.object({
+  token: z.object({
+    methods: z.array(z.literal('password')),
+    issued_at: z.string().datetime(),
+    expires_at: z.string().datetime(),
+    user: z.object({ id: z.string(), name: z.string(), domain: z.object({ id: z.string(), name: z.string() }) }),
+  }),
+});
+
 @Controller('v3/auth')
+@ApiRoutes('keystone', 'Keystone: tokens', { authenticated: false })
 export class KeystoneController {
   constructor(@Inject(SERVICES) private readonly services: ServiceClient) {}
 
   /** Password in, token out in `X-Subject-Token` (201), as Keystone and Huawei IAM do. */
   @Post('tokens')
   @HttpCode(201)
-  async issueToken(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const { user } = parseInput(PasswordAuthBody, body).auth.identity.password;
+  @Returns(201, TokenBody, { description: 'A session token', headers: { 'X-Subject-Token': 'The token: send it as X-Auth-Token' } })
+  async issueToken(
+    @ValidBody(PasswordAuthBody, invalidInput) body: z.output<typeof PasswordAuthBody>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<z.input<typeof TokenBody>> {
+    const { user } = body.auth.identity.password;
     const session = await this.services.call(IdentityRpc.createSession, {
       userName: user.name,
       password: user.password,

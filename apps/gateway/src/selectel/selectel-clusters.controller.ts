@@ -1,11 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { RegistryClusterRpc, type Principal } from '@wharf/contracts/identity';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { RegistryCluster, RegistryClusterRpc, type Principal } from '@wharf/contracts/identity';
 import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { AuthenticatedGuard } from '../auth/authenticated.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
+import { z } from 'zod';
+import { ApiRoutes } from '../openapi/dialects';
+import { ValidBody } from '../openapi/input';
+import { Returns } from '../openapi/responses';
 import { SERVICES } from '../services';
-import { AddClusterBody, dockerConfig, selectelInput } from './selectel-tokens.wire';
+import { AddClusterBody, ClusterWithSecret, dockerConfig, invalidBody } from './selectel-tokens.wire';
 
 /**
  * Kubernetes clusters integrated with a registry. Listing is Selectel's; adding and removing are Wharf's own
@@ -13,6 +17,7 @@ import { AddClusterBody, dockerConfig, selectelInput } from './selectel-tokens.w
  */
 @Controller('api/v1/registries/:id/clusters')
 @UseGuards(AuthenticatedGuard)
+@ApiRoutes('selectel', 'Selectel: cluster integrations')
 export class SelectelClustersController {
   private readonly registryHost: string;
 
@@ -24,6 +29,7 @@ export class SelectelClustersController {
   }
 
   @Get()
+  @Returns(200, z.object({ clusters: z.array(RegistryCluster), totalCount: z.number().int() }))
   async list(@CurrentPrincipal() actor: Principal, @Param('id') registryId: string) {
     return this.services.call(RegistryClusterRpc.list, { actor, registryId });
   }
@@ -31,8 +37,8 @@ export class SelectelClustersController {
   /** 201 with the cluster and, this once, its pull secret (also as a Docker `config.json`). */
   @Post()
   @HttpCode(201)
-  async add(@CurrentPrincipal() actor: Principal, @Param('id') registryId: string, @Body() body: unknown) {
-    const { name, pool } = selectelInput(AddClusterBody, body, 'request body');
+  @Returns(201, ClusterWithSecret, { description: "Wharf's own: the integration with its pull secret, shown this once" })
+  async add(@CurrentPrincipal() actor: Principal, @Param('id') registryId: string, @ValidBody(AddClusterBody, invalidBody) { name, pool }: z.output<typeof AddClusterBody>) {
     const { cluster, pullSecret } = await this.services.call(RegistryClusterRpc.add, { actor, registryId, name, pool });
     return { ...cluster, pullSecret: { ...pullSecret, dockerConfig: dockerConfig(this.registryHost, pullSecret.password) } };
   }
@@ -40,6 +46,7 @@ export class SelectelClustersController {
   /** The integration's token dies with it. */
   @Delete(':clusterId')
   @HttpCode(204)
+  @Returns(204, undefined, { description: "Wharf's own: the integration and its token are gone" })
   async remove(@CurrentPrincipal() actor: Principal, @Param('id') registryId: string, @Param('clusterId') clusterId: string): Promise<void> {
     await this.services.call(RegistryClusterRpc.remove, { actor, registryId, clusterId });
   }

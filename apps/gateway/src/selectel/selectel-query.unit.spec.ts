@@ -1,8 +1,16 @@
-import { parseSelectelList, parseSelectelPage, registryIdParam, repositoryParam } from './selectel-query';
-import { SelectelInputError } from './selectel-errors';
+import { z } from 'zod';
+import { parseInput } from '../validation';
+import { SelectelInputError, selectelInvalid } from './selectel-errors';
+import { RegistryId, RepositoryName, selectelListQuery, SelectelPageQuery, selectelInteger, type SelectelListOptions } from './selectel-query';
 
 const registries = { sortFields: ['name', 'createdAt', 'size'] as const };
 const repositories = { sortFields: ['name', 'updatedAt', 'size'] as const, allowShort: true };
+
+const invalid = selectelInvalid();
+const parseSelectelList = <F extends string>(query: unknown, options: SelectelListOptions<F>) => parseInput(selectelListQuery(options), query, invalid);
+const parseSelectelPage = (query: unknown) => parseInput(SelectelPageQuery, query, invalid);
+const registryIdParam = (value: string) => parseInput(RegistryId, value, invalid);
+const repositoryParam = (value: string) => parseInput(RepositoryName, value, invalid);
 
 const refusal = (run: () => unknown): string => {
   try {
@@ -18,7 +26,6 @@ const refusal = (run: () => unknown): string => {
 describe('Selectel list parameters', () => {
   it("defaults to Selectel's: 10 per page from 0, sorted by the first field ascending, not short", () => {
     expect(parseSelectelList({}, registries)).toEqual({ limit: 10, offset: 0, sortField: 'name', sortType: 'asc', short: false });
-    expect(parseSelectelList(undefined, registries)).toEqual({ limit: 10, offset: 0, sortField: 'name', sortType: 'asc', short: false });
   });
 
   it('reads every parameter from its query string', () => {
@@ -57,8 +64,9 @@ describe('Selectel list parameters', () => {
   it('accepts the limit bounds', () => {
     expect(parseSelectelList({ limit: '1' }, registries).limit).toBe(1);
     expect(parseSelectelList({ limit: '1000' }, registries).limit).toBe(1000);
-    expect(parseSelectelList({ limit: '5' }, { ...registries, maxLimit: 5 }).limit).toBe(5);
-    expect(refusal(() => parseSelectelList({ limit: '6' }, { ...registries, maxLimit: 5 }))).toMatch(/from 1 to 5/);
+    const upToFive = z.object({ limit: selectelInteger('limit', 1, 5) });
+    expect(parseInput(upToFive, { limit: '5' }, invalid).limit).toBe(5);
+    expect(refusal(() => parseInput(upToFive, { limit: '6' }, invalid))).toMatch(/from 1 to 5/);
   });
 
   it('takes short=true only where allowed, and then sorting only by name', () => {

@@ -1,11 +1,27 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { SelectelTokenRpc, type Principal } from '@wharf/contracts/identity';
 import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { AuthenticatedGuard } from '../auth/authenticated.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
+import { z } from 'zod';
+import { ApiRoutes } from '../openapi/dialects';
+import { ValidBody, ValidQuery } from '../openapi/input';
+import { Returns } from '../openapi/responses';
 import { SERVICES } from '../services';
-import { CreateTokenBody, CreateTokenQuery, dockerConfig, ExpirationBody, ListTokensQuery, selectelInput, selectelToken, UpdateTokenBody } from './selectel-tokens.wire';
+import {
+  CreateTokenBody,
+  CreateTokenQuery,
+  DockerConfig,
+  dockerConfig,
+  ExpirationBody,
+  invalidBody,
+  invalidQuery,
+  ListTokensQuery,
+  selectelToken,
+  SelectelTokenShape,
+  UpdateTokenBody,
+} from './selectel-tokens.wire';
 
 /**
  * Selectel tokens v2 (`/api/v2/tokens`): named, scoped (read-only or read-write, all registries or some), with an
@@ -13,6 +29,7 @@ import { CreateTokenBody, CreateTokenQuery, dockerConfig, ExpirationBody, ListTo
  */
 @Controller('api/v2/tokens')
 @UseGuards(AuthenticatedGuard)
+@ApiRoutes('selectel', 'Selectel: tokens v2')
 export class SelectelTokensController {
   private readonly registryHost: string;
 
@@ -26,16 +43,22 @@ export class SelectelTokensController {
   /** 201 with the token and its secret, or with a Docker `config.json` when `docker-config=true`. */
   @Post()
   @HttpCode(201)
-  async create(@CurrentPrincipal() actor: Principal, @Query() query: unknown, @Body() body: unknown) {
-    const { 'docker-config': asDockerConfig } = selectelInput(CreateTokenQuery, query, 'query parameter');
-    const input = selectelInput(CreateTokenBody, body, 'request body');
+  @Returns(201, z.union([SelectelTokenShape, DockerConfig]), { description: 'The token with its secret, or a Docker config.json with docker-config=true' })
+  async create(
+    @CurrentPrincipal() actor: Principal,
+    @ValidQuery(CreateTokenQuery, invalidQuery) { 'docker-config': asDockerConfig }: z.output<typeof CreateTokenQuery>,
+    @ValidBody(CreateTokenBody, invalidBody) input: z.output<typeof CreateTokenBody>,
+  ) {
     const { token, secret } = await this.services.call(SelectelTokenRpc.create, { actor, ...input });
     return asDockerConfig === 'true' ? dockerConfig(this.registryHost, secret) : selectelToken(token, secret);
   }
 
   @Get()
-  async list(@CurrentPrincipal() actor: Principal, @Query() query: unknown) {
-    const { limit, offset, sort_field, sort_type, search, scope_mode } = selectelInput(ListTokensQuery, query, 'query parameter');
+  @Returns(200, z.object({ tokens: z.array(SelectelTokenShape), totalCount: z.number().int() }))
+  async list(
+    @CurrentPrincipal() actor: Principal,
+    @ValidQuery(ListTokensQuery, invalidQuery) { limit, offset, sort_field, sort_type, search, scope_mode }: z.output<typeof ListTokensQuery>,
+  ) {
     const { tokens, totalCount } = await this.services.call(SelectelTokenRpc.list, {
       actor,
       limit,
@@ -49,14 +72,15 @@ export class SelectelTokensController {
   }
 
   @Get(':id')
+  @Returns(200, SelectelTokenShape)
   async get(@CurrentPrincipal() actor: Principal, @Param('id') tokenId: string) {
     const { token } = await this.services.call(SelectelTokenRpc.get, { actor, tokenId });
     return selectelToken(token);
   }
 
   @Patch(':id')
-  async update(@CurrentPrincipal() actor: Principal, @Param('id') tokenId: string, @Body() body: unknown) {
-    const input = selectelInput(UpdateTokenBody, body, 'request body');
+  @Returns(200, SelectelTokenShape)
+  async update(@CurrentPrincipal() actor: Principal, @Param('id') tokenId: string, @ValidBody(UpdateTokenBody, invalidBody) input: z.output<typeof UpdateTokenBody>) {
     const { token } = await this.services.call(SelectelTokenRpc.update, { actor, tokenId, ...input });
     return selectelToken(token);
   }
@@ -64,8 +88,8 @@ export class SelectelTokensController {
   /** A new expiry; the secret stays. */
   @Post(':id/refresh')
   @HttpCode(200)
-  async refresh(@CurrentPrincipal() actor: Principal, @Param('id') tokenId: string, @Body() body: unknown) {
-    const { expiration } = selectelInput(ExpirationBody, body, 'request body');
+  @Returns(200, SelectelTokenShape)
+  async refresh(@CurrentPrincipal() actor: Principal, @Param('id') tokenId: string, @ValidBody(ExpirationBody, invalidBody) { expiration }: z.output<typeof ExpirationBody>) {
     const { token } = await this.services.call(SelectelTokenRpc.refresh, { actor, tokenId, expiration });
     return selectelToken(token);
   }
@@ -73,8 +97,8 @@ export class SelectelTokensController {
   /** A new secret, shown here once; the old one stops working at once. */
   @Post(':id/regenerate')
   @HttpCode(200)
-  async regenerate(@CurrentPrincipal() actor: Principal, @Param('id') tokenId: string, @Body() body: unknown) {
-    const { expiration } = selectelInput(ExpirationBody, body, 'request body');
+  @Returns(200, SelectelTokenShape, { description: 'The token with its new secret' })
+  async regenerate(@CurrentPrincipal() actor: Principal, @Param('id') tokenId: string, @ValidBody(ExpirationBody, invalidBody) { expiration }: z.output<typeof ExpirationBody>) {
     const { token, secret } = await this.services.call(SelectelTokenRpc.regenerate, { actor, tokenId, expiration });
     return selectelToken(token, secret);
   }
@@ -82,12 +106,14 @@ export class SelectelTokensController {
   /** The token stops working and stays listed as `revoked`. */
   @Post(':id/revoke')
   @HttpCode(204)
+  @Returns(204, undefined, { description: 'The token stops working' })
   async revoke(@CurrentPrincipal() actor: Principal, @Param('id') tokenId: string): Promise<void> {
     await this.services.call(SelectelTokenRpc.revoke, { actor, tokenId });
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @Returns(204, undefined, { description: 'The token is gone' })
   async delete(@CurrentPrincipal() actor: Principal, @Param('id') tokenId: string): Promise<void> {
     await this.services.call(SelectelTokenRpc.delete, { actor, tokenId });
   }

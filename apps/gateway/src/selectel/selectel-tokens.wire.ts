@@ -1,20 +1,18 @@
-import { SELECTEL_TOKEN_NAME_MAX_LENGTH, SELECTEL_TOKEN_USERNAME, type SelectelToken } from '@wharf/contracts/identity';
+import { RegistryCluster, SELECTEL_TOKEN_NAME_MAX_LENGTH, SELECTEL_TOKEN_USERNAME, SelectelTokenStatus, type SelectelToken } from '@wharf/contracts/identity';
 import { z } from 'zod';
-import { SelectelInputError } from './selectel-errors';
+import { selectelInvalid } from './selectel-errors';
 
 /**
  * The Selectel dialect's wire shapes for tokens (v1 and v2) and cluster integrations: request schemas that refuse
  * unknown fields and wrong types with a 400 naming the field, and the mappings to Selectel's JSON.
  */
 
-/** Parses Selectel input; any mismatch is a 400 in Selectel's error body, naming the offending field. */
-export const selectelInput = <S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> => {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data as z.output<S>;
-  const issue = result.error.issues[0];
-  const field = issue?.path.length ? issue.path.join('.') : what;
-  throw new SelectelInputError(400, `Invalid ${what}: ${field}: ${issue?.message ?? 'invalid'}`);
-};
+/** Any mismatch is a 400 in Selectel's error body naming the offending field: `Invalid request body: scope.modeRW: …`. */
+export const invalidBody = selectelInvalid({ what: 'request body' });
+export const invalidQuery = selectelInvalid({ what: 'query parameter' });
+
+/** No body reads as an empty object. */
+const orEmpty = <S extends z.ZodTypeAny>(schema: S) => z.preprocess((body) => body ?? {}, schema);
 
 /** RFC 3339 with an offset, as Selectel and Terraform send it (`2030-01-01T00:00:00Z`). */
 const Rfc3339 = z.string().datetime({ offset: true });
@@ -37,12 +35,15 @@ const Scope = z
 
 const Name = z.string().min(1).max(SELECTEL_TOKEN_NAME_MAX_LENGTH);
 
-export const CreateTokenBody = z.object({ name: Name.optional(), expiration: Expiration, scope: Scope }).strict();
-export const UpdateTokenBody = z.object({ name: Name.optional(), expiration: Expiration.optional(), scope: Scope.optional() }).strict();
+export const CreateTokenBody = orEmpty(z.object({ name: Name.optional(), expiration: Expiration, scope: Scope }).strict());
+export const UpdateTokenBody = orEmpty(z.object({ name: Name.optional(), expiration: Expiration.optional(), scope: Scope.optional() }).strict());
 
 /** Refresh and regenerate take `{"expiration": {…}}` (the seed); the bare expiration object (Selectel's SDK) also works. */
 export const ExpirationBody = z.preprocess(
-  (body) => (typeof body === 'object' && body !== null && !('expiration' in body) && 'isSet' in body ? { expiration: body } : body),
+  (raw) => {
+    const body: unknown = raw ?? {};
+    return typeof body === 'object' && body !== null && !('expiration' in body) && 'isSet' in body ? { expiration: body } : body;
+  },
   z.object({ expiration: Expiration }).strict(),
 );
 
@@ -69,13 +70,25 @@ export const ListTokensQuery = z
   })
   .strict();
 
-export const AddClusterBody = z.object({ name: z.string(), pool: z.string() }).strict();
+export const AddClusterBody = orEmpty(z.object({ name: z.string(), pool: z.string() }).strict());
 
 /** Selectel's timestamps: RFC 3339 in UTC, without fractional seconds when there are none. */
 export const rfc3339 = (iso: string): string => iso.replace(/\.000Z$/, 'Z');
 
+const Time = z.string().describe('RFC 3339, UTC');
+export const SelectelTokenShape = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: Time,
+  expiration: z.object({ isSet: z.boolean(), expiresAt: Time.optional() }),
+  scope: z.object({ modeRW: z.boolean(), allRegistries: z.boolean(), registryIds: z.array(z.string()) }),
+  status: SelectelTokenStatus,
+  lastUsedAt: Time.optional(),
+  token: z.string().optional().describe('The secret: in the answers to create and regenerate only'),
+});
+
 /** A v2 token in Selectel's JSON; `token` (the secret) only when the answer is a create or regenerate. */
-export const selectelToken = (token: SelectelToken, secret?: string) => ({
+export const selectelToken = (token: SelectelToken, secret?: string): z.input<typeof SelectelTokenShape> => ({
   id: token.id,
   name: token.name,
   createdAt: rfc3339(token.createdAt),
@@ -86,13 +99,22 @@ export const selectelToken = (token: SelectelToken, secret?: string) => ({
   ...(secret !== undefined ? { token: secret } : {}),
 });
 
+export const V1Expiry = z.object({ expireAt: z.number().int().describe('Unix seconds'), expireIn: z.number().int().describe('Seconds left') });
+
 /** A v1 token's expiry: Unix seconds, and the whole seconds left (never negative). */
-export const v1Expiry = (expiresAt: string, now = Date.now()) => {
+export const v1Expiry = (expiresAt: string, now = Date.now()): z.input<typeof V1Expiry> => {
   const at = Date.parse(expiresAt);
   return { expireAt: Math.floor(at / 1000), expireIn: Math.max(0, Math.floor((at - now) / 1000)) };
 };
 
+export const DockerConfig = z.object({ auths: z.record(z.string(), z.object({ auth: z.string().describe('base64 of token:<secret>') })) }).describe('A Docker config.json');
+
+/** A cluster integration with its pull secret, shown this once. */
+export const ClusterWithSecret = RegistryCluster.extend({
+  pullSecret: z.object({ username: z.string(), password: z.string(), dockerConfig: DockerConfig }),
+});
+
 /** A Docker `config.json` that logs in to the registry host with a token secret. */
-export const dockerConfig = (registryHost: string, secret: string) => ({
+export const dockerConfig = (registryHost: string, secret: string): z.input<typeof DockerConfig> => ({
   auths: { [registryHost]: { auth: Buffer.from(`${SELECTEL_TOKEN_USERNAME}:${secret}`).toString('base64') } },
 });

@@ -1,5 +1,24 @@
 import type { DomainError, ErrorCode } from '@wharf/contracts';
+import { z } from 'zod';
 import type { ErrorDialect, ErrorRendering } from '../errors/dialect';
+import { invalidInput, type InvalidInput } from '../validation';
+
+/** SWR's error body: an array of one object. */
+export const SwrErrorBody = z
+  .array(
+    z.object({
+      errorCode: z.string().describe('SVCSTG.SWR.<HTTP status><4 digits>, e.g. SVCSTG.SWR.4000014'),
+      errorMessage: z.string(),
+      detail: z.string().describe('The offending value or field, when there is one'),
+    }),
+  )
+  .length(1)
+  .describe("SWR's error body");
+
+/** Huawei's API gateway answers routes that do not exist and oversized bodies itself, in its own body. */
+export const ApiGatewayErrorBody = z
+  .object({ error_code: z.string().describe('APIGW.0101 (no such route) or APIGW.0201 (body too large)'), error_msg: z.string() })
+  .describe("Huawei API gateway's error body");
 
 /**
  * SWR's error codes (swr-error-codes.txt) for our domain errors. The code's first three digits are its HTTP
@@ -56,6 +75,30 @@ export class SwrInputError extends Error {
     this.name = 'SwrInputError';
   }
 }
+/** What a schema refinement carries to give its input rule an SWR code of its own (see `swrRule`). */
+interface SwrRuleParams {
+  swrCode: string;
+  detail?: string;
+}
+
+/** The params of a zod refinement whose failure SWR answers with `swrCode`, `message` and `detail`. */
+export const swrRule = (swrCode: string, message: string, detail = ''): { message: string; params: SwrRuleParams } => ({ message, params: { swrCode, detail } });
+
+/**
+ * How SWR routes refuse input their schema rejects. A rule made with `swrRule` answers with its own code; any
+ * other mismatch is 4000014, worded `message` (with the field and the reason as `detail`) when given, else as
+ * the domain's VALIDATION_FAILED.
+ */
+export const swrInvalid =
+  (message?: string): InvalidInput =>
+  (issue) => {
+    const rule = issue.code === 'custom' ? (issue.params as SwrRuleParams | undefined) : undefined;
+    if (rule?.swrCode) return new SwrInputError(rule.swrCode, issue.message, rule.detail ?? '');
+    if (message === undefined) return invalidInput(issue);
+    const path = issue.path.join('.');
+    return new SwrInputError('SVCSTG.SWR.4000014', message, path ? `${path} ${issue.message}` : issue.message);
+  };
+
 /** Codes for errors without an entry above, by status; "the registry is unavailable" for our own failures. */
 const SWR_BY_STATUS: Record<number, string> = {
   400: 'SVCSTG.SWR.4001025',
@@ -69,10 +112,10 @@ const swrCodeOf = (error: DomainError): string => SWR_CODES[error.code] ?? SWR_B
 const statusOf = (code: string): number => Number(code.slice('SVCSTG.SWR.'.length, 'SVCSTG.SWR.'.length + 3));
 
 /** SWR's error body is a JSON array of one object. */
-export const swrError = (errorCode: string, errorMessage: string, detail = ''): ErrorRendering => ({
-  status: statusOf(errorCode),
-  body: [{ errorCode, errorMessage, detail }],
-});
+export const swrError = (errorCode: string, errorMessage: string, detail = ''): ErrorRendering => {
+  const body: z.input<typeof SwrErrorBody> = [{ errorCode, errorMessage, detail }];
+  return { status: statusOf(errorCode), body };
+};
 
 const detailOf = (error: DomainError): string =>
   Object.entries(error.details)
@@ -80,10 +123,10 @@ const detailOf = (error: DomainError): string =>
     .join(', ');
 
 /** What Huawei's API gateway answers itself, before a request reaches SWR: its own `{error_code, error_msg}` body. */
-const apiGatewayError = (status: number, errorCode: string, errorMessage: string): ErrorRendering => ({
-  status,
-  body: { error_code: errorCode, error_msg: errorMessage },
-});
+const apiGatewayError = (status: number, errorCode: string, errorMessage: string): ErrorRendering => {
+  const body: z.input<typeof ApiGatewayErrorBody> = { error_code: errorCode, error_msg: errorMessage };
+  return { status, body };
+};
 
 export const swrDialect: ErrorDialect = {
   domain: (error) => swrError(swrCodeOf(error), error.message, detailOf(error)),

@@ -1,4 +1,5 @@
 import { DomainError } from '@wharf/contracts';
+import { z } from 'zod';
 
 /**
  * SWR's `filter` query parameter: `key::value` pairs joined by `|`, e.g. `namespace::group|mode::visible`.
@@ -19,3 +20,13 @@ export const parseSwrFilter = (filter: string, allowedKeys: readonly string[]): 
   }
   return pairs;
 };
+
+/**
+ * The `filter` parameter as a schema: its pairs, by key. A malformed filter is INVALID_FILTER (4001035), thrown
+ * from the parse: zod passes exceptions of a transform through, so the error keeps its own code.
+ */
+export const swrFilter = (allowedKeys: readonly string[]) =>
+  z
+    .string()
+    .transform((filter) => parseSwrFilter(filter, allowedKeys))
+    .describe(`key::value pairs joined by |; keys: ${allowedKeys.join(', ')}`);

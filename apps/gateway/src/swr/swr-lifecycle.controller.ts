@@ -1,6 +1,9 @@
 import { All, Controller, UseGuards } from '@nestjs/common';
 import { DomainError } from '@wharf/contracts';
 import { AuthenticatedGuard } from '../auth/authenticated.guard';
+import { ApiRoutes } from '../openapi/dialects';
+import { Returns } from '../openapi/responses';
+import { SwrErrorBody } from './swr-errors';
 
 const REPO = 'v2/manage/namespaces/:namespace/repos/:repository';
 
@@ -11,6 +14,7 @@ const REPO = 'v2/manage/namespaces/:namespace/repos/:repository';
  */
 @Controller()
 @UseGuards(AuthenticatedGuard)
+@ApiRoutes('swr', 'SWR: triggers, retention, sync (not implemented)')
 export class SwrLifecycleController {
   @All([
     'v2/manage/regions',
@@ -23,6 +27,7 @@ export class SwrLifecycleController {
     `${REPO}/retentions/histories`,
     `${REPO}/retentions/:retention`,
   ])
+  @Returns(501, SwrErrorBody, { description: 'Not implemented yet: SVCSTG.SWR.5010000 for every method, after authentication' })
   notImplemented(): never {
     throw new DomainError('PLATFORM.NOT_IMPLEMENTED', {}, 'Triggers, retention policies and image synchronization are not implemented yet');
   }

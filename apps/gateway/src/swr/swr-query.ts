@@ -1,62 +1,106 @@
+import { z } from 'zod';
+import { documentedAs } from '../openapi/json-schema';
+import { swrRule } from './swr-errors';
 import { parseSwrFilter } from './swr-filter';
-import { SwrInputError } from './swr-errors';
 
-/**
- * The paging, sorting and filtering parameters SWR's v2 list APIs share. Numbers arrive as strings;
- * `offset`/`limit` and `order_column`/`order_type` go in pairs; `filter=key::value|…` wins over the plain
- * parameters, and in it `name` and `namespace` match fuzzily.
- */
-export interface SwrListQuery {
-  values: Map<string, string>;
-  /** Keys that came from `filter` (fuzzy matching applies to those). */
-  fromFilter: boolean;
-  offset: number;
-  limit: number;
-  paged: boolean;
-  orderColumn?: string;
-  orderType: 'asc' | 'desc';
-}
+const INVALID = 'SVCSTG.SWR.4000014';
+const LOST = 'SVCSTG.SWR.4001036';
+
+/** A query parameter given once (Express makes a repeated one an array): else 4000014 naming it (see `swrInvalid`). */
+export const once = z.string({ invalid_type_error: 'must be given once' });
 
 /** A non-negative integer parameter within bounds (SWR sends numbers as strings). */
-export const integer = (name: string, value: string, min: number, max: number): number => {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new SwrInputError('SVCSTG.SWR.4000014', `Invalid API parameters: ${name} must be an integer from ${min} to ${max}`, `${name}=${value}`);
-  }
-  return Number(value);
-};
+export const swrInteger = (name: string, min: number, max: number) =>
+  documentedAs(
+    once
+      .refine(
+        (value) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max,
+        (value) => swrRule(INVALID, `Invalid API parameters: ${name} must be an integer from ${min} to ${max}`, `${name}=${value}`),
+      )
+      .transform(Number),
+    { type: 'integer', minimum: min, maximum: max },
+  );
 
-export const parseSwrListQuery = (query: Record<string, unknown>, keys: readonly string[], orderColumns: readonly string[]): SwrListQuery => {
-  for (const [key, value] of Object.entries(query)) {
-    if (typeof value !== 'string') throw new SwrInputError('SVCSTG.SWR.4000014', 'Invalid API parameters', `${key} must be given once`);
-  }
-  const plain = query as Record<string, string | undefined>;
-  const fromFilter = plain.filter !== undefined;
-  const values = fromFilter ? parseSwrFilter(plain.filter!, keys) : new Map(keys.filter((k) => plain[k] !== undefined).map((k) => [k, plain[k]!]));
-  const offset = values.get('offset');
-  const limit = values.get('limit');
-  if ((offset === undefined) !== (limit === undefined)) {
-    throw new SwrInputError('SVCSTG.SWR.4001036', 'Parameters are lost: offset and limit must be used together');
-  }
-  const orderColumn = values.get('order_column');
-  const orderType = values.get('order_type');
-  if ((orderColumn === undefined) !== (orderType === undefined)) {
-    throw new SwrInputError('SVCSTG.SWR.4001036', 'Parameters are lost: order_column and order_type must be used together');
-  }
-  if (orderColumn !== undefined && !orderColumns.includes(orderColumn)) {
-    throw new SwrInputError('SVCSTG.SWR.4000014', `Invalid API parameters: order_column must be one of ${orderColumns.join(', ')}`, orderColumn);
-  }
-  if (orderType !== undefined && orderType !== 'asc' && orderType !== 'desc') {
-    throw new SwrInputError('SVCSTG.SWR.4000014', 'Invalid API parameters: order_type must be asc or desc', orderType);
-  }
-  return {
-    values,
-    fromFilter,
-    offset: offset === undefined ? 0 : integer('offset', offset, 0, Number.MAX_SAFE_INTEGER),
-    limit: limit === undefined ? 100 : integer('limit', limit, 1, 1000),
-    paged: offset !== undefined,
-    ...(orderColumn !== undefined ? { orderColumn } : {}),
-    orderType: orderType === 'asc' ? 'asc' : 'desc',
+/** One of a few words, e.g. `order_type` (asc or desc). */
+export const swrChoice = <V extends string>(name: string, values: readonly [V, ...V[]], wording = `one of ${values.join(', ')}`) =>
+  documentedAs(
+    once.refine(
+      (value): value is V => (values as readonly string[]).includes(value),
+      (value) => swrRule(INVALID, `Invalid API parameters: ${name} must be ${wording}`, value),
+    ) as unknown as z.ZodType<V, z.ZodTypeDef, string>,
+    { type: 'string', enum: [...values] },
+  );
+
+/** SWR's booleans arrive as JSON booleans or as the strings `true`/`false`; anything else is 4001009. */
+export const swrBool = (name: string) =>
+  documentedAs(
+    z
+      .custom<boolean | 'true' | 'false'>((value) => value === true || value === false || value === 'true' || value === 'false', swrRule('SVCSTG.SWR.4001009', `${name} must be set to true or false.`))
+      .transform((value) => value === true || value === 'true'),
+    { type: 'boolean' },
+  );
+
+/** A boolean query parameter: given once, then `true` or `false` (4001009 otherwise). */
+export const swrQueryBool = (name: string) => documentedAs(once.pipe(swrBool(name)), { type: 'boolean' });
+
+/** `self` lists what the caller's account shares out (`outgoing`), `thirdparty` what is shared with it (`incoming`). */
+export const swrSharedSide = (name: string) => swrChoice(name, ['self', 'thirdparty'], 'self or thirdparty').transform((side) => (side === 'self' ? ('outgoing' as const) : ('incoming' as const)));
+
+/** The same, where the parameter is required: its absence is 4001036. */
+export const requiredSwrSharedSide = (name: string) =>
+  documentedAs(
+    z.custom<unknown>((value) => value !== undefined, swrRule(LOST, `Parameters are lost: ${name} is required`)).pipe(swrSharedSide(name)),
+    { type: 'string', enum: ['self', 'thirdparty'] },
+  );
+
+const PAGING = ['offset', 'limit', 'order_column', 'order_type'];
+
+/**
+ * The query of SWR's v2 lists: paging (`offset` and `limit` together), sorting (`order_column` and `order_type`
+ * together) and the route's own `fields`. `filter=key::value|…` replaces the plain parameters (which are then
+ * ignored); its text fields match fuzzily (`fuzzy`). The rules apply in SWR's order: parameters given twice, the
+ * filter's syntax, the pairs, then each parameter.
+ */
+export const swrListQuery = <F extends z.ZodRawShape>(orderColumns: readonly [string, ...string[]], fields: F) => {
+  const keys = [...PAGING, ...Object.keys(fields)];
+  const merge = (raw: unknown, context: z.RefinementCtx): unknown => {
+    const query = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const repeated = Object.keys(query).find((key) => typeof query[key] !== 'string');
+    if (repeated !== undefined) {
+      context.addIssue({ code: 'custom', path: [repeated], message: 'must be given once', fatal: true });
+      return z.NEVER;
+    }
+    const plain = query as Record<string, string>;
+    const values = plain.filter !== undefined ? Object.fromEntries(parseSwrFilter(plain.filter, keys)) : Object.fromEntries(keys.filter((key) => plain[key] !== undefined).map((key) => [key, plain[key]]));
+    for (const [a, b] of [['offset', 'limit'], ['order_column', 'order_type']] as const) {
+      if ((values[a] === undefined) !== (values[b] === undefined)) {
+        context.addIssue({ code: 'custom', fatal: true, ...swrRule(LOST, `Parameters are lost: ${a} and ${b} must be used together`) });
+        return z.NEVER;
+      }
+    }
+    return { ...values, ...(plain.filter !== undefined ? { filter: plain.filter } : {}) };
   };
+  return z
+    .preprocess(
+      merge,
+      z.object({
+        filter: z.string().optional().describe(`key::value pairs joined by |, over the other parameters: ${keys.join(', ')}; text values then match as substrings`),
+        order_column: swrChoice('order_column', orderColumns).optional().describe('With order_type'),
+        order_type: swrChoice('order_type', ['asc', 'desc'], 'asc or desc').optional().describe('With order_column; desc by default'),
+        offset: swrInteger('offset', 0, Number.MAX_SAFE_INTEGER).optional().describe('With limit: the answer then has Content-Range'),
+        limit: swrInteger('limit', 1, 1000).optional().describe('With offset; 100 by default'),
+        ...fields,
+      }),
+    )
+    .transform(({ filter, order_column, order_type, offset, limit, ...rest }) => ({
+      ...(rest as z.output<z.ZodObject<F>>),
+      fuzzy: filter !== undefined,
+      offset: offset ?? 0,
+      limit: limit ?? 100,
+      paged: offset !== undefined,
+      ...(order_column !== undefined ? { orderColumn: order_column } : {}),
+      orderType: order_type ?? ('desc' as const),
+    }));
 };
 
 /** `Content-Range: {offset}-{count on this page}/{total}`, as SWR sends with paged answers. */
@@ -64,18 +108,3 @@ export const contentRange = (offset: number, count: number, total: number): stri
 
 /** SWR writes `/` in repository names as `$` in paths. */
 export const repositoryFromPath = (segment: string): string => segment.replace(/\$/g, '/');
-
-/** SWR's booleans arrive as JSON booleans or as the strings `true`/`false`. */
-export const bool = (name: string, value: unknown): boolean => {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw new SwrInputError('SVCSTG.SWR.4001009', `${name} must be set to true or false.`);
-};
-
-/** `self` lists what the caller's account shares out, `thirdparty` what is shared with it. */
-export const sharedSide = (name: string, value: string | undefined): 'outgoing' | 'incoming' => {
-  if (value === undefined) throw new SwrInputError('SVCSTG.SWR.4001036', `Parameters are lost: ${name} is required`);
-  if (value === 'self') return 'outgoing';
-  if (value === 'thirdparty') return 'incoming';
-  throw new SwrInputError('SVCSTG.SWR.4000014', `Invalid API parameters: ${name} must be self or thirdparty`, value);
-};

@@ -1,34 +1,60 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { RepositoryManagementRpc } from '@wharf/contracts/catalog';
 import type { Principal } from '@wharf/contracts/identity';
 import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
+import { z } from 'zod';
 import { AuthenticatedGuard } from '../auth/authenticated.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
+import { ApiRoutes } from '../openapi/dialects';
+import { ValidQuery } from '../openapi/input';
+import { Returns } from '../openapi/responses';
 import { SERVICES } from '../services';
-import { SwrInputError } from './swr-errors';
-import { bool, integer, repositoryFromPath, sharedSide } from './swr-query';
-import { SwrShapes } from './swr-shapes';
+import { swrInvalid } from './swr-errors';
+import { once, repositoryFromPath, requiredSwrSharedSide, swrChoice, swrInteger, swrQueryBool } from './swr-query';
+import { SwrShapes, SwrTag, SwrV3Repository } from './swr-shapes';
 
 const rpc = RepositoryManagementRpc;
 
 /** The v3 lists' parameters are plain (no `filter`), typed integers in SDK-GO, and each may be given once. */
-const single = (query: Record<string, unknown>, key: string): string | undefined => {
-  const value = query[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new SwrInputError('SVCSTG.SWR.4000014', 'Invalid API parameters', `${key} must be given once`);
-  return value;
-};
+const Limit = swrInteger('limit', 1, 1000).default('100').describe('1-1000, 100 by default');
+const RepositoryMarker = swrInteger('marker', 0, Number.MAX_SAFE_INTEGER).default('0').describe("The last id of the previous page (its nextMarker)");
+/** An empty text is no criterion. */
+const Text = (description: string) =>
+  once
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .describe(description);
 
-const integerOr = (query: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number => {
-  const value = single(query, key);
-  return value === undefined ? fallback : integer(key, value, min, max);
-};
+const RepositoriesQuery = z.object({
+  namespace: Text('The organization (exact)'),
+  name: Text('A part of the repository name'),
+  category: once.optional(),
+  is_public: swrQueryBool('is_public').optional(),
+  limit: Limit,
+  marker: RepositoryMarker,
+});
 
-const text = (query: Record<string, unknown>, key: string, fuzzy: boolean) => {
-  const value = single(query, key);
-  return value === undefined || value === '' ? undefined : { value, fuzzy };
-};
+const SharedRepositoriesQuery = z.object({
+  shared_by: requiredSwrSharedSide('shared_by').describe('self: what the account shares out; thirdparty: what is shared with it'),
+  namespace: Text('The organization (exact)'),
+  name: Text('A part of the repository name'),
+  status: swrQueryBool('status').optional().describe('true while a share is valid'),
+  limit: Limit,
+  marker: RepositoryMarker,
+});
+
+const TagsQuery = z.object({
+  order_column: swrChoice('order_column', ['updated_at', 'tag'], 'updated_at or tag').default('updated_at'),
+  order_type: swrChoice('order_type', ['asc', 'desc'], 'asc or desc').default('desc'),
+  with_manifest: swrQueryBool('with_manifest').optional().describe('Include each manifest text'),
+  tag: once.optional().describe('Tags containing this text'),
+  limit: Limit,
+  marker: once.default('').describe("The previous page's nextMarker"),
+});
+
+const RepositoriesPage = z.object({ repos: z.array(SwrV3Repository), nextMarker: z.number().int().optional().describe('Present while more follow') });
+const TagsPage = z.object({ tags: z.array(SwrTag), nextMarker: z.string(), has_more: z.boolean() });
 
 /**
  * SWR's v3 list APIs (§1.2.4, SDK-GO only): marker paging in place of offsets. Repository markers are the
@@ -37,6 +63,7 @@ const text = (query: Record<string, unknown>, key: string, fuzzy: boolean) => {
  */
 @Controller('v3/manage')
 @UseGuards(AuthenticatedGuard)
+@ApiRoutes('swr', 'SWR: v3 lists')
 export class SwrV3ListsController {
   private readonly shapes: SwrShapes;
 
@@ -48,68 +75,72 @@ export class SwrV3ListsController {
   }
 
   @Get('repos')
-  async repositories(@CurrentPrincipal() actor: Principal, @Query() query: Record<string, unknown>) {
-    const [namespace, name, category, isPublic] = [text(query, 'namespace', false), text(query, 'name', true), single(query, 'category'), single(query, 'is_public')];
+  @Returns(200, RepositoriesPage)
+  async repositories(
+    @CurrentPrincipal() actor: Principal,
+    @ValidQuery(RepositoriesQuery, swrInvalid('Invalid API parameters')) query: z.output<typeof RepositoriesQuery>,
+  ): Promise<z.input<typeof RepositoriesPage>> {
     const { repositories, nextMarker } = await this.services.call(rpc.search, {
       actor,
-      ...(namespace ? { namespace } : {}),
-      ...(name ? { name } : {}),
-      ...(category !== undefined ? { category } : {}),
-      ...(isPublic !== undefined ? { isPublic: bool('is_public', isPublic) } : {}),
+      ...(query.namespace !== undefined ? { namespace: { value: query.namespace, fuzzy: false } } : {}),
+      ...(query.name !== undefined ? { name: { value: query.name, fuzzy: true } } : {}),
+      ...(query.category !== undefined ? { category: query.category } : {}),
+      ...(query.is_public !== undefined ? { isPublic: query.is_public } : {}),
       offset: 0,
-      limit: integerOr(query, 'limit', 100, 1, 1000),
+      limit: query.limit,
       orderBy: 'id',
       direction: 'asc',
-      afterId: integerOr(query, 'marker', 0, 0, Number.MAX_SAFE_INTEGER),
+      afterId: query.marker,
     });
     return { repos: repositories.map((r) => this.shapes.v3Repository(r, actor.accountName)), ...(nextMarker !== undefined ? { nextMarker } : {}) };
   }
 
   @Get('shared-repositories')
-  async sharedRepositories(@CurrentPrincipal() actor: Principal, @Query() query: Record<string, unknown>) {
-    const side = sharedSide('shared_by', single(query, 'shared_by'));
-    const [namespace, name, status] = [text(query, 'namespace', false), text(query, 'name', true), single(query, 'status')];
+  @Returns(200, RepositoriesPage)
+  async sharedRepositories(
+    @CurrentPrincipal() actor: Principal,
+    @ValidQuery(SharedRepositoriesQuery, swrInvalid('Invalid API parameters')) query: z.output<typeof SharedRepositoriesQuery>,
+  ): Promise<z.input<typeof RepositoriesPage>> {
     const { repositories, nextMarker } = await this.services.call(rpc.searchShared, {
       actor,
-      side,
-      ...(namespace ? { namespace } : {}),
-      ...(name ? { name } : {}),
-      ...(status !== undefined ? { valid: bool('status', status) } : {}),
+      side: query.shared_by,
+      ...(query.namespace !== undefined ? { namespace: { value: query.namespace, fuzzy: false } } : {}),
+      ...(query.name !== undefined ? { name: { value: query.name, fuzzy: true } } : {}),
+      ...(query.status !== undefined ? { valid: query.status } : {}),
       offset: 0,
-      limit: integerOr(query, 'limit', 100, 1, 1000),
+      limit: query.limit,
       orderBy: 'id',
       direction: 'asc',
-      afterId: integerOr(query, 'marker', 0, 0, Number.MAX_SAFE_INTEGER),
+      afterId: query.marker,
     });
     return { repos: repositories.map((r) => this.shapes.v3Repository(r, r.ownerAccountName, r.shareValid)), ...(nextMarker !== undefined ? { nextMarker } : {}) };
   }
 
   /** Items spell the key `tag` (lowercase) and carry no `deleted`/`scanned`; the manifest text only with `with_manifest`. */
   @Get('namespaces/:namespace/repos/:repository/tags')
-  async tags(@CurrentPrincipal() actor: Principal, @Param('namespace') namespace: string, @Param('repository') repository: string, @Query() query: Record<string, unknown>) {
+  @Returns(200, TagsPage)
+  async tags(
+    @CurrentPrincipal() actor: Principal,
+    @Param('namespace') namespace: string,
+    @Param('repository') repository: string,
+    @ValidQuery(TagsQuery, swrInvalid('Invalid API parameters')) query: z.output<typeof TagsQuery>,
+  ): Promise<z.input<typeof TagsPage>> {
     const name = repositoryFromPath(repository);
-    const orderColumn = single(query, 'order_column') ?? 'updated_at';
-    if (orderColumn !== 'updated_at' && orderColumn !== 'tag') throw new SwrInputError('SVCSTG.SWR.4000014', 'Invalid API parameters: order_column must be updated_at or tag', orderColumn);
-    const orderType = single(query, 'order_type') ?? 'desc';
-    if (orderType !== 'asc' && orderType !== 'desc') throw new SwrInputError('SVCSTG.SWR.4000014', 'Invalid API parameters: order_type must be asc or desc', orderType);
-    const withManifest = single(query, 'with_manifest');
-    const includeManifest = withManifest !== undefined && bool('with_manifest', withManifest);
-    const tag = single(query, 'tag');
     const { tags, nextMarker } = await this.services.call(rpc.listTags, {
       actor,
       namespace,
       repository: name,
-      ...(tag !== undefined ? { tag } : {}),
+      ...(query.tag !== undefined ? { tag: query.tag } : {}),
       offset: 0,
-      limit: integerOr(query, 'limit', 100, 1, 1000),
-      orderBy: orderColumn === 'tag' ? 'tag' : 'updatedAt',
-      direction: orderType,
-      marker: single(query, 'marker') ?? '',
+      limit: query.limit,
+      orderBy: query.order_column === 'tag' ? 'tag' : 'updatedAt',
+      direction: query.order_type,
+      marker: query.marker,
     });
     return {
       tags: tags.map((t) => {
         const shape = this.shapes.tag(t, namespace, name);
-        return includeManifest ? shape : { ...shape, manifest: '' };
+        return query.with_manifest ? shape : { ...shape, manifest: '' };
       }),
       nextMarker: nextMarker ?? '',
       has_more: nextMarker !== undefined,

@@ -7,6 +7,7 @@ import { IdentityRpc, type Principal, type SelectelTokenScope } from '@wharf/con
 import { CLOCK, SERVICE_CLIENT, type Clock } from '@wharf/platform';
 import { signRegistryToken, TOKEN_ISSUER, type AccessEntry } from '@wharf/registry-token';
 import { SchemaPipe, type ServiceClient } from '@wharf/transport';
+import { LoginFailures } from '../sessions/login-failures';
 import { KnownRegistries } from '../selectel-tokens/known-registries';
 import { namespaceOf, narrowToScope } from '../selectel-tokens/token-scope';
 import { Credentials } from '../users/credentials';
@@ -26,6 +27,7 @@ export class RegistryTokensHandler {
     private readonly credentials: Credentials,
     private readonly keys: SigningKeys,
     private readonly registries: KnownRegistries,
+    private readonly failures: LoginFailures,
   ) {}
 
   /**
@@ -39,7 +41,10 @@ export class RegistryTokensHandler {
     let tokenScope: SelectelTokenScope | undefined;
     if (credentials) {
       const login = await this.credentials.dockerLogin(credentials.username, credentials.password, clientAddress);
-      if (!login) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
+      if (!login) {
+        await this.failures.registry(credentials.username, clientAddress);
+        throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
+      }
       ({ principal, scope: tokenScope } = login);
     }
     const access = await this.grant(principal, scopes, tokenScope);
@@ -65,6 +70,7 @@ export class RegistryTokensHandler {
                 userName: principal.userName,
                 accountAdmin: principal.accountAdmin,
                 systemAdmin: principal.systemAdmin,
+                ...(principal.tokenId !== undefined ? { tokenId: principal.tokenId } : {}),
               },
             }
           : {}),

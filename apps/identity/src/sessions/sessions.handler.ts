@@ -5,6 +5,7 @@ import { IdentityRpc, IdentityStreams } from '@wharf/contracts/identity';
 import { CommandRunner, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import { SchemaPipe } from '@wharf/transport';
 import { Credentials, principalOf } from '../users/credentials';
+import { LoginFailures } from './login-failures';
 import { hashToken, newSessionToken, tokenIdOf } from './session-token';
 import { sessionTokenDecider } from './session-token.decider';
 import { sessionTokensProjection } from './session-tokens.projection';
@@ -17,6 +18,7 @@ export class SessionsHandler {
     @Inject(WHARF_CONFIG) private readonly config: WharfConfig,
     private readonly commands: CommandRunner,
     private readonly credentials: Credentials,
+    private readonly failures: LoginFailures,
   ) {}
 
   /**
@@ -27,18 +29,23 @@ export class SessionsHandler {
   async create(@Payload(new SchemaPipe(createSession.request)) request: typeof createSession.request._output) {
     const { userName, accountId, accountName, password, clientAddress } = request;
     const account = accountId !== undefined ? { id: accountId } : accountName !== undefined ? { name: accountName } : undefined;
-    const user = await this.credentials.userByPassword({ userName, ...(account ? { account } : {}) }, password, clientAddress);
-    if (!user) throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
+    const login = { userName, ...(account ? { account } : {}) };
+    const user = await this.credentials.userByPassword(login, password, clientAddress);
+    if (!user) {
+      await this.failures.keystone(login, clientAddress);
+      throw new DomainError('IDENTITY.INVALID_CREDENTIALS');
+    }
     const token = newSessionToken();
     const tokenHash = hashToken(token);
+    const principal = principalOf(user, tokenHash);
     const { newEvents } = await this.commands.run(
       IdentityStreams.sessionToken + tokenIdOf(tokenHash),
       sessionTokenDecider,
       { type: 'IssueSessionToken', data: { tokenHash, userId: user.userId, userName: user.name, accountId: user.accountId, ttlSeconds: this.config.sessionTtlSeconds } },
-      { actor: { accountId: user.accountId, userId: user.userId }, readModels: [sessionTokensProjection] },
+      { actor: principal, readModels: [sessionTokensProjection] },
     );
     const issued = newEvents[0]!.data;
-    return { token, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt, principal: principalOf(user, tokenHash) } satisfies RpcReply<
+    return { token, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt, principal } satisfies RpcReply<
       typeof createSession
     >;
   }

@@ -50,7 +50,8 @@ export class Credentials {
     });
   }
 
-  private async userNamed({ userName, account }: LoginName): Promise<UserDocument | null> {
+  /** The user a login name finds: in the account it names, else the only user of that name in any account. */
+  async userNamed({ userName, account }: LoginName): Promise<UserDocument | null> {
     const inAccount = account ? [{ field: 'id' in account ? 'accountId' : 'accountName', op: 'eq' as const, value: 'id' in account ? account.id : account.name }] : [];
     const users = await this.projections.collection(usersProjection).find({ where: [{ field: 'name', op: 'eq', value: userName }, ...inAccount], limit: 2 });
     return users.length === 1 ? users[0]! : null;
@@ -72,7 +73,7 @@ export class Credentials {
    */
   async principalByLogin(userName: string, password: string, clientAddress?: string): Promise<Principal | null> {
     const accessKey = accessKeyOfLogin(userName);
-    if (accessKey) return this.principalByAccessKey(accessKey, password);
+    if (accessKey) return this.attempts.check(clientAddress !== undefined ? { address: clientAddress } : {}, () => this.principalByAccessKey(accessKey, password));
     const byToken = await this.principalByToken(password);
     if (byToken) return byToken.principal;
     const user = await this.userByPassword(registryLoginName(userName), password, clientAddress);
@@ -93,14 +94,18 @@ export class Credentials {
   }
 
   /** `{prefix}@{id}`: a long-term access key, or a temporary login that has not expired. */
-  private async principalByAccessKey(id: string, password: string): Promise<Principal | null> {
+  async accessKeyLogin(id: string): Promise<{ userId: string; userName: string; hash: string } | null> {
     const key = await this.projections.collection(accessKeysProjection).get(id);
     const temporary = key ? null : await this.projections.collection(loginSecretsProjection).get(id);
-    const login = key
+    return key
       ? { userId: key.userId, userName: key.userName, hash: key.loginPasswordHash }
       : temporary && Date.parse(temporary.expiresAt) > this.clock.now().getTime()
         ? { userId: temporary.userId, userName: temporary.userName, hash: temporary.passwordHash }
         : null;
+  }
+
+  private async principalByAccessKey(id: string, password: string): Promise<Principal | null> {
+    const login = await this.accessKeyLogin(id);
     if (!login || !loginPasswordMatches(password, login.hash)) return null;
     const user = await this.projections.collection(usersProjection).get(login.userId);
     return user && user.enabled ? principalOf(user) : null;

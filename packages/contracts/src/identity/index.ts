@@ -35,6 +35,8 @@ export const IdentityStreams = {
   signingKey: 'identity.signingkey-',
   accessKey: 'identity.accesskey-',
   loginSecret: 'identity.loginsecret-',
+  /** One failed login (wrong password or secret, unknown or disabled user) per stream: `identity.loginfailure-<id>`. */
+  loginFailure: 'identity.loginfailure-',
 } as const;
 
 export const CreateSessionRequest = z.object({
@@ -152,3 +154,6 @@ export const LoginSecretRpc = {
 
 /** Selectel API tokens and registry cluster integrations. */
 export * from './selectel-tokens';
+
+/** The audit log and failed logins. */
+export * from './audit';
