@@ -101,6 +101,7 @@ export const runServiceProcess = async (service: ServiceName, register: (runtime
   if (metrics) new Logger(service).log(`Metrics on http://${config.host}:${config.metricsPort}/metrics`);
   onShutdownSignal(async () => {
     metrics?.close();
+    metrics?.closeAllConnections();
     await app.close();
     await closeServiceRuntime(runtime);
   });

@@ -60,7 +60,9 @@ export const rootLogger = (): Logger => root ?? configureLogging({ level: 'log' 
  * writing through the process's logger, so Nest's own messages and every `Logger` in Wharf come out as pino lines.
  */
 export const nestLogger = (): NestPinoLogger => {
-  const params: Params = { pinoHttp: { logger: rootLogger() } };
-  nest ??= new NestPinoLogger(new PinoLogger(params), params);
+  if (!nest) {
+    const params: Params = { pinoHttp: { logger: rootLogger() } };
+    nest = new NestPinoLogger(new PinoLogger(params), params);
+  }
   return nest;
 };
