@@ -8,7 +8,7 @@ export const routeOf = (request: IncomingMessage): string | undefined => (reques
 /**
  * The management API's request metrics, by route template: `wharf_api_http_requests_total{route,method,code}`,
  * `wharf_api_http_request_duration_seconds{route,method}` and `wharf_api_http_in_flight_requests`. A request no
- * route took (404) counts under `route="unmatched"`.
+ * route template served (a 404, a static file) counts under `route="unmatched"`.
  */
 export const apiRequestMetrics = (): RequestMetrics => {
   const requests = metrics.counter({ name: 'wharf_api_http_requests_total', help: 'Management API requests answered, by route template, method and status code.', labelNames: ['route', 'method', 'code'] });
