@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rootLogger } from '../logging/process-logger';
 import { requestIdOf } from '../logging/request-id';
-import { metricsEndpoint } from '../metrics/metrics-endpoint';
+import { answerScrape } from '../metrics/metrics-endpoint';
+import { collectProcessDefaults } from '../metrics/metrics';
 import { whenAnswered, type RequestOutcome } from './request-outcome';
 
 /** A port's request metrics: `begin` sees each request come in and returns what records it once answered (or nothing). */
@@ -28,12 +29,14 @@ export const pathOf = (request: IncomingMessage): string => {
 };
 
 /**
- * Per request: its id (taken from or set in `X-Request-Id`, answered, and kept as `request.id`, where pino-http
- * keeps it), the port's metrics and, once the response is over, one access line. Nothing is created per
- * request but the id and one listener; the line's fields are gathered only when its level is logged.
+ * Per request: its id (taken from or set in `X-Request-Id`, answered, and kept as `request.id`), the port's
+ * metrics and, once the response is over, one access line; `GET /metrics` is answered here too. One middleware,
+ * so one router layer: nothing is created per request but the id and one listener, and the access line's
+ * fields are gathered only when its level is logged.
  */
 const requestObserver = ({ metrics, loggedPath = pathOf, principalOf }: HttpObservation) => {
   const log = rootLogger();
+  collectProcessDefaults();
   return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
     const reqId = requestIdOf(request, response);
     (request as IncomingMessage & { id: string }).id = reqId;
@@ -56,7 +59,7 @@ const requestObserver = ({ metrics, loggedPath = pathOf, principalOf }: HttpObse
         'request completed',
       );
     });
-    next();
+    if (!answerScrape(request, response)) next();
   };
 };
 
@@ -66,5 +69,5 @@ const requestObserver = ({ metrics, loggedPath = pathOf, principalOf }: HttpObse
  * logger (`nestLogger`).
  */
 export const observeHttp = (app: INestApplication, observation: HttpObservation): void => {
-  app.use(requestObserver(observation), metricsEndpoint());
+  app.use(requestObserver(observation));
 };

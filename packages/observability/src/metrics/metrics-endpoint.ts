@@ -19,13 +19,11 @@ const answer = (response: ServerResponse, method: string | undefined): void => {
 const isScrape = (request: IncomingMessage): boolean =>
   request.url?.startsWith('/metrics') === true && (request.url.length === 8 || request.url[8] === '?') && (request.method === 'GET' || request.method === 'HEAD');
 
-/** Connect-style middleware answering `GET /metrics` with the process's metrics, before any route. */
-export const metricsEndpoint = () => {
-  collectProcessDefaults();
-  return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
-    if (isScrape(request)) answer(response, request.method);
-    else next();
-  };
+/** Answers `GET /metrics` (and HEAD) with the process's metrics; false for any other request, left untouched. */
+export const answerScrape = (request: IncomingMessage, response: ServerResponse): boolean => {
+  if (!isScrape(request)) return false;
+  answer(response, request.method);
+  return true;
 };
 
 /**
@@ -35,7 +33,7 @@ export const metricsEndpoint = () => {
 export const startMetricsServer = async (port: number, host: string): Promise<Server> => {
   collectProcessDefaults();
   const server = createServer((request, response) => {
-    if (isScrape(request)) return answer(response, request.method);
+    if (answerScrape(request, response)) return;
     response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     response.end('only /metrics is served here\n');
   });
