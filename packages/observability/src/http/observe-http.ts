@@ -29,17 +29,16 @@ export const pathOf = (request: IncomingMessage): string => {
 };
 
 /**
- * Per request: its id (taken from or set in `X-Request-Id`, answered, and kept as `request.id`), the port's
- * metrics and, once the response is over, one access line; `GET /metrics` is answered here too. One middleware,
- * so one router layer: nothing is created per request but the id and one listener, and the access line's
- * fields are gathered only when its level is logged.
+ * Per request: its id (taken from or set in `X-Request-Id`, and answered), the port's metrics and, once the
+ * response is over, one access line; `GET /metrics` is answered here too. One middleware, so one router layer:
+ * nothing is created per request but the id and one listener, and the access line's fields are gathered only
+ * when its level is logged.
  */
 const requestObserver = ({ metrics, loggedPath = pathOf, principalOf }: HttpObservation) => {
   const log = rootLogger();
   collectProcessDefaults();
   return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
     const reqId = requestIdOf(request, response);
-    (request as IncomingMessage & { id: string }).id = reqId;
     const record = metrics.begin(request);
     whenAnswered(request, response, (outcome) => {
       record?.(outcome);

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { rootLogger } from '../logging/process-logger';
 import { collectProcessDefaults, renderMetrics } from './metrics';
 
 const answer = (response: ServerResponse, method: string | undefined): void => {
@@ -9,9 +10,10 @@ const answer = (response: ServerResponse, method: string | undefined): void => {
     },
     (error: unknown) => {
       // A collector that failed (a store that does not answer) is a failed scrape, which Prometheus records as such.
-      const message = `metrics could not be collected: ${error instanceof Error ? error.message : String(error)}\n`;
+      const message = `metrics could not be collected: ${error instanceof Error ? error.message : String(error)}`;
+      rootLogger().error(message);
       response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end(message);
+      response.end(`${message}\n`);
     },
   );
 };
