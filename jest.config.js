@@ -17,10 +17,10 @@ const transform = {
   ],
 };
 const moduleNameMapper = {
-  '^@wharf/(contracts|event-store|read-model|transport|platform|testing|oci|blob-store|registry-token|health)/(.+)$': '<rootDir>/packages/$1/src/$2',
+  '^@wharf/(contracts|event-store|read-model|transport|platform|testing|oci|blob-store|registry-token|health|observability)/(.+)$': '<rootDir>/packages/$1/src/$2',
   '^@wharf/blob-store-s3/testing$': '<rootDir>/packages/blob-store-s3/src/testing/s3rver.ts',
   '^@wharf/(event-store-sqlite|event-store-kurrentdb|read-model-sqlite|read-model-mongodb|blob-store-s3)$': '<rootDir>/packages/$1/src/index.ts',
-  '^@wharf/(contracts|event-store|read-model|transport|platform|testing|oci|blob-store|registry-token|health)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@wharf/(contracts|event-store|read-model|transport|platform|testing|oci|blob-store|registry-token|health|observability)$': '<rootDir>/packages/$1/src/index.ts',
   '^@wharf/(gateway|identity|catalog|access|lifecycle|registry|wharf)$': '<rootDir>/apps/$1/src/index.ts',
 };
 const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname, modulePathIgnorePatterns: ['/dist/'] };

@@ -2,8 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy, NatsOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { logLevels, readTlsFiles, reloadTlsOnHangup, type ServiceRuntime } from '@wharf/platform';
+import { distributionRequestMetrics, nestLogger, observeHttp } from '@wharf/observability';
+import { readTlsFiles, reloadTlsOnHangup, type ServiceRuntime } from '@wharf/platform';
 import { RpcErrorFilter } from '@wharf/transport';
+import { verifiedCallers } from './auth/verified-callers';
+import { handlerOf } from './http/request-handlers';
 import { RegistryModule } from './registry.module';
 
 /** Starts the registry: HTTP on WHARF_HOST:WHARF_REGISTRY_PORT and its message handlers on the transport. */
@@ -12,10 +15,12 @@ export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOpti
   // No body parsing: blobs and manifests stream through the handlers untouched.
   const tls = readTlsFiles(config);
   const app = await NestFactory.create<NestExpressApplication>(RegistryModule.register(runtime), {
-    logger: logLevels(config),
+    logger: nestLogger(),
     bodyParser: false,
     ...(tls ? { httpsOptions: tls } : {}),
   });
+  // First: request ids, access lines, Distribution's request metrics and /metrics see every request.
+  observeHttp(app, { metrics: distributionRequestMetrics(handlerOf), principalOf: (request) => verifiedCallers.of(request) });
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ?? false);
   // Deferred, so the error filter is registered before the listeners are.

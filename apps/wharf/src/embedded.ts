@@ -31,10 +31,10 @@ export const startEmbedded = async (config: WharfConfig): Promise<EmbeddedWharf>
   const strategy = () => ({ strategy: new InProcessServer(bus) });
 
   const services: INestMicroservice[] = [];
-  services.push(await startService(IdentityModule.register(runtime('identity')), config, strategy()));
-  services.push(await startService(CatalogModule.register(runtime('catalog')), config, strategy()));
-  services.push(await startService(AccessModule.register(runtime('access')), config, strategy()));
-  services.push(await startService(LifecycleModule.register(runtime('lifecycle')), config, strategy()));
+  services.push(await startService(IdentityModule.register(runtime('identity')), strategy()));
+  services.push(await startService(CatalogModule.register(runtime('catalog')), strategy()));
+  services.push(await startService(AccessModule.register(runtime('access')), strategy()));
+  services.push(await startService(LifecycleModule.register(runtime('lifecycle')), strategy()));
   const registry = await startRegistry(runtime('registry'), strategy());
   const gateway = await startGateway(config, client);
 

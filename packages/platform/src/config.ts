@@ -55,6 +55,10 @@ export const ConfigSchema = z
     WHARF_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1-32 lowercase letters, digits or -').default('wharf-1'),
     WHARF_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
     WHARF_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+    /** `json` or `pretty`; by default pretty on a terminal, JSON anywhere else. */
+    WHARF_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    /** A port of its own for `/metrics`, for the processes that have no HTTP port (identity, catalog, access, lifecycle). */
+    WHARF_METRICS_PORT: port.optional(),
     WHARF_QUOTA_NAMESPACES: quota.default(100),
     WHARF_QUOTA_REPOSITORIES: quota.default(10_000),
     WHARF_QUOTA_TAGS: quota.default(1_000_000),
@@ -133,6 +137,8 @@ export interface WharfConfig {
   region: string;
   sessionTtlSeconds: number;
   logLevel: RawConfig['WHARF_LOG_LEVEL'];
+  logFormat: RawConfig['WHARF_LOG_FORMAT'];
+  metricsPort: number | undefined;
   /** Each account's limits until the system administrator sets its own. */
   quotaDefaults: { namespace: number; repository: number; tag: number };
   /** Bytes each Selectel registry may hold (`sizeLimit`). */
@@ -190,6 +196,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
     region: raw.WHARF_REGION,
     sessionTtlSeconds: raw.WHARF_SESSION_TTL_SECONDS,
     logLevel: raw.WHARF_LOG_LEVEL,
+    logFormat: raw.WHARF_LOG_FORMAT,
+    metricsPort: raw.WHARF_METRICS_PORT,
     quotaDefaults: { namespace: raw.WHARF_QUOTA_NAMESPACES, repository: raw.WHARF_QUOTA_REPOSITORIES, tag: raw.WHARF_QUOTA_TAGS },
     registrySizeLimit: raw.WHARF_REGISTRY_SIZE_LIMIT,
     gcGraceSeconds: raw.WHARF_GC_GRACE_SECONDS,

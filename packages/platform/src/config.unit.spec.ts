@@ -34,6 +34,14 @@ describe('configuration', () => {
     expect(config.readModel).toEqual({ kind: 'mongodb', url: 'mongodb://127.0.0.1:27017' });
   });
 
+  it('reads the log level and format and the metrics port, refusing values it does not know', () => {
+    expect(loadConfig({})).toMatchObject({ logLevel: 'log', logFormat: undefined, metricsPort: undefined });
+    expect(loadConfig({ WHARF_LOG_LEVEL: 'debug', WHARF_LOG_FORMAT: 'json', WHARF_METRICS_PORT: '9464' })).toMatchObject({ logLevel: 'debug', logFormat: 'json', metricsPort: 9464 });
+    expect(() => loadConfig({ WHARF_LOG_LEVEL: 'info' })).toThrow(/WHARF_LOG_LEVEL/);
+    expect(() => loadConfig({ WHARF_LOG_FORMAT: 'text' })).toThrow(/WHARF_LOG_FORMAT/);
+    expect(() => loadConfig({ WHARF_METRICS_PORT: '70000' })).toThrow(/WHARF_METRICS_PORT/);
+  });
+
   it('keeps blobs on the filesystem unless WHARF_BLOB_STORE=s3 names a bucket', () => {
     expect(loadConfig({}).blobStore).toEqual({ kind: 'filesystem' });
     expect(

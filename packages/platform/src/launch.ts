@@ -1,8 +1,9 @@
-import { Logger, type DynamicModule, type INestMicroservice, type LogLevel } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy, NatsOptions } from '@nestjs/microservices';
 import type { ServiceName } from '@wharf/contracts';
 import type { EventStore } from '@wharf/event-store';
+import { configureLogging, nestLogger, startMetricsServer } from '@wharf/observability';
 import { createNatsClient, natsServerOptions, RpcErrorFilter, ServiceClient } from '@wharf/transport';
 import { ConfigError, loadConfig, type WharfConfig } from './config';
 import type { ServiceRuntime } from './platform.module';
@@ -11,20 +12,15 @@ import { openDocumentStore, openEventStore } from './stores';
 import { checkTlsFiles } from './tls';
 import { systemClock } from './tokens';
 
-const LOG_LEVELS: Record<WharfConfig['logLevel'], LogLevel[]> = {
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  log: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
-export const logLevels = (config: WharfConfig): LogLevel[] => LOG_LEVELS[config.logLevel];
-
-/** Reads the configuration or ends the process with a message that names the bad variable. */
+/**
+ * Reads the configuration or ends the process with a message that names the bad variable; then sets up the
+ * process's logger (WHARF_LOG_LEVEL, WHARF_LOG_FORMAT), which Nest's applications are created with (`nestLogger`).
+ */
 export const loadConfigOrExit = (defaults: Parameters<typeof loadConfig>[1] = {}): WharfConfig => {
   try {
     const config = loadConfig(process.env, defaults);
     checkTlsFiles(config);
+    configureLogging({ level: config.logLevel, format: config.logFormat });
     return config;
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -60,13 +56,9 @@ export const closeServiceRuntime = async (runtime: ServiceRuntime): Promise<void
   await runtime.events.close();
 };
 
-/** Starts a service's Nest microservice on the given transport, with the error envelope filter. */
-export const startService = async (
-  module: DynamicModule,
-  config: WharfConfig,
-  transport: NatsOptions | CustomStrategy,
-): Promise<INestMicroservice> => {
-  const app = await NestFactory.createMicroservice(module, { ...transport, logger: logLevels(config) });
+/** Starts a service's Nest microservice on the given transport, with the error envelope filter, logging through pino. */
+export const startService = async (module: DynamicModule, transport: NatsOptions | CustomStrategy): Promise<INestMicroservice> => {
+  const app = await NestFactory.createMicroservice(module, { ...transport, logger: nestLogger() });
   app.useGlobalFilters(new RpcErrorFilter());
   await app.listen();
   return app;
@@ -103,9 +95,13 @@ export const runServiceProcess = async (service: ServiceName, register: (runtime
     process.exit(2);
   }
   const runtime = openProcessRuntime({ ...config, transport: config.transport }, service);
-  const app = await startService(register(runtime), config, natsServerOptions(config.transport.url, service));
+  const app = await startService(register(runtime), natsServerOptions(config.transport.url, service));
   new Logger(service).log(`${service} listening on ${config.transport.url}`);
+  const metrics = config.metricsPort !== undefined ? await startMetricsServer(config.metricsPort, config.host) : undefined;
+  if (metrics) new Logger(service).log(`Metrics on http://${config.host}:${config.metricsPort}/metrics`);
   onShutdownSignal(async () => {
+    metrics?.close();
+    metrics?.closeAllConnections();
     await app.close();
     await closeServiceRuntime(runtime);
   });

@@ -7,6 +7,7 @@ import type { ServiceClient } from '@wharf/transport';
 import type { WharfConfig } from './config';
 import { CommandRunner } from './command-runner';
 import { ProjectionHost } from './projection-host';
+import { ProjectionMetrics } from './projection-metrics';
 import { eventStoreReadiness, READ_MODEL_CATCH_UP_BOUND_MS, readiness, type ReadinessCheck } from './readiness';
 import { CLOCK, DOCUMENT_STORE, EVENT_STORE, PROJECTIONS, SERVICE_CLIENT, WHARF_CONFIG, type Clock } from './tokens';
 
@@ -61,6 +62,7 @@ export class PlatformModule {
         { provide: SERVICE_CLIENT, useValue: runtime.services },
         ProjectionHost,
         CommandRunner,
+        { provide: ProjectionMetrics, inject: [ProjectionHost], useFactory: (host: ProjectionHost) => new ProjectionMetrics(runtime.service, host, runtime.events) },
       ],
       exports: [WHARF_CONFIG, EVENT_STORE, DOCUMENT_STORE, CLOCK, SERVICE_CLIENT, ProjectionHost, CommandRunner],
     };

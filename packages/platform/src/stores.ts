@@ -7,6 +7,7 @@ import { getSqliteEventStore } from '@wharf/event-store-sqlite';
 import type { DocumentStore } from '@wharf/read-model';
 import { getMongoDocumentStore } from '@wharf/read-model-mongodb';
 import { getSqliteDocumentStore } from '@wharf/read-model-sqlite';
+import { instrumentBlobDriver, instrumentEventStore } from '@wharf/observability';
 import type { WharfConfig } from './config';
 import { ensurePrivateDirectory, ensurePrivateFile } from './private-files';
 
@@ -17,10 +18,10 @@ const privateSqliteFile = (path: string): string => {
   return path;
 };
 
-/** The event store the configuration names. */
+/** The event store the configuration names, its appends measured. */
 export const openEventStore = (config: WharfConfig): EventStore => {
-  if (config.eventStore.kind === 'kurrentdb') return getKurrentDbEventStore({ connectionString: config.eventStore.url });
-  return getSqliteEventStore({ path: privateSqliteFile(config.eventStore.path) });
+  if (config.eventStore.kind === 'kurrentdb') return instrumentEventStore(getKurrentDbEventStore({ connectionString: config.eventStore.url }));
+  return instrumentEventStore(getSqliteEventStore({ path: privateSqliteFile(config.eventStore.path) }));
 };
 
 /** A service's own read-model store: its own tables in SQLite, its own database in MongoDB. */
@@ -29,11 +30,11 @@ export const openDocumentStore = (config: WharfConfig, service: string): Documen
   return getSqliteDocumentStore({ path: privateSqliteFile(config.readModel.path), namespace: service });
 };
 
-/** The blob store the configuration names; the registry serves its bytes and lifecycle's collection deletes them. */
+/** The blob store the configuration names, each call timed; the registry serves its bytes and lifecycle's collection deletes them. */
 export const openBlobDriver = (config: WharfConfig): BlobDriver => {
   const store = config.blobStore;
   if (store.kind === 's3') {
-    return getS3BlobDriver({ bucket: store.bucket, region: store.region, prefix: store.prefix, ...(store.endpoint ? { endpoint: store.endpoint } : {}) });
+    return instrumentBlobDriver(getS3BlobDriver({ bucket: store.bucket, region: store.region, prefix: store.prefix, ...(store.endpoint ? { endpoint: store.endpoint } : {}) }));
   }
-  return getFilesystemBlobDriver({ root: ContentLayout.root(config.dataDir) });
+  return instrumentBlobDriver(getFilesystemBlobDriver({ root: ContentLayout.root(config.dataDir) }));
 };

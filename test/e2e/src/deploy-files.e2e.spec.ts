@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { PodMonitor, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { parseAllDocuments } from 'yaml';
@@ -18,6 +18,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
 };
 
 interface Manifest {
@@ -29,6 +30,7 @@ interface Manifest {
 
 interface Container {
   name: string;
+  ports?: Array<{ name?: string; containerPort: number }>;
   readinessProbe?: unknown;
   livenessProbe?: unknown;
   resources?: { requests?: { cpu?: string; memory?: string } };
@@ -113,7 +115,7 @@ describe('deployment files', () => {
       expect(() => validate(broken)).toThrow(/containerPort/);
     });
 
-    it('has Deployments with probes and resource requests, Services, a ConfigMap, Secrets, a PVC and a ServiceMonitor', () => {
+    it('has Deployments with probes and resource requests, Services, a ConfigMap, Secrets, a PVC, a ServiceMonitor and a PodMonitor', () => {
       const manifests = kubernetesManifests();
       const ofKind = (kind: string) => manifests.filter((m) => m.kind === kind);
       const deployments = ofKind('Deployment') as Array<Manifest & { spec: { template: { spec: { containers: Container[] } } } }>;
@@ -133,6 +135,16 @@ describe('deployment files', () => {
       expect(secrets.find((s) => s.type === 'kubernetes.io/tls')?.stringData).toEqual(expect.objectContaining({ 'tls.crt': expect.any(String), 'tls.key': expect.any(String) }));
       expect(ofKind('PersistentVolumeClaim').map((p) => p.metadata.name)).toEqual(['wharf-blobs']);
       expect(ofKind('ServiceMonitor')).toHaveLength(1);
+      // The apps without a Service are scraped on WHARF_METRICS_PORT, which each declares as its `metrics` port.
+      const [podMonitor] = ofKind('PodMonitor') as Array<Manifest & { spec: { selector: { matchExpressions: Array<{ values: string[] }> }; podMetricsEndpoints: Array<{ port: string }> } }>;
+      const scraped = podMonitor!.spec.selector.matchExpressions[0]!.values;
+      expect(scraped.sort()).toEqual(['access', 'catalog', 'identity', 'lifecycle']);
+      expect(podMonitor!.spec.podMetricsEndpoints.map((endpoint) => endpoint.port)).toEqual(['metrics']);
+      const config = ofKind('ConfigMap')[0] as Manifest & { data: Record<string, string> };
+      for (const name of scraped) {
+        const ports = deployments.find((d) => d.metadata.name === name)!.spec.template.spec.containers[0]!.ports;
+        expect([name, ports]).toEqual([name, [{ name: 'metrics', containerPort: Number(config.data.WHARF_METRICS_PORT) }]]);
+      }
     });
   });
 

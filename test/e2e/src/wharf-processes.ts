@@ -34,6 +34,7 @@ export class WharfProcesses {
     readonly dataDir: string,
     private readonly nats: RunningNatsServer | undefined,
     private readonly tlsCa: string | undefined,
+    private readonly perApp: Partial<Record<AppName, Record<string, string>>>,
   ) {
     const scheme = tlsCa === undefined ? 'http' : 'https';
     this.apiUrl = `${scheme}://127.0.0.1:${env.WHARF_API_PORT}`;
@@ -41,10 +42,15 @@ export class WharfProcesses {
   }
 
   /**
-   * `settings` adds WHARF_* variables (e.g. WHARF_GC_GRACE_SECONDS) to every app's environment. With `tlsCa` (the
-   * PEM of the CA that signed WHARF_TLS_CERT) both ports are reached over HTTPS, verified against that CA.
+   * `settings` adds WHARF_* variables (e.g. WHARF_GC_GRACE_SECONDS) to every app's environment, `perApp` to one
+   * app's (e.g. its own WHARF_METRICS_PORT). With `tlsCa` (the PEM of the CA that signed WHARF_TLS_CERT) both
+   * ports are reached over HTTPS, verified against that CA.
    */
-  static async start(mode: Mode, settings: Record<string, string> = {}, { tlsCa }: { tlsCa?: string } = {}): Promise<WharfProcesses> {
+  static async start(
+    mode: Mode,
+    settings: Record<string, string> = {},
+    { tlsCa, perApp = {} }: { tlsCa?: string; perApp?: Partial<Record<AppName, Record<string, string>>> } = {},
+  ): Promise<WharfProcesses> {
     const dataDir = mkdtempSync(join(tmpdir(), `wharf-e2e-${mode}-`));
     const nats = mode === 'distributed' ? await startNatsServer() : undefined;
     const env: NodeJS.ProcessEnv = {
@@ -58,7 +64,7 @@ export class WharfProcesses {
       ...(nats ? { WHARF_TRANSPORT: 'nats', NATS_URL: nats.url } : {}),
       ...settings,
     };
-    const wharf = new WharfProcesses(mode, env, dataDir, nats, tlsCa);
+    const wharf = new WharfProcesses(mode, env, dataDir, nats, tlsCa, perApp);
     try {
       await wharf.startAll();
     } catch (error) {
@@ -135,7 +141,7 @@ export class WharfProcesses {
 
   private spawnApp(name: AppName, settings: Record<string, string> = {}): void {
     const app = name.replace(/-replica$/, '');
-    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'dist', 'main.js')], { env: { ...this.env, ...settings }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'dist', 'main.js')], { env: { ...this.env, ...this.perApp[name], ...settings }, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));

@@ -11,6 +11,7 @@ import type { ServiceClient } from '@wharf/transport';
 import { planCollection, type CollectionPlan } from './collection-plan';
 import { ContentSweeper } from './content-sweeper';
 import { callCatalogPatiently, ShuttingDown } from './catalog-calls';
+import { GcMetrics } from './gc-metrics';
 import { Pacer } from './pacer';
 import { gcProgressDecider, type GcProgress, type GcProgressCommand } from './gc-progress.decider';
 import { gcRunDecider, type GcRunCommand } from './gc-run.decider';
@@ -49,6 +50,7 @@ export interface RunRequest {
 export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('GarbageCollection');
   private readonly running = new Map<string, Promise<void>>();
+  private readonly metrics = new GcMetrics();
   private readonly driver: BlobDriver;
   private stopping = false;
 
@@ -180,6 +182,7 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
           storageBytesDeleted: done.storageBytes,
         },
       });
+      this.metrics.finished(freedBytes, done.storageBytes);
       this.logger.log(
         `Garbage collection ${runId} of ${namespace} freed ${freedBytes} bytes: ${done.manifests.length} manifests deleted, ` +
           `${done.blobs.length} blob links removed, ${done.storageObjects} objects (${done.storageBytes} bytes) deleted from storage; ` +
@@ -191,6 +194,7 @@ export class GcRunner implements OnApplicationBootstrap, BeforeApplicationShutdo
         return;
       }
       this.logger.error(`Garbage collection ${runId} of ${namespace} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.metrics.failed();
       await this.record(run, { type: 'FailGarbageCollection', data: { runId, error: error instanceof Error ? error.message : String(error) } }).catch(
         (recordError: unknown) => this.logger.error(`Could not record the failure of ${runId}: ${String(recordError)}`),
       );

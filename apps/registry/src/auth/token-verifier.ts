@@ -3,6 +3,7 @@ import { IdentityRpc } from '@wharf/contracts/identity';
 import { grantedActions, keyIdOf, publicKeyFromPem, verifyRegistryToken, type RegistryTokenClaims } from '@wharf/registry-token';
 import type { ServiceClient } from '@wharf/transport';
 import { revocationIdsFor, withoutRevoked, type RevocationReader } from './revocations';
+import { verifiedCallers } from './verified-callers';
 
 /** Keys are fetched again at least this often, so a key identity no longer publishes stops verifying. */
 const KEYS_MAX_AGE_SECONDS = 60;
@@ -28,6 +29,7 @@ export class TokenVerifier {
     if ((kid && !this.keys.has(kid)) || nowSeconds - this.keysFetchedAt >= KEYS_MAX_AGE_SECONDS) await this.refresh(nowSeconds);
     const result = verifyRegistryToken(token, this.keys, { audience: this.service, nowSeconds });
     if (!result.ok) return null;
+    verifiedCallers.remember(token, result.claims);
     return withoutRevoked(result.claims, await this.revocations.current(revocationIdsFor(result.claims)));
   }
 
