@@ -34,6 +34,9 @@ export type GarbageCollectionFinished = Event<
   { runId: string; freedBytes: number; manifestsDeleted: number; blobsUnlinked: number; finishedAt: string }
 >;
 
+type QuotaCrossing = { accountId: string; key: 'namespace' | 'repository' | 'tag'; limit: number; used: number; name: string };
+export type QuotaWarningReached = Event<'QuotaWarningReached', QuotaCrossing & { reachedAt: string }>;
+export type QuotaExceeded = Event<'QuotaExceeded', QuotaCrossing & { refusedAt: string }>;
 export type PublishedFact =
   | NamespaceCreated
   | NamespaceDeleted
@@ -51,4 +54,6 @@ export type PublishedFact =
   | RepositoryShared
   | ShareUpdated
   | ShareRemoved
-  | GarbageCollectionFinished;
+  | GarbageCollectionFinished
+  | QuotaWarningReached
+  | QuotaExceeded;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { CatalogStreams, RepositoryStreams } from '@wharf/contracts/catalog';
+import { CatalogStreams, QuotaStreams, RepositoryStreams } from '@wharf/contracts/catalog';
 import { AccessStreams } from '@wharf/contracts/access';
 import { PUBLIC_EVENT_VERSIONS, toCloudEvent, type PublicCloudEvent, type PublicEventName } from '@wharf/contracts/events';
 import { LifecycleStreams } from '@wharf/contracts/lifecycle';
@@ -29,7 +29,14 @@ interface OwnerDocument {
 
 export const JOURNAL_COLLECTION = 'public_events_v1';
 const OWNERS_COLLECTION = 'public_event_owners_v1';
-const PUBLISHED_STREAMS = [CatalogStreams.namespace, RepositoryStreams.repository, AccessStreams.permissions, AccessStreams.shares, LifecycleStreams.garbageCollection];
+const PUBLISHED_STREAMS = [
+  CatalogStreams.namespace,
+  RepositoryStreams.repository,
+  AccessStreams.permissions,
+  AccessStreams.shares,
+  LifecycleStreams.garbageCollection,
+  QuotaStreams.reservations,
+];
 
 const namespaceKey = (name: string) => `namespace:${name}`;
 const registryKey = (registryId: string) => `registry:${registryId}`;

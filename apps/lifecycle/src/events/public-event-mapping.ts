@@ -154,6 +154,14 @@ export const publicEventOf = (event: RecordedEvent, context: MappingContext): Pu
         blobsUnlinked,
       });
     }
+    case 'QuotaWarningReached':
+    case 'QuotaExceeded': {
+      const { accountId, key, limit, used, name } = e.data;
+      const crossing = { accountId, ...actorOf(e), key, limit, used, name };
+      return e.type === 'QuotaWarningReached'
+        ? fact('quota.warning', catalog, accountId, e.data.reachedAt, crossing)
+        : fact('quota.exceeded', catalog, accountId, e.data.refusedAt, crossing);
+    }
     default:
       return null;
   }

@@ -108,3 +108,4 @@ export const LifecycleRpc = {
     CleanupReport,
   ),
 } as const;
+export * from './triggers';
