@@ -24,6 +24,7 @@ import { SwrPermissionsController } from './swr/swr-permissions.controller';
 import { SwrQuotasController } from './swr/swr-quotas.controller';
 import { SwrRepositoriesController } from './swr/swr-repositories.controller';
 import { SwrSharesController } from './swr/swr-shares.controller';
+import { SwrTriggersController } from './swr/swr-triggers.controller';
 import { SwrV3ListsController } from './swr/swr-v3-lists.controller';
 import { SwrVersionsController } from './swr/swr-versions.controller';
 
@@ -34,7 +35,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.register({ services, natsUrl: config.transport.kind === 'nats' ? config.transport.url : undefined })],
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController, EventsController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrTriggersController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController, EventsController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

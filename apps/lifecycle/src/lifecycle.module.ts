@@ -10,20 +10,29 @@ import { CONTENT_DRIVER, GcRunner } from './gc/gc-runner';
 import { gcViews } from './gc/gc-views.projection';
 import { ReferenceGraphs } from './gc/reference-graphs';
 import { Registries } from './gc/registries';
+import { TriggerDispatcher } from './triggers/trigger-dispatcher';
+import { TriggerSecrets } from './triggers/trigger-secrets';
+import { TriggerViews } from './triggers/trigger-views';
+import { TriggersHandler } from './triggers/triggers.handler';
+import { triggerViews } from './triggers/trigger-read-models';
+import { DeliveryAttempts } from './webhooks/delivery-attempts';
+import { DeliveryLanes } from './webhooks/delivery-lanes';
+import { loadWebhookSettings, WEBHOOK_SETTINGS } from './webhooks/webhook-settings';
 
 /**
- * Lifecycle: garbage collection of registries, repository cleanup and the public event journal behind the
- * event feed (triggers, retention and sync to come).
+ * Lifecycle: garbage collection of registries, repository cleanup, the public event journal behind the event
+ * feed, and triggers with their webhook deliveries (retention and sync to come).
  * It projects catalog's reference graph into its own views and deletes bytes from the registry's content store.
  */
 @Module({})
 export class LifecycleModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     const blobs = openBlobDriver(runtime.config);
+    const webhookSettings = loadWebhookSettings();
     return {
       module: LifecycleModule,
-      imports: [PlatformModule.forService(runtime, gcViews, [blobStoreReadiness(blobs)])],
-      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler],
+      imports: [PlatformModule.forService(runtime, [...gcViews, ...triggerViews], [blobStoreReadiness(blobs)])],
+      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler, TriggersHandler],
       providers: [
         { provide: CONTENT_DRIVER, useValue: blobs },
         Registries,
@@ -31,6 +40,12 @@ export class LifecycleModule {
         GcRunner,
         EventJournal,
         JetStreamRelay,
+        { provide: WEBHOOK_SETTINGS, useValue: webhookSettings },
+        TriggerSecrets,
+        TriggerViews,
+        DeliveryAttempts,
+        DeliveryLanes,
+        TriggerDispatcher,
       ],
     };
   }

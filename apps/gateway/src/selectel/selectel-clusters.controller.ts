@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { RegistryClusterRpc, type Principal } from '@wharf/contracts/identity';
 import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { AuthenticatedGuard } from '../auth/authenticated.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { SERVICES } from '../services';
-import { AddClusterBody, dockerConfig, selectelInput } from './selectel-tokens.wire';
+import { AddClusterBody, dockerConfig, selectelInput, UpdateClusterBody } from './selectel-tokens.wire';
 
 /**
  * Kubernetes clusters integrated with a registry. Listing is Selectel's; adding and removing are Wharf's own
@@ -32,9 +32,17 @@ export class SelectelClustersController {
   @Post()
   @HttpCode(201)
   async add(@CurrentPrincipal() actor: Principal, @Param('id') registryId: string, @Body() body: unknown) {
-    const { name, pool } = selectelInput(AddClusterBody, body, 'request body');
-    const { cluster, pullSecret } = await this.services.call(RegistryClusterRpc.add, { actor, registryId, name, pool });
+    const { name, pool, kubernetes } = selectelInput(AddClusterBody, body, 'request body');
+    const { cluster, pullSecret } = await this.services.call(RegistryClusterRpc.add, { actor, registryId, name, pool, ...(kubernetes ? { kubernetes } : {}) });
     return { ...cluster, pullSecret: { ...pullSecret, dockerConfig: dockerConfig(this.registryHost, pullSecret.password) } };
+  }
+
+  /** Wharf's own: sets the cluster's Kubernetes API (`{"kubernetes": {"apiServer", "token", "caCertificate"?}}`); 200 with the cluster. */
+  @Patch(':clusterId')
+  async update(@CurrentPrincipal() actor: Principal, @Param('id') registryId: string, @Param('clusterId') clusterId: string, @Body() body: unknown) {
+    const { kubernetes } = selectelInput(UpdateClusterBody, body, 'request body');
+    const { cluster } = await this.services.call(RegistryClusterRpc.setKubernetes, { actor, registryId, clusterId, kubernetes });
+    return cluster;
   }
 
   /** The integration's token dies with it. */

@@ -5,7 +5,7 @@ import { AuthenticatedGuard } from '../auth/authenticated.guard';
 const REPO = 'v2/manage/namespaces/:namespace/repos/:repository';
 
 /**
- * Triggers, retention policies and sync tasks belong to the lifecycle service, which does not serve them yet.
+ * Retention policies and sync tasks belong to the lifecycle service, which does not serve them yet.
  * Their routes exist so clients get a clear 501 in SWR's error format (after authentication) rather than a
  * gateway 404 or a fake success.
  */
@@ -17,13 +17,11 @@ export class SwrLifecycleController {
     `${REPO}/sync_repo`,
     `${REPO}/sync_images`,
     `${REPO}/sync_job`,
-    `${REPO}/triggers`,
-    `${REPO}/triggers/:trigger`,
     `${REPO}/retentions`,
     `${REPO}/retentions/histories`,
     `${REPO}/retentions/:retention`,
   ])
   notImplemented(): never {
-    throw new DomainError('PLATFORM.NOT_IMPLEMENTED', {}, 'Triggers, retention policies and image synchronization are not implemented yet');
+    throw new DomainError('PLATFORM.NOT_IMPLEMENTED', {}, 'Retention policies and image synchronization are not implemented yet');
   }
 }
