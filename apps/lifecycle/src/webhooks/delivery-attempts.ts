@@ -8,8 +8,7 @@ import type { DeliveryDocument } from './deliveries.projection';
 import type { AttemptReport, RecordAttempt } from './delivery.decider';
 import { containersUsing, imageName, imagePatch, STRATEGIC_MERGE_PATCH, workloadPath } from './kubernetes-rollout';
 import { NoAnswerError, send, type Answer, type Outgoing } from './outgoing-request';
-import { renderPayload, type RegistryAddress } from './payload-formats';
-import { signatureHeaders } from './signatures';
+import { USER_AGENT, webhookRequest, type RegistryAddress } from './payload-formats';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
 
 export type Outcome = RecordAttempt['data']['outcome'];
@@ -19,7 +18,6 @@ export interface AttemptResult {
 }
 
 const REDACTED = '<redacted>';
-const USER_AGENT = 'Wharf-Webhooks/1.0';
 const RESPONSE_RECORDED = 1024;
 
 /** A request as recorded: the values of the trigger's own headers and of bearer tokens are not. */
@@ -86,15 +84,9 @@ export class DeliveryAttempts {
 
   private async webhook(trigger: TriggerDocument, delivery: DeliveryDocument): Promise<AttemptResult> {
     const target = trigger.webhook!;
-    const { headers: formatHeaders, body } = renderPayload(target.format, delivery.push, this.registry);
     const secret = this.secrets.openSecret(trigger.id, target.sealedSecret);
     const ownHeaders = this.secrets.openHeaders(trigger.id, target.sealedHeaders);
-    const outgoing: Outgoing = {
-      method: 'POST',
-      url: target.url,
-      headers: { 'User-Agent': USER_AGENT, ...formatHeaders, ...signatureHeaders(secret, delivery.push.eventId, Math.floor(Date.now() / 1000), body), ...ownHeaders },
-      body,
-    };
+    const outgoing = webhookRequest({ url: target.url, format: target.format, secret, headers: ownHeaders }, delivery.push, this.registry, Math.floor(Date.now() / 1000));
     const request = asSent(outgoing, Object.keys(ownHeaders));
     try {
       const answer = await send(outgoing, this.settings);

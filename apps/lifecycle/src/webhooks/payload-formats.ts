@@ -1,5 +1,7 @@
 import type { WebhookFormat } from '@wharf/contracts/lifecycle';
+import type { Outgoing } from './outgoing-request';
 import type { PushFacts } from './push-facts';
+import { signatureHeaders } from './signatures';
 
 /**
  * A push rendered in each webhook format, each as the consumer it is named after parses it (the contract tests in
@@ -178,3 +180,24 @@ const FORMATS: Record<WebhookFormat, (push: PushFacts, registry: RegistryAddress
 };
 
 export const renderPayload = (format: WebhookFormat, push: PushFacts, registry: RegistryAddress): RenderedPayload => FORMATS[format](push, registry);
+
+export const USER_AGENT = 'Wharf-Webhooks/1.0';
+
+/**
+ * The request of one webhook attempt: the format's body and headers, signed with the secret at `nowSeconds`
+ * (Standard Webhooks' timestamp), with the trigger's own fixed headers (Harbor-style `Authorization`) last.
+ */
+export const webhookRequest = (
+  target: { url: string; format: WebhookFormat; secret: string; headers: Record<string, string> },
+  push: PushFacts,
+  registry: RegistryAddress,
+  nowSeconds: number,
+): Outgoing => {
+  const { headers, body } = renderPayload(target.format, push, registry);
+  return {
+    method: 'POST',
+    url: target.url,
+    headers: { 'User-Agent': USER_AGENT, ...headers, ...signatureHeaders(target.secret, push.eventId, nowSeconds, body), ...target.headers },
+    body,
+  };
+};
