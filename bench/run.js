@@ -7,6 +7,7 @@ const benches = [
   ['Registry data plane', () => require('./registry').run({ log: console.log })],
   ['Repository list', () => require('./repository-list').run({ log: console.log })],
   ['Garbage collection', () => require('./gc').run({ log: console.log })],
+  ['Webhooks and the event stream', () => require('./webhooks').run({ log: console.log })],
 ];
 
 (async () => {

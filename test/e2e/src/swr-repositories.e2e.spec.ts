@@ -187,9 +187,8 @@ describe('SWR repositories and tags', () => {
     }
   });
 
-  it('answers triggers, retention and sync routes with 501 in the SWR format until they are built', async () => {
+  it('answers retention and sync routes with 501 in the SWR format until they are built', async () => {
     for (const [method, path] of [
-      ['POST', '/v2/manage/namespaces/group/repos/test/triggers'],
       ['GET', '/v2/manage/namespaces/group/repos/test/retentions/histories'],
       ['DELETE', '/v2/manage/namespaces/group/repos/test/retentions/3'],
       ['POST', '/v2/manage/namespaces/group/repos/test/sync_repo'],

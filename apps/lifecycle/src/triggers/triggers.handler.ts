@@ -142,15 +142,16 @@ export class TriggersHandler {
     const { fullName, auth } = await this.access(actor, namespace, repository);
     await this.run(fullName, { type: 'SetTriggerEnabled', data: { name, enabled, auth } }, actor);
     const doc = await this.trigger(fullName, name);
-    // Deliveries that waited while the trigger was off go out now.
-    if (enabled) this.lanes.wake(doc.id);
+    // Deliveries that waited while the trigger was off go out now; switched off, its lane stops.
+    this.lanes.wake(doc.id);
     return { trigger: await this.views.view(doc) } satisfies RpcReply<typeof rpc.setEnabled>;
   }
 
   @MessagePattern(rpc.remove.subject)
   async remove(@Payload(new SchemaPipe(rpc.remove.request)) { actor, namespace, repository, name }: In<'remove'>) {
     const { fullName, auth } = await this.access(actor, namespace, repository);
-    await this.run(fullName, { type: 'DeleteTrigger', data: { name, auth } }, actor);
+    const { newEvents } = await this.run(fullName, { type: 'DeleteTrigger', data: { name, auth } }, actor);
+    for (const event of newEvents) if (event.type === 'TriggerDeleted') this.lanes.wake(event.data.triggerId);
     return { removed: true } satisfies RpcReply<typeof rpc.remove>;
   }
 

@@ -1,11 +1,12 @@
 import type { RecordedEvent } from '@wharf/event-store';
 import { deliveriesView, deliveryView, type DeliveryDocument } from '../webhooks/deliveries.projection';
 import type { DeliveryEvent } from '../webhooks/delivery.decider';
+import type { DeliveryScheduleEvent } from '../webhooks/delivery-schedule.decider';
 import type { PushFacts } from '../webhooks/push-facts';
 import type { TriggerEvent } from './trigger.decider';
 import { enabledAt, triggersView, type TriggerDocument } from './triggers.projection';
 
-const at = <E extends TriggerEvent | DeliveryEvent>(position: number, event: E): RecordedEvent<E> => ({
+const at = <E extends TriggerEvent | DeliveryEvent | DeliveryScheduleEvent>(position: number, event: E): RecordedEvent<E> => ({
   ...event,
   id: `e-${position}`,
   streamName: 'lifecycle.x',
@@ -14,7 +15,7 @@ const at = <E extends TriggerEvent | DeliveryEvent>(position: number, event: E):
   metadata: { now: 't' },
 });
 
-const fold = <D extends { id: string }, E extends TriggerEvent | DeliveryEvent>(
+const fold = <D extends { id: string }, E extends TriggerEvent | DeliveryEvent | DeliveryScheduleEvent>(
   projection: { documentIds: (e: RecordedEvent<E>) => string[]; evolve: (d: D | null, e: RecordedEvent<E>, id: string) => D | null },
   events: RecordedEvent<E>[],
   id: string,
@@ -90,21 +91,24 @@ const push: PushFacts = {
 const report = { statusCode: 500, latencyMs: 7, request: { method: 'POST', url: 'https://h/', headers: {}, body: '{}' }, detail: 'HTTP 500 from h in 7 ms' };
 
 describe('deliveries view', () => {
-  const scheduled = at(50, { type: 'DeliveryScheduled', data: { deliveryId: 'd-1', triggerId: 'trigger-1', push, scheduledAt: 't1' } } as DeliveryEvent);
+  const scheduled = at(50, { type: 'DeliveriesScheduled', data: { through: 60, firings: [{ push: { ...push, eventId: 'event-0' }, triggerIds: ['trigger-1'] }, { push, triggerIds: ['trigger-0', 'trigger-1'] }], scheduledAt: 't1' } } as DeliveryEvent | DeliveryScheduleEvent);
+  const id = 'trigger-1.event-1';
 
-  it('follows a delivery from scheduled through its attempts, ordered by the push position', () => {
+  it('follows a delivery from scheduled (with the push’s others) through its attempts, ordered by the push position', () => {
     const events = [
       scheduled,
-      at(51, { type: 'DeliveryAttemptFailed', data: { ...report, deliveryId: 'd-1', attempt: 1, failedAt: 't2', nextAttemptAt: 't3' } } as DeliveryEvent),
-      at(52, { type: 'DeliverySucceeded', data: { ...report, statusCode: 200, latencyMs: 3, detail: 'HTTP 200', deliveryId: 'd-1', attempt: 2, deliveredAt: 't4' } } as DeliveryEvent),
+      at(51, { type: 'DeliveryAttemptFailed', data: { ...report, deliveryId: id, attempt: 1, failedAt: 't2', nextAttemptAt: 't3' } } as DeliveryEvent | DeliveryScheduleEvent),
+      at(52, { type: 'DeliverySucceeded', data: { ...report, statusCode: 200, latencyMs: 3, detail: 'HTTP 200', deliveryId: id, attempt: 2, deliveredAt: 't4' } } as DeliveryEvent | DeliveryScheduleEvent),
     ];
-    const pending = fold<DeliveryDocument, DeliveryEvent>(deliveriesView, events.slice(0, 1), 'd-1')!;
-    expect(pending).toMatchObject({ status: 'pending', attempts: 0, position: 42, nextAttemptAt: 't1', request: null });
-    const retrying = fold<DeliveryDocument, DeliveryEvent>(deliveriesView, events.slice(0, 2), 'd-1')!;
-    expect(retrying).toMatchObject({ status: 'retrying', attempts: 1, responseCode: 500, nextAttemptAt: 't3', request: report.request });
-    const delivered = fold<DeliveryDocument, DeliveryEvent>(deliveriesView, events, 'd-1')!;
+    const pending = fold<DeliveryDocument, DeliveryEvent | DeliveryScheduleEvent>(deliveriesView, events.slice(0, 1), id)!;
+    expect(pending).toMatchObject({ triggerId: 'trigger-1', status: 'pending', queue: 'trigger-1', attempts: 0, position: 42, nextAttemptAt: 't1', request: null });
+    expect(fold<DeliveryDocument, DeliveryEvent | DeliveryScheduleEvent>(deliveriesView, events.slice(0, 1), 'trigger-0.event-1')).toMatchObject({ triggerId: 'trigger-0', status: 'pending' });
+    const retrying = fold<DeliveryDocument, DeliveryEvent | DeliveryScheduleEvent>(deliveriesView, events.slice(0, 2), id)!;
+    expect(retrying).toMatchObject({ status: 'retrying', queue: 'trigger-1', attempts: 1, responseCode: 500, nextAttemptAt: 't3', request: report.request });
+    const delivered = fold<DeliveryDocument, DeliveryEvent | DeliveryScheduleEvent>(deliveriesView, events, id)!;
+    expect(delivered.queue).toBeNull();
     expect(deliveryView(delivered)).toEqual({
-      id: 'd-1',
+      id,
       triggerId: 'trigger-1',
       eventId: 'event-1',
       eventType: 'tag.moved',
@@ -123,9 +127,9 @@ describe('deliveries view', () => {
   });
 
   it('shows a dead letter as failed, and a redelivery as pending again', () => {
-    const dead = at(51, { type: 'DeliveryDeadLettered', data: { ...report, statusCode: 410, deliveryId: 'd-1', attempt: 1, reason: 'gone', deadLetteredAt: 't2' } } as DeliveryEvent);
-    expect(fold<DeliveryDocument, DeliveryEvent>(deliveriesView, [scheduled, dead], 'd-1')).toMatchObject({ status: 'failed', responseCode: 410, nextAttemptAt: null });
-    const again = at(52, { type: 'DeliveryRedeliveryRequested', data: { deliveryId: 'd-1', round: 2, requestedBy: 'u', requestedAt: 't5' } } as DeliveryEvent);
-    expect(fold<DeliveryDocument, DeliveryEvent>(deliveriesView, [scheduled, dead, again], 'd-1')).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: 't5' });
+    const dead = at(51, { type: 'DeliveryDeadLettered', data: { ...report, statusCode: 410, deliveryId: id, attempt: 1, reason: 'gone', deadLetteredAt: 't2' } } as DeliveryEvent | DeliveryScheduleEvent);
+    expect(fold<DeliveryDocument, DeliveryEvent | DeliveryScheduleEvent>(deliveriesView, [scheduled, dead], id)).toMatchObject({ status: 'failed', queue: null, responseCode: 410, nextAttemptAt: null });
+    const again = at(52, { type: 'DeliveryRedeliveryRequested', data: { deliveryId: id, round: 2, requestedBy: 'u', requestedAt: 't5' } } as DeliveryEvent | DeliveryScheduleEvent);
+    expect(fold<DeliveryDocument, DeliveryEvent | DeliveryScheduleEvent>(deliveriesView, [scheduled, dead, again], id)).toMatchObject({ status: 'pending', queue: 'trigger-1', attempts: 0, nextAttemptAt: 't5' });
   });
 });

@@ -10,6 +10,11 @@ import { DeliveryAttempts } from './delivery-attempts';
 import { nextAttemptAt, WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings';
 
 const RETRY_AFTER_ERROR_MS = 1000;
+/**
+ * Attempts finishing within this window are recorded together: their appends then share one commit of the event
+ * store (and one wake-up of every subscription), instead of one each.
+ */
+const RECORD_WINDOW_MS = 5;
 
 interface Lane {
   /** Set by wake(): look again before resting or leaving. */
@@ -33,6 +38,7 @@ export class DeliveryLanes implements BeforeApplicationShutdown {
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
   private scheduledThrough = 0;
+  private recordWindow: Promise<void> | undefined;
 
   constructor(
     private readonly projections: ProjectionHost,
@@ -84,10 +90,13 @@ export class DeliveryLanes implements BeforeApplicationShutdown {
   }
 
   private async run(triggerId: string, lane: Lane): Promise<void> {
+    let trigger: TriggerDocument | null = null;
     while (!this.stopping) {
+      // The trigger is read again whenever the lane is woken (it may have been switched off or deleted).
+      const fresh = lane.dirty || trigger === null;
       lane.dirty = false;
       try {
-        const trigger = await this.projections.collection(triggersView).get(triggerId);
+        if (fresh) trigger = await this.projections.collection(triggersView).get(triggerId);
         const head = trigger?.enabled ? await this.head(triggerId) : undefined;
         if (!trigger || !head) {
           if (lane.dirty) continue;
@@ -98,9 +107,10 @@ export class DeliveryLanes implements BeforeApplicationShutdown {
           await this.rest(lane, wait);
           continue;
         }
-        await this.attempt(trigger, head);
+        if (await this.attempt(trigger, head)) trigger = null;
       } catch (error) {
         this.logger.error(`Deliveries of trigger ${triggerId}: ${String(error)}; trying again`);
+        trigger = null;
         await this.rest(lane, RETRY_AFTER_ERROR_MS);
       }
     }
@@ -111,8 +121,7 @@ export class DeliveryLanes implements BeforeApplicationShutdown {
   private async head(triggerId: string): Promise<DeliveryDocument | undefined> {
     const [head] = await this.projections.collection(deliveriesView).find({
       where: [
-        { field: 'triggerId', op: 'eq', value: triggerId },
-        { field: 'status', op: 'in', values: ['pending', 'retrying'] },
+        { field: 'queue', op: 'eq', value: triggerId },
         { field: 'position', op: 'lte', value: this.scheduledThrough },
       ],
       sort: [{ field: 'position', direction: 'asc' }],
@@ -121,9 +130,21 @@ export class DeliveryLanes implements BeforeApplicationShutdown {
     return head;
   }
 
-  private async attempt(trigger: TriggerDocument, delivery: DeliveryDocument): Promise<void> {
+  private nextRecordWindow(): Promise<void> {
+    this.recordWindow ??= new Promise((resolve) =>
+      setTimeout(() => {
+        this.recordWindow = undefined;
+        resolve();
+      }, RECORD_WINDOW_MS),
+    );
+    return this.recordWindow;
+  }
+
+  /** One attempt, recorded; answers whether it changed the trigger (Wharf disabled it: the target is gone). */
+  private async attempt(trigger: TriggerDocument, delivery: DeliveryDocument): Promise<boolean> {
     const { outcome, report } = await this.attempts.attempt(trigger, delivery);
     const attempt = delivery.attempts + 1;
+    await this.nextRecordWindow();
     try {
       await this.commands.run(
         TriggerStreams.delivery + delivery.id,
@@ -136,16 +157,16 @@ export class DeliveryLanes implements BeforeApplicationShutdown {
       );
     } catch (error) {
       // Another process recorded this attempt, or the delivery was redelivered meanwhile: look again.
-      if (error instanceof DomainError && error.code === 'PLATFORM.CONCURRENCY_CONFLICT') return;
+      if (error instanceof DomainError && error.code === 'PLATFORM.CONCURRENCY_CONFLICT') return false;
       throw error;
     }
-    if (outcome === 'gone') {
-      await this.commands.run(
-        TriggerStreams.triggers + trigger.repository,
-        triggerDecider,
-        { type: 'DisableTriggerForTarget', data: { triggerId: trigger.id, reason: `${trigger.webhook?.url ?? 'the target'} answered 410 Gone` } },
-        { readModels: [triggersView] },
-      );
-    }
+    if (outcome !== 'gone') return false;
+    await this.commands.run(
+      TriggerStreams.triggers + trigger.repository,
+      triggerDecider,
+      { type: 'DisableTriggerForTarget', data: { triggerId: trigger.id, reason: `${trigger.webhook?.url ?? 'the target'} answered 410 Gone` } },
+      { readModels: [triggersView] },
+    );
+    return true;
   }
 }

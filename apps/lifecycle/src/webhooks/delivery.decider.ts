@@ -1,12 +1,12 @@
 import { DomainError } from '@wharf/contracts';
 import type { SentRequest } from '@wharf/contracts/lifecycle';
 import type { Command, Decider, Event } from '@wharf/event-store';
-import type { PushFacts } from './push-facts';
 
 /**
- * One delivery of one push to one trigger's target, on its own stream `lifecycle.delivery-<triggerId>.<eventId>`:
- * scheduled (recorded before any attempt, once however often the push is seen again), then attempted until it is
- * delivered or dead-lettered; a redelivery asked for through the API starts a new round of attempts.
+ * The attempts of one delivery of one push to one trigger's target, on its own stream
+ * `lifecycle.delivery-<triggerId>.<eventId>` (the delivery itself was scheduled, before any attempt, on the schedule
+ * stream: see delivery-schedule.decider.ts): attempted until it is delivered or dead-lettered; a redelivery asked for
+ * through the API starts a new round of attempts.
  */
 
 /** What one attempt found, as the delivery lane saw it (pure data: the lane did the I/O). */
@@ -21,7 +21,6 @@ export interface AttemptReport {
   detail: string;
 }
 
-export type DeliveryScheduled = Event<'DeliveryScheduled', { deliveryId: string; triggerId: string; push: PushFacts; scheduledAt: string }>;
 export type DeliverySucceeded = Event<'DeliverySucceeded', AttemptReport & { deliveryId: string; attempt: number; deliveredAt: string }>;
 export type DeliveryAttemptFailed = Event<'DeliveryAttemptFailed', AttemptReport & { deliveryId: string; attempt: number; failedAt: string; nextAttemptAt: string }>;
 /** No more attempts: the schedule ran out (`exhausted`), the target is gone (410), or the attempt can never succeed (`refused`). */
@@ -30,9 +29,8 @@ export type DeliveryDeadLettered = Event<
   AttemptReport & { deliveryId: string; attempt: number; reason: 'exhausted' | 'gone' | 'refused'; deadLetteredAt: string }
 >;
 export type DeliveryRedeliveryRequested = Event<'DeliveryRedeliveryRequested', { deliveryId: string; round: number; requestedBy: string; requestedAt: string }>;
-export type DeliveryEvent = DeliveryScheduled | DeliverySucceeded | DeliveryAttemptFailed | DeliveryDeadLettered | DeliveryRedeliveryRequested;
+export type DeliveryEvent = DeliverySucceeded | DeliveryAttemptFailed | DeliveryDeadLettered | DeliveryRedeliveryRequested;
 
-export type ScheduleDelivery = Command<'ScheduleDelivery', { deliveryId: string; triggerId: string; push: PushFacts }>;
 /**
  * `outcome`: `delivered` (2xx), `failed` (retried while the schedule lasts), `gone` (410) or `refused` (never
  * retried). `maxAttempts` is the schedule's length; `nextAttemptAt` when the next attempt is due if there is one.
@@ -42,22 +40,19 @@ export type RecordAttempt = Command<
   { deliveryId: string; attempt: number; outcome: 'delivered' | 'failed' | 'gone' | 'refused'; report: AttemptReport; maxAttempts: number; nextAttemptAt: string }
 >;
 export type RequestRedelivery = Command<'RequestRedelivery', { deliveryId: string; requestedBy: string }>;
-export type DeliveryCommand = ScheduleDelivery | RecordAttempt | RequestRedelivery;
+export type DeliveryCommand = RecordAttempt | RequestRedelivery;
 
 export interface DeliveryState {
-  scheduled: boolean;
   settled: boolean;
   /** Attempts in the current round. */
   attempts: number;
   round: number;
 }
 
-export const initialState = (): DeliveryState => ({ scheduled: false, settled: false, attempts: 0, round: 1 });
+export const initialState = (): DeliveryState => ({ settled: false, attempts: 0, round: 1 });
 
 export const evolve = (state: DeliveryState, event: DeliveryEvent): DeliveryState => {
   switch (event.type) {
-    case 'DeliveryScheduled':
-      return { ...state, scheduled: true };
     case 'DeliveryAttemptFailed':
       return { ...state, attempts: event.data.attempt };
     case 'DeliverySucceeded':
@@ -73,15 +68,8 @@ export const evolve = (state: DeliveryState, event: DeliveryEvent): DeliveryStat
 export const decide = (command: DeliveryCommand, state: DeliveryState): DeliveryEvent[] => {
   const now = command.metadata.now;
   switch (command.type) {
-    case 'ScheduleDelivery': {
-      // The same push seen again (the dispatcher resumed from an older checkpoint) schedules nothing new.
-      if (state.scheduled) return [];
-      const { deliveryId, triggerId, push } = command.data;
-      return [{ type: 'DeliveryScheduled', data: { deliveryId, triggerId, push, scheduledAt: now } }];
-    }
     case 'RecordAttempt': {
       const { deliveryId, attempt, outcome, report, maxAttempts, nextAttemptAt } = command.data;
-      if (!state.scheduled) throw new DomainError('LIFECYCLE.DELIVERY_NOT_FOUND', { deliveryId });
       // Another process recorded this attempt first, or the delivery ended meanwhile: this report is stale.
       if (state.settled || attempt !== state.attempts + 1) throw new DomainError('PLATFORM.CONCURRENCY_CONFLICT', { deliveryId, attempt });
       if (outcome === 'delivered') return [{ type: 'DeliverySucceeded', data: { ...report, deliveryId, attempt, deliveredAt: now } }];
@@ -93,7 +81,6 @@ export const decide = (command: DeliveryCommand, state: DeliveryState): Delivery
     }
     case 'RequestRedelivery': {
       const { deliveryId, requestedBy } = command.data;
-      if (!state.scheduled) throw new DomainError('LIFECYCLE.DELIVERY_NOT_FOUND', { deliveryId });
       if (!state.settled) throw new DomainError('LIFECYCLE.DELIVERY_PENDING', { deliveryId });
       return [{ type: 'DeliveryRedeliveryRequested', data: { deliveryId, round: state.round + 1, requestedBy, requestedAt: now } }];
     }

@@ -13,7 +13,9 @@ import { rpc } from '../rpc';
 export const TriggerStreams = {
   /** One stream per repository holds its triggers: `lifecycle.triggers-<namespace>/<repository>`. */
   triggers: 'lifecycle.triggers-',
-  /** One stream per delivery: `lifecycle.delivery-<triggerId>.<eventId>`. */
+  /** The one stream of the outbox's schedule: every delivery, recorded by the dispatcher before it is attempted. */
+  schedule: 'lifecycle.deliveryschedule',
+  /** One stream per delivery, its attempts: `lifecycle.delivery-<triggerId>.<eventId>`. */
   delivery: 'lifecycle.delivery-',
 } as const;
 
