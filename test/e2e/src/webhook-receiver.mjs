@@ -1,4 +1,4 @@
-/* global process, console, Buffer */
+/* global process, console, Buffer, URL */
 // A webhook receiver as consumers run one, in its own process: every request to /hooks/<name> is verified with the
 // libraries consumers use (standardwebhooks for the Standard Webhooks headers, @octokit/webhooks-methods for
 // X-Hub-Signature-256 and Flux's X-Signature, the cloudevents SDK for CloudEvents), recorded, and answered with the
