@@ -26,18 +26,8 @@ export interface PushFacts {
   repositoryCreatedAt?: string;
 }
 
-type TagEventData = {
-  accountId: string;
-  namespace: string;
-  repository: string;
-  tag: string;
-  digest: string;
-  mediaType: string;
-  size: number;
-  pullReference: string;
-  previousDigest?: string;
-  actor?: PushFacts['actor'];
-};
+/** The fields of a `tag.created` or `tag.moved` event's data that a delivery keeps. */
+type TagEventData = Pick<PushFacts, 'accountId' | 'namespace' | 'repository' | 'tag' | 'digest' | 'mediaType' | 'size' | 'pullReference' | 'previousDigest' | 'actor'>;
 
 /** The facts of a `tag.created` or `tag.moved` public event, with what is known of its repository. */
 export const pushFactsOf = (event: PublicCloudEvent, name: 'tag.created' | 'tag.moved', repository: { isPublic: boolean; createdAt: string } | null): PushFacts => {
