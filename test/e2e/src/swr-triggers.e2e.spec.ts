@@ -35,7 +35,9 @@ interface SwrTrigger {
  */
 const kubernetesApi = async (token: string, image: string) => {
   const requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
-  let deployment = { kind: 'Deployment', metadata: { name: 'web', namespace: 'prod' }, spec: { template: { spec: { containers: [{ name: 'web', image }, { name: 'proxy', image: 'nginx:1.27' }] } } } };
+  // Real workloads are read with their managed fields, often many kilobytes.
+  const metadata = { name: 'web', namespace: 'prod', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': 'x'.repeat(20000) } };
+  let deployment = { kind: 'Deployment', metadata, spec: { template: { spec: { containers: [{ name: 'web', image }, { name: 'proxy', image: 'nginx:1.27' }] } } } };
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -156,6 +158,7 @@ describe('SWR triggers', () => {
       { ...cce, name: 'x', trigger_mode: 'webhook', webhook: { url: 'http://127.0.0.1:9/h', format: 'teams' } },
       { ...cce, name: 'x', trigger_mode: 'webhook', webhook: { url: 'http://127.0.0.1:9/h', format: 'harbor', secret: 'short' } },
       { ...cce, name: 'x', trigger_mode: 'webhook', webhook: { url: 'http://127.0.0.1:9/h', format: 'harbor', headers: { 'Content-Type': 'text/plain' } } },
+      { ...cce, name: 'x', trigger_mode: 'cci', webhook: { url: 'http://127.0.0.1:9/h', format: 'harbor' } },
       { ...cce, name: '', trigger_mode: 'cci' },
     ];
     for (const body of invalid) {

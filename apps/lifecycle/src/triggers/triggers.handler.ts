@@ -84,7 +84,8 @@ export class TriggersHandler {
   /** The webhook target as recorded, its secret and headers sealed; `generated` is the secret Wharf made, if it did. */
   private async webhook(triggerId: string, settings: TriggerSettings): Promise<{ webhook?: TriggerDefinition['webhook']; generated?: string }> {
     const target = settings.webhook;
-    if (!target || settings.mode !== 'webhook') return {};
+    if (target && settings.mode !== 'webhook') throw invalid('webhook is only for trigger_mode webhook');
+    if (!target) return {};
     const headers = target.headers ?? {};
     const problem = webhookUrlProblem(target.url) ?? (target.secret === undefined ? null : webhookSecretProblem(target.secret)) ?? headerNamesProblem(Object.keys(headers)) ?? headerValuesProblem(headers);
     if (problem) throw invalid(problem);

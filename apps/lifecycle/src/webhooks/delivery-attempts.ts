@@ -18,6 +18,8 @@ export interface AttemptResult {
 }
 
 const REDACTED = '<redacted>';
+/** A workload as the Kubernetes API answers it (managed fields included) fits well within this. */
+const WORKLOAD_KEPT = 1024 * 1024;
 const RESPONSE_RECORDED = 1024;
 
 /** A request as recorded: the values of the trigger's own headers and of bearer tokens are not. */
@@ -117,7 +119,7 @@ export class DeliveryAttempts {
     if (containers.length === 0) {
       const read: Outgoing = { method: 'GET', url, headers: authorization, ...ca };
       try {
-        const answer = await send(read, this.settings);
+        const answer = await send(read, { ...this.settings, keep: WORKLOAD_KEPT });
         if (answer.status !== 200) return this.kubernetesAnswer(answer, asSent(read, []), `reading ${workload}`);
         containers = containersUsing(JSON.parse(answer.body) as unknown, imageName(image));
       } catch (error) {

@@ -14,7 +14,7 @@ export interface Outgoing {
 
 export interface Answer {
   status: number;
-  /** The start of the answer's body (at most RESPONSE_KEPT bytes). */
+  /** The start of the answer's body (at most `keep` bytes). */
   body: string;
   latencyMs: number;
 }
@@ -31,6 +31,7 @@ export class NoAnswerError extends Error {
   }
 }
 
+/** How much of an answer is read by default: enough to show what a webhook target said. */
 const RESPONSE_KEPT = 4096;
 const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 32 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 32 }) };
 
@@ -38,7 +39,10 @@ const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 32 }), https
  * Sends one request and reads the start of its answer, within `timeoutMs` for the whole exchange. Redirects are not
  * followed (a 3xx is an answer like any other); the connection goes only to addresses the SSRF guard lets through.
  */
-export const send = (outgoing: Outgoing, { timeoutMs, allowPrivate }: { timeoutMs: number; allowPrivate: boolean }): Promise<Answer> => {
+export const send = (
+  outgoing: Outgoing,
+  { timeoutMs, allowPrivate, keep = RESPONSE_KEPT }: { timeoutMs: number; allowPrivate: boolean; keep?: number },
+): Promise<Answer> => {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
   const url = new URL(outgoing.url);
@@ -70,13 +74,13 @@ export const send = (outgoing: Outgoing, { timeoutMs, allowPrivate }: { timeoutM
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_KEPT), latencyMs: elapsed() });
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, keep).toString('utf8'), latencyMs: elapsed() });
       };
       response.on('data', (chunk: Buffer) => {
-        if (kept >= RESPONSE_KEPT) return;
+        if (kept >= keep) return;
         chunks.push(chunk);
         kept += chunk.length;
-        if (kept >= RESPONSE_KEPT) {
+        if (kept >= keep) {
           finish();
           response.destroy();
         }
