@@ -1,8 +1,8 @@
-/* global process, console, Buffer, URL */
+/* global process, console, Buffer, URL, setTimeout */
 // A webhook receiver as consumers run one, in its own process: every request to /hooks/<name> is verified with the
 // libraries consumers use (standardwebhooks for the Standard Webhooks headers, @octokit/webhooks-methods for
 // X-Hub-Signature-256 and Flux's X-Signature, the cloudevents SDK for CloudEvents), recorded, and answered with the
-// status scripted for that hook. /control/<name> (POST {secret, statuses, status}) scripts a hook and /received/<name>
+// status scripted for that hook, after `delayMs` if set. /control/<name> (POST {secret, statuses, status, delayMs}) scripts a hook and /received/<name>
 // lists what it got. It prints "listening <port>" once ready.
 import { createServer } from 'node:http';
 import { verify } from '@octokit/webhooks-methods';
@@ -11,7 +11,7 @@ import { Webhook } from 'standardwebhooks';
 
 const hooks = new Map();
 const hook = (name) => {
-  if (!hooks.has(name)) hooks.set(name, { secret: undefined, statuses: [], status: 200, received: [] });
+  if (!hooks.has(name)) hooks.set(name, { secret: undefined, statuses: [], status: 200, delayMs: 0, received: [] });
   return hooks.get(name);
 };
 
@@ -59,8 +59,9 @@ const server = createServer(async (request, response) => {
     const body = await read(request);
     if (kind === 'control' && request.method === 'POST') {
       const target = hook(name);
-      const { secret, statuses, status } = JSON.parse(body || '{}');
+      const { secret, statuses, status, delayMs } = JSON.parse(body || '{}');
       if (secret !== undefined) target.secret = secret;
+      if (delayMs !== undefined) target.delayMs = delayMs;
       if (statuses !== undefined) target.statuses = [...statuses];
       if (status !== undefined) target.status = status;
       return answer(response, 200, { ok: true });
@@ -79,6 +80,7 @@ const server = createServer(async (request, response) => {
         cloudEvent: cloudEventOf(request.headers, body),
         answered: status,
       });
+      if (target.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, target.delayMs));
       return answer(response, status, { status });
     }
     answer(response, 404, { error: 'no such route' });

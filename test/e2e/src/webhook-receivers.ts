@@ -42,8 +42,8 @@ export class WebhookReceivers {
     return `${this.url}/hooks/${name}`;
   }
 
-  /** `statuses` are answered in turn, then `status` (200 unless set). */
-  async script(name: string, settings: { secret?: string; statuses?: number[]; status?: number }): Promise<void> {
+  /** `statuses` are answered in turn, then `status` (200 unless set), each after `delayMs`. */
+  async script(name: string, settings: { secret?: string; statuses?: number[]; status?: number; delayMs?: number }): Promise<void> {
     const response = await fetch(`${this.url}/control/${name}`, { method: 'POST', body: JSON.stringify(settings) });
     if (response.status !== 200) throw new Error(`scripting hook ${name}: ${response.status}`);
   }

@@ -151,6 +151,22 @@ describe.each<Mode>(['embedded', 'distributed'])('webhook triggers (%s)', (mode)
     expect(JSON.stringify(delivery!.request)).not.toContain('harbor-style-token');
   });
 
+  it('a slow target and a dead one hold up only their own triggers', async () => {
+    await webhookTrigger('slow', { format: 'quay', condition: 'v30' });
+    await webhookTrigger('dead', { format: 'quay', condition: 'v30' });
+    await webhookTrigger('prompt', { format: 'quay', condition: 'v30' });
+    await receivers.script('slow', { delayMs: 8000 });
+    await receivers.script('dead', { status: 503 });
+    await pushTag('v30');
+    const [prompt] = await settled('prompt', 1);
+    expect(prompt).toMatchObject({ tag: 'v30', status: 'delivered', attempts: 1 });
+    // The slow target got its request and has not answered it yet; the dead one is being retried.
+    expect((await receivers.received('slow')).map((request) => request.answered)).toEqual([200]);
+    expect((await deliveries('slow')).deliveries).toEqual([expect.objectContaining({ status: 'pending', attempts: 0 })]);
+    expect((await deliveries('dead')).deliveries[0]!.status).toMatch(/pending|retrying|failed/);
+    expect((await receivers.received('dead')).every((request) => request.answered === 503)).toBe(true);
+  });
+
   it('410 disables the webhook; later pushes do not fire until it is enabled again; a dead letter is redelivered through the API', async () => {
     await webhookTrigger('gone', { format: 'cloudevents', condition: 'v20;v21;v22' });
     await receivers.script('gone', { statuses: [410] });
