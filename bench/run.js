@@ -9,6 +9,7 @@ const benches = [
   ['Garbage collection', () => require('./gc').run({ log: console.log })],
   ['Retention', () => require('./retention').run({ log: console.log })],
   ['Image synchronization', () => require('./sync').run({ log: console.log })],
+  ['Webhooks and the event stream', () => require('./webhooks').run({ log: console.log })],
 ];
 
 (async () => {

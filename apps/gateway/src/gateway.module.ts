@@ -19,7 +19,6 @@ import { SelectelRepositoriesController } from './selectel/selectel-repositories
 import { SelectelTokensV1Controller } from './selectel/selectel-tokens-v1.controller';
 import { SelectelTokensController } from './selectel/selectel-tokens.controller';
 import { SwrNamespacesController } from './swr/swr-namespaces.controller';
-import { SwrLifecycleController } from './swr/swr-lifecycle.controller';
 import { SwrLoginController } from './swr/swr-login.controller';
 import { SwrPermissionsController } from './swr/swr-permissions.controller';
 import { SwrQuotasController } from './swr/swr-quotas.controller';
@@ -27,6 +26,7 @@ import { SwrRepositoriesController } from './swr/swr-repositories.controller';
 import { SwrRetentionsController } from './swr/swr-retentions.controller';
 import { SwrSharesController } from './swr/swr-shares.controller';
 import { SwrSyncController } from './swr/swr-sync.controller';
+import { SwrTriggersController } from './swr/swr-triggers.controller';
 import { SwrV3ListsController } from './swr/swr-v3-lists.controller';
 import { SwrVersionsController } from './swr/swr-versions.controller';
 
@@ -37,7 +37,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [HealthModule.register({ services, natsUrl: config.transport.kind === 'nats' ? config.transport.url : undefined })],
-      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrLifecycleController, SwrRetentionsController, SwrSyncController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController, EventsController, AuditLogsController],
+      controllers: [HealthController, KeystoneController, KeystoneIdentityController, SwrVersionsController, SwrNamespacesController, SwrRepositoriesController, SwrPermissionsController, SwrSharesController, SwrLoginController, SwrTriggersController, SwrRetentionsController, SwrSyncController, SwrQuotasController, SwrV3ListsController, SelectelTokensController, SelectelTokensV1Controller, SelectelClustersController, SelectelRegistriesController, SelectelRepositoriesController, SelectelGcController, SelectelCleanupController, EventsController, AuditLogsController],
       providers: [{ provide: SERVICES, useValue: services }, { provide: WHARF_CONFIG, useValue: config }, { provide: APP_FILTER, useClass: DialectErrorFilter }, AuthenticatedGuard],
     };
   }

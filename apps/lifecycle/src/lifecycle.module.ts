@@ -20,21 +20,31 @@ import { SyncDispatcher } from './sync/sync-dispatcher';
 import { SyncHandler } from './sync/sync.handler';
 import { SyncRunner } from './sync/sync-runner';
 import { syncViews } from './sync/sync-views.projection';
+import { TriggerDispatcher } from './triggers/trigger-dispatcher';
+import { TriggerSecrets } from './triggers/trigger-secrets';
+import { TriggerViews } from './triggers/trigger-views';
+import { TriggersHandler } from './triggers/triggers.handler';
+import { triggerViews } from './triggers/trigger-read-models';
+import { DeliveryAttempts } from './webhooks/delivery-attempts';
+import { DeliveryLanes } from './webhooks/delivery-lanes';
+import { loadWebhookSettings, WEBHOOK_SETTINGS } from './webhooks/webhook-settings';
 import { UploadPurger } from './uploads/upload-purger';
 
 /**
  * Lifecycle: garbage collection of registries, repository cleanup, purging of abandoned uploads, the public event
- * journal behind the event feed, retention policies and image synchronization (triggers to come).
+ * journal behind the event feed, retention policies, image synchronization, and triggers with their webhook
+ * deliveries.
  * It projects catalog's reference graph into its own views and deletes bytes from the registry's content store.
  */
 @Module({})
 export class LifecycleModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     const blobs = openBlobDriver(runtime.config);
+    const webhookSettings = loadWebhookSettings();
     return {
       module: LifecycleModule,
-      imports: [PlatformModule.forService(runtime, [...gcViews, ...retentionViews, ...syncViews], [blobStoreReadiness(blobs)])],
-      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler, RetentionHandler, SyncHandler],
+      imports: [PlatformModule.forService(runtime, [...gcViews, ...retentionViews, ...syncViews, ...triggerViews], [blobStoreReadiness(blobs)])],
+      controllers: [GarbageCollectionHandler, CleanupHandler, EventFeedHandler, RetentionHandler, SyncHandler, TriggersHandler],
       providers: [
         { provide: CONTENT_DRIVER, useValue: blobs },
         Registries,
@@ -49,6 +59,12 @@ export class LifecycleModule {
         SyncCopier,
         SyncRunner,
         SyncDispatcher,
+        { provide: WEBHOOK_SETTINGS, useValue: webhookSettings },
+        TriggerSecrets,
+        TriggerViews,
+        DeliveryAttempts,
+        DeliveryLanes,
+        TriggerDispatcher,
       ],
     };
   }

@@ -11,12 +11,19 @@ import type { Command, Decider, Event } from '@wharf/event-store';
  * Each reservation lists every reservation under way once it is made, so the state is read from the newest
  * reservation and the settlements after it, however long the stream.
  *
+ * The same stream announces the account's quota crossings, each once until it is undone: QuotaWarningReached when a
+ * reservation brings the key's count to QUOTA_WARNING_PERCENT of its limit (again only after a reservation found it
+ * below), and QuotaExceeded when a creation is refused for want of room (again only after a reservation succeeded).
+ * A refusal is decided like a reservation, so it is recorded before the creation is refused.
+ *
  * The same stream closes the account when identity deletes it: AccountClosed is appended only while the account
  * holds no namespace and no creation is under way, and no reservation is made after it, so a creation racing
  * the deletion either is seen by the closing (which is refused) or sees the closing (and is refused).
  */
 
 export const RESERVATION_TTL_MS = 60_000;
+/** A key's count at this share of its limit (rounded up) announces quota.warning, Harbor's default threshold. */
+export const QUOTA_WARNING_PERCENT = 85;
 
 export interface PendingReservation {
   key: QuotaKey;
@@ -34,12 +41,26 @@ export type QuotaReserved = Event<
     reservedAt: string;
     /** Every reservation counting once this one is made (not settled, not expired), this one included. */
     underWay: (PendingReservation & { reservationId: string })[];
+    /** Keys whose warning, and whose refusal, stand announced once this one is made (absent in older events: none). */
+    warned?: QuotaKey[];
+    exceeded?: QuotaKey[];
   }
 >;
+/** What a crossing tells: the key, its limit, the count (after the creation for a warning, before it for a refusal), the name. */
+interface QuotaCrossing {
+  accountId: string;
+  key: QuotaKey;
+  limit: number;
+  used: number;
+  name: string;
+}
+export type QuotaWarningReached = Event<'QuotaWarningReached', QuotaCrossing & { reachedAt: string }>;
+/** A creation of `name` was refused: the key had no room. */
+export type QuotaExceeded = Event<'QuotaExceeded', QuotaCrossing & { refusedAt: string }>;
 export type QuotaReservationSettled = Event<'QuotaReservationSettled', { reservationId: string; accountId: string; settledAt: string }>;
 /** The account is being deleted: nothing is created in it any more. */
 export type AccountClosed = Event<'AccountClosed', { accountId: string; closedAt: string }>;
-export type QuotaReservationEvent = QuotaReserved | QuotaReservationSettled | AccountClosed;
+export type QuotaReservationEvent = QuotaReserved | QuotaReservationSettled | AccountClosed | QuotaWarningReached | QuotaExceeded;
 
 /** A fixed limit of one dialect counted like the key's quota (Selectel's 100 registries a project), with its own error. */
 export interface ReservationCap {
@@ -60,20 +81,33 @@ export type ReserveQuota = Command<
 export type CloseAccount = Command<'CloseAccount', { accountId: string; namespaces: string[] }>;
 export type QuotaReservationCommand = ReserveQuota | CloseAccount;
 
-/** Reservations not settled yet, by id; whether the account was closed. */
+/** Reservations not settled yet, by id; whether the account was closed; which crossings stand announced. */
 export interface QuotaReservationState {
   pending: Map<string, PendingReservation>;
   closed: boolean;
+  warned: Set<QuotaKey>;
+  exceeded: Set<QuotaKey>;
 }
 
-export const initialState = (): QuotaReservationState => ({ pending: new Map(), closed: false });
+export const initialState = (): QuotaReservationState => ({ pending: new Map(), closed: false, warned: new Set(), exceeded: new Set() });
 
 /** Updates the map in place: a state belongs to the one fold that builds it. */
 export const evolve = (state: QuotaReservationState, event: QuotaReservationEvent): QuotaReservationState => {
   switch (event.type) {
     case 'QuotaReserved':
-      // Decided on the state just before it (with the revision read), so its list is the whole state; none follows a closing.
-      return { pending: new Map(event.data.underWay.map(({ reservationId, ...pending }) => [reservationId, pending])), closed: false };
+      // Decided on the state just before it (with the revision read), so its lists are the whole state; none follows a closing.
+      return {
+        pending: new Map(event.data.underWay.map(({ reservationId, ...pending }) => [reservationId, pending])),
+        closed: false,
+        warned: new Set(event.data.warned ?? []),
+        exceeded: new Set(event.data.exceeded ?? []),
+      };
+    case 'QuotaWarningReached':
+      state.warned.add(event.data.key);
+      return state;
+    case 'QuotaExceeded':
+      state.exceeded.add(event.data.key);
+      return state;
     case 'QuotaReservationSettled':
       state.pending.delete(event.data.reservationId);
       return state;
@@ -99,6 +133,16 @@ const unexpired = (state: QuotaReservationState, now: string): (PendingReservati
 export const pendingNames = (state: QuotaReservationState, key: QuotaKey, now: string): Set<string> =>
   new Set(unexpired(state, now).filter((pending) => pending.key === key).map((pending) => pending.name));
 
+/** The count at which a key's warning is announced; a limit of 0 has none (every creation is refused). */
+export const warningThreshold = (limit: number): number => (limit === 0 ? Infinity : Math.ceil((limit * QUOTA_WARNING_PERCENT) / 100));
+
+/** The error a recorded refusal answers the creation with. */
+export const refusal = (event: QuotaExceeded): DomainError => new DomainError(EXCEEDED[event.data.key], { accountId: event.data.accountId, limit: event.data.limit });
+
+/**
+ * Reserves, or refuses: a refusal is the QuotaExceeded event the first time since the key last had room (the caller
+ * records it, then answers `refusal(event)`), and the error itself after that.
+ */
 export const decide = (command: QuotaReservationCommand, state: QuotaReservationState): QuotaReservationEvent[] => {
   const now = command.metadata.now;
   switch (command.type) {
@@ -111,9 +155,21 @@ export const decide = (command: QuotaReservationCommand, state: QuotaReservation
       // Several creations of one name (concurrent pushes into a new repository) make one thing: it counts once.
       const counted = used + new Set([...notShown, ...(shown.has(name) ? [] : [name])]).size;
       if (cap && counted > cap.limit) throw new DomainError(cap.code, { limit: cap.limit });
-      if (counted > limit) throw new DomainError(EXCEEDED[key], { accountId, limit });
+      if (counted > limit) {
+        const before = used + notShown.filter((pending) => pending !== name).length;
+        const exceeded: QuotaExceeded = { type: 'QuotaExceeded', data: { accountId, key, limit, used: before, name, refusedAt: now } };
+        if (state.exceeded.has(key)) throw refusal(exceeded);
+        return [exceeded];
+      }
       const underWay = [...unexpired(state, now), { reservationId, key, name, reservedAt: now }];
-      return [{ type: 'QuotaReserved', data: { reservationId, accountId, key, name, reservedAt: now, underWay } }];
+      const reaches = counted >= warningThreshold(limit);
+      const announce = reaches && !state.warned.has(key);
+      // A key below the threshold may warn again; a key that had room may be refused (and announced) again.
+      const warned = [...state.warned.values(), ...(announce ? [key] : [])].filter((k) => k !== key || reaches);
+      const exceeded = [...state.exceeded].filter((k) => k !== key);
+      const crossings = { ...(warned.length > 0 ? { warned } : {}), ...(exceeded.length > 0 ? { exceeded } : {}) };
+      const reservedEvent: QuotaReserved = { type: 'QuotaReserved', data: { reservationId, accountId, key, name, reservedAt: now, underWay, ...crossings } };
+      return announce ? [reservedEvent, { type: 'QuotaWarningReached', data: { accountId, key, limit, used: counted, name, reachedAt: now } }] : [reservedEvent];
     }
     case 'CloseAccount': {
       const { accountId, namespaces } = command.data;

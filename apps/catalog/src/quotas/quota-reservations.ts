@@ -10,6 +10,7 @@ import {
   evolve,
   initialState,
   pendingNames,
+  refusal,
   settlement,
   type QuotaReservationEvent,
   type QuotaReservationState,
@@ -72,9 +73,16 @@ export class QuotaReservations {
       // all: look again.
       if (!sameNames(present, await this.quotas.present(key, names))) continue;
       const command = { type: 'ReserveQuota' as const, data: { reservationId, accountId, key, name, limit: limits[key], used, present, ...(cap ? { cap } : {}) }, metadata: { now } };
-      const reserved = decide(command, state).map((event) => ({ ...event, metadata: { now } }));
+      const decided = decide(command, state);
       try {
-        await this.events.appendToStream(stream, reserved, { expectedRevision: head ? head.revision : NO_STREAM });
+        await this.events.appendToStream(
+          stream,
+          decided.map((event) => ({ ...event, metadata: { now } })),
+          { expectedRevision: head ? head.revision : NO_STREAM },
+        );
+        const [first] = decided;
+        // A refusal recorded (quota.exceeded) answers the creation with the quota's error.
+        if (first?.type === 'QuotaExceeded') throw refusal(first);
         return reservationId;
       } catch (error) {
         if (!(error instanceof ExpectedVersionConflictError)) throw error;

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { RegistryCluster, RegistryClusterRpc, type Principal } from '@wharf/contracts/identity';
 import { WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
@@ -9,7 +9,7 @@ import { ApiRoutes } from '../openapi/dialects';
 import { ValidBody } from '../openapi/input';
 import { Returns } from '../openapi/responses';
 import { SERVICES } from '../services';
-import { AddClusterBody, ClusterWithSecret, dockerConfig, invalidBody } from './selectel-tokens.wire';
+import { AddClusterBody, ClusterWithSecret, dockerConfig, invalidBody, UpdateClusterBody } from './selectel-tokens.wire';
 
 /**
  * Kubernetes clusters integrated with a registry. Listing is Selectel's; adding and removing are Wharf's own
@@ -38,9 +38,22 @@ export class SelectelClustersController {
   @Post()
   @HttpCode(201)
   @Returns(201, ClusterWithSecret, { description: "Wharf's own: the integration with its pull secret, shown this once" })
-  async add(@CurrentPrincipal() actor: Principal, @Param('id') registryId: string, @ValidBody(AddClusterBody, invalidBody) { name, pool }: z.output<typeof AddClusterBody>) {
-    const { cluster, pullSecret } = await this.services.call(RegistryClusterRpc.add, { actor, registryId, name, pool });
+  async add(@CurrentPrincipal() actor: Principal, @Param('id') registryId: string, @ValidBody(AddClusterBody, invalidBody) { name, pool, kubernetes }: z.output<typeof AddClusterBody>) {
+    const { cluster, pullSecret } = await this.services.call(RegistryClusterRpc.add, { actor, registryId, name, pool, ...(kubernetes ? { kubernetes } : {}) });
     return { ...cluster, pullSecret: { ...pullSecret, dockerConfig: dockerConfig(this.registryHost, pullSecret.password) } };
+  }
+
+  /** Wharf's own: sets the cluster's Kubernetes API (`{"kubernetes": {"apiServer", "token", "caCertificate"?}}`); 200 with the cluster. */
+  @Patch(':clusterId')
+  @Returns(200, RegistryCluster, { description: "Wharf's own: the integration with its Kubernetes API set" })
+  async update(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id') registryId: string,
+    @Param('clusterId') clusterId: string,
+    @ValidBody(UpdateClusterBody, invalidBody) { kubernetes }: z.output<typeof UpdateClusterBody>,
+  ) {
+    const { cluster } = await this.services.call(RegistryClusterRpc.setKubernetes, { actor, registryId, clusterId, kubernetes });
+    return cluster;
   }
 
   /** The integration's token dies with it. */

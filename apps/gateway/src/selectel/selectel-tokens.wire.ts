@@ -70,7 +70,10 @@ export const ListTokensQuery = z
   })
   .strict();
 
-export const AddClusterBody = orEmpty(z.object({ name: z.string(), pool: z.string() }).strict());
+/** Wharf's extension: the cluster's Kubernetes API, which SWR `cce` triggers update workloads through. */
+const KubernetesApiBody = z.object({ apiServer: z.string(), token: z.string(), caCertificate: z.string().optional() }).strict();
+export const AddClusterBody = orEmpty(z.object({ name: z.string(), pool: z.string(), kubernetes: KubernetesApiBody.optional() }).strict());
+export const UpdateClusterBody = orEmpty(z.object({ kubernetes: KubernetesApiBody }).strict());
 
 /** Selectel's timestamps: RFC 3339 in UTC, without fractional seconds when there are none. */
 export const rfc3339 = (iso: string): string => iso.replace(/\.000Z$/, 'Z');

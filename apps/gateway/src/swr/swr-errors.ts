@@ -70,6 +70,14 @@ const SWR_CODES: Partial<Record<ErrorCode, string>> = {
   'LIFECYCLE.SYNC_JOB_NOT_FOUND': 'SVCSTG.SWR.4041103',
   // SWR's table has no 501; this code follows its pattern (status, then four digits) and is Wharf's own.
   'PLATFORM.NOT_IMPLEMENTED': 'SVCSTG.SWR.5010000',
+  // SWR's table has no trigger codes: invalid input is its "Invalid API parameters", the rest Wharf's own in its pattern.
+  'LIFECYCLE.INVALID_TRIGGER': 'SVCSTG.SWR.4000014',
+  'LIFECYCLE.WEBHOOK_TARGET_REFUSED': 'SVCSTG.SWR.4000014',
+  'LIFECYCLE.TRIGGER_FORBIDDEN': 'SVCSTG.SWR.4037018',
+  'LIFECYCLE.TRIGGER_EXISTS': 'SVCSTG.SWR.4090201',
+  'LIFECYCLE.TRIGGER_NOT_FOUND': 'SVCSTG.SWR.4040201',
+  'LIFECYCLE.DELIVERY_NOT_FOUND': 'SVCSTG.SWR.4040202',
+  'LIFECYCLE.DELIVERY_PENDING': 'SVCSTG.SWR.4090202',
 };
 
 /** An input error the SWR dialect names itself (a wire-format rule, not a domain rule). */

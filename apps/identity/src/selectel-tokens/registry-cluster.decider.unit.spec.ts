@@ -7,7 +7,7 @@ const registryId = '888af692-c646-4b76-a234-81ca9b5bcafe';
 const admin = { accountId: 'acc-1', accountAdmin: true };
 const member = { accountId: 'acc-1', accountAdmin: false };
 
-const integrated = (clusterId: string, name: string): RegistryClusterEvent => ({
+const integrated = (clusterId: string, name: string): Extract<RegistryClusterEvent, { type: 'ClusterIntegrated' }> => ({
   type: 'ClusterIntegrated',
   data: { clusterId, registryId, accountId: 'acc-1', name, pool: 'ru-9', tokenId: `token-${clusterId}`, createdAt: now },
 });
@@ -46,6 +46,30 @@ describe('registry cluster integrations decider', () => {
     }
     spec.given([integrated('c-1', 'a'), removed('c-1')]).when(integrate('c-1', 'b')).thenThrows({ code: 'PLATFORM.CONCURRENCY_CONFLICT' });
     spec.given([]).when(integrate('c-1', 'cluster-1', { actor: member })).thenThrows({ code: 'IDENTITY.FORBIDDEN' });
+  });
+
+  const sealedToken = { v: 1, keyId: 'k', iv: 'iv', tag: 'tag', ciphertext: 'c' };
+  const api = { apiServer: 'https://10.0.0.1:6443', sealedToken };
+  const setApi = (clusterId: string, kubernetes: typeof api & { caCertificate?: string }, actor = admin) => ({
+    type: 'SetClusterKubernetesApi' as const,
+    data: { clusterId, kubernetes, actor },
+    metadata,
+  });
+
+  it('records the Kubernetes API given with an integration, or set on it later', () => {
+    spec
+      .given([])
+      .when({ ...integrate('c-1', 'cluster-1'), data: { ...integrate('c-1', 'cluster-1').data, kubernetes: api } })
+      .then([{ type: 'ClusterIntegrated', data: { ...integrated('c-1', 'cluster-1').data, kubernetes: api } }]);
+    spec.given([integrated('c-1', 'cluster-1')]).when(setApi('c-1', api)).then([{ type: 'ClusterKubernetesApiSet', data: { clusterId: 'c-1', registryId, kubernetes: api, setAt: now } }]);
+  });
+
+  it('refuses an API server that is not an http(s) URL, carries credentials, or a CA that is not PEM; unknown clusters and members', () => {
+    for (const bad of [{ apiServer: 'ftp://x' }, { apiServer: 'not a url' }, { apiServer: 'https://user:pw@10.0.0.1' }, { apiServer: 'https://10.0.0.1', caCertificate: 'nope' }]) {
+      spec.given([integrated('c-1', 'cluster-1')]).when(setApi('c-1', { ...api, ...bad })).thenThrows({ code: 'IDENTITY.INVALID_CLUSTER_API' });
+    }
+    spec.given([]).when(setApi('c-1', api)).thenThrows({ code: 'IDENTITY.CLUSTER_NOT_FOUND' });
+    spec.given([integrated('c-1', 'cluster-1')]).when(setApi('c-1', api, member)).thenThrows({ code: 'IDENTITY.FORBIDDEN' });
   });
 
   it('removes an integration, naming its token; unknown or removed ones are 404 with the cluster id', () => {

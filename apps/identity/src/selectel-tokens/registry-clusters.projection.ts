@@ -14,10 +14,12 @@ export const registryClustersProjection: Projection<RegistryClusterDocument, Reg
   streamPrefixes: [SelectelTokenStreams.registryClusters],
   indexes: [['registryId', 'name']],
   documentIds: (event) => [event.data.clusterId],
-  evolve: (_doc, event) => {
+  evolve: (doc, event) => {
     switch (event.type) {
       case 'ClusterIntegrated':
         return { id: event.data.clusterId, ...event.data };
+      case 'ClusterKubernetesApiSet':
+        return doc && { ...doc, kubernetes: event.data.kubernetes };
       case 'ClusterIntegrationRemoved':
         return null;
     }

@@ -52,6 +52,10 @@ export type SyncJobEnded = Event<
   }
 >;
 
+type QuotaCrossing = { accountId: string; key: 'namespace' | 'repository' | 'tag'; limit: number; used: number; name: string };
+export type QuotaWarningReached = Event<'QuotaWarningReached', QuotaCrossing & { reachedAt: string }>;
+export type QuotaExceeded = Event<'QuotaExceeded', QuotaCrossing & { refusedAt: string }>;
+
 export type PublishedFact =
   | NamespaceCreated
   | NamespaceDeleted
@@ -71,4 +75,6 @@ export type PublishedFact =
   | ShareRemoved
   | GarbageCollectionFinished
   | RetentionRunFinished
-  | SyncJobEnded;
+  | SyncJobEnded
+  | QuotaWarningReached
+  | QuotaExceeded;

@@ -18,9 +18,13 @@ export const currentCloudEvent = (doc: JournalDocument): PublicCloudEvent => {
   return { ...doc.event, type: cloudEventType(doc.name, current.version), data: current.data as PublicCloudEvent['data'] };
 };
 
-/** What an event is about, for permissions: its repository, or its namespace when it concerns the whole namespace. */
-export const permissionTargetOf = ({ event }: JournalDocument): PermissionTarget => {
-  const data = event.data as { namespace: string; repository?: string; target?: { kind: string; name: string } };
+/**
+ * What an event is about, for permissions: its repository, or its namespace when it concerns the whole namespace;
+ * null for events about the whole account (quotas), which only its administrators see.
+ */
+export const permissionTargetOf = ({ event }: JournalDocument): PermissionTarget | null => {
+  const data = event.data as { namespace?: string; repository?: string; target?: { kind: string; name: string } };
+  if (data.namespace === undefined) return null;
   const repository = data.repository ?? (data.target?.kind === 'repository' ? data.target.name : undefined);
   return repository === undefined ? { kind: 'namespace', namespace: data.namespace } : { kind: 'repository', namespace: data.namespace, repository };
 };
@@ -42,12 +46,15 @@ export class EventFeedHandler {
     const keys = new Map<string, PermissionTarget>();
     for (const doc of docs) {
       const target = permissionTargetOf(doc);
-      keys.set(JSON.stringify(target), target);
+      if (target) keys.set(JSON.stringify(target), target);
     }
     const targets = [...keys.values()];
-    const { levels } = await this.services.call(PermissionRpc.resolve, { principal: actor, targets });
+    const { levels } = targets.length > 0 ? await this.services.call(PermissionRpc.resolve, { principal: actor, targets }) : { levels: [] };
     const allowed = new Set(targets.flatMap((target, i) => (levels[i] === null ? [] : [JSON.stringify(target)])));
-    return docs.filter((doc) => allowed.has(JSON.stringify(permissionTargetOf(doc))));
+    return docs.filter((doc) => {
+      const target = permissionTargetOf(doc);
+      return target !== null && allowed.has(JSON.stringify(target));
+    });
   }
 
   @MessagePattern(EventsRpc.feed.subject)

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { CatalogStreams, RepositoryStreams } from '@wharf/contracts/catalog';
+import { CatalogStreams, QuotaStreams, RepositoryStreams } from '@wharf/contracts/catalog';
 import { AccessStreams } from '@wharf/contracts/access';
 import { PUBLIC_EVENT_VERSIONS, toCloudEvent, type PublicCloudEvent, type PublicEventName } from '@wharf/contracts/events';
 import { LifecycleStreams, RetentionStreams, SyncStreams } from '@wharf/contracts/lifecycle';
@@ -37,6 +37,7 @@ const PUBLISHED_STREAMS = [
   LifecycleStreams.garbageCollection,
   RetentionStreams.policy,
   SyncStreams.job,
+  QuotaStreams.reservations,
 ];
 
 const namespaceKey = (name: string) => `namespace:${name}`;

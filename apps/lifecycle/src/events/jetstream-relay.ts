@@ -73,12 +73,17 @@ export class JetStreamRelay implements OnApplicationBootstrap, BeforeApplication
     while (!this.stopped) {
       const reached = this.journal.position;
       const docs = await this.journal.collection.find({ where: [{ field: 'position', op: 'gt', value: checkpoint }], sort: [{ field: 'position', direction: 'asc' }], limit: BATCH });
-      for (const doc of docs) {
-        const header = headers();
-        header.set('Nats-Msg-Id', doc.id);
-        header.set('Content-Type', 'application/cloudevents+json');
-        await jetstream.publish(publicEventSubject(doc.name), JSON.stringify(currentCloudEvent(doc)), { msgID: doc.id, headers: header });
-      }
+      // A batch is published without waiting for each acknowledgement: one connection carries the messages in order
+      // and JetStream stores them in that order, so what it stored is always a prefix of the batch, and a retry
+      // from the checkpoint (after any failure) re-publishes that prefix as duplicates it drops.
+      await Promise.all(
+        docs.map((doc) => {
+          const header = headers();
+          header.set('Nats-Msg-Id', doc.id);
+          header.set('Content-Type', 'application/cloudevents+json');
+          return jetstream.publish(publicEventSubject(doc.name), JSON.stringify(currentCloudEvent(doc)), { msgID: doc.id, headers: header });
+        }),
+      );
       const next = docs.length === BATCH ? docs[docs.length - 1]!.position : Math.max(checkpoint, reached, docs.at(-1)?.position ?? 0);
       if (next > checkpoint) {
         await this.documents.commit([], { name: CHECKPOINT, position: next });

@@ -166,6 +166,14 @@ export const publicEventOf = (event: RecordedEvent, context: MappingContext): Pu
       const data = { ...base, jobId: number, tag, digest, remoteRegionId, remoteNamespace, status, ...(error ? { error } : {}) };
       return fact('sync.finished', cloudEventSource('lifecycle'), base.repository, endedAt, data);
     }
+    case 'QuotaWarningReached':
+    case 'QuotaExceeded': {
+      const { accountId, key, limit, used, name } = e.data;
+      const crossing = { accountId, ...actorOf(e), key, limit, used, name };
+      return e.type === 'QuotaWarningReached'
+        ? fact('quota.warning', catalog, accountId, e.data.reachedAt, crossing)
+        : fact('quota.exceeded', catalog, accountId, e.data.refusedAt, crossing);
+    }
     default:
       return null;
   }

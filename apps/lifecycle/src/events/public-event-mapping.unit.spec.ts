@@ -151,6 +151,23 @@ describe('public event mapping', () => {
     expect(mapped(sync)).toMatchObject({ name: 'sync.finished', subject: 'team/app', data: { jobId: 7, tag: 'v1', digest, remoteRegionId: 'dr', status: 'failed', error: 'DENIED' } });
   });
 
+  it('maps quota crossings to quota.warning and quota.exceeded of the account, with the account as subject', () => {
+    const crossing = { accountId: 'acc-1', key: 'tag', limit: 100, used: 85, name: 'team/app:v85' };
+    expect(mapped(recorded('catalog.reservations-acc-1', 'QuotaWarningReached', { ...crossing, reachedAt: 't' }))).toEqual({
+      name: 'quota.warning',
+      source: '/wharf/catalog',
+      subject: 'acc-1',
+      time: 't',
+      data: { ...crossing, actor },
+    });
+    expect(mapped(recorded('catalog.reservations-acc-1', 'QuotaExceeded', { ...crossing, used: 100, name: 'team/app:v101', refusedAt: 't' }))).toMatchObject({
+      name: 'quota.exceeded',
+      subject: 'acc-1',
+      data: { key: 'tag', limit: 100, used: 100, name: 'team/app:v101' },
+    });
+    expect(publicEventOf(recorded('catalog.reservations-acc-1', 'QuotaReserved', { reservationId: 'r', accountId: 'acc-1', key: 'tag', name: 'x', reservedAt: 't', underWay: [] }), context)).toBeNull();
+  });
+
   it('publishes nothing for internal facts, or when the namespace owner is unknown', () => {
     expect(publicEventOf(inRepo('BlobLinked', { digest, size: 1, linkedAt: 't' }), context)).toBeNull();
     expect(publicEventOf(recorded('catalog.repository-else/app', 'TagDeleted', { repository: 'else/app', tag: 'v1', digest, deletedAt: 't' }), context)).toBeNull();

@@ -19,5 +19,6 @@ export const identityErrors = {
   'IDENTITY.REGISTRY_NOT_FOUND': { status: 404, message: 'Registry not found.' },
   'IDENTITY.CLUSTER_NOT_FOUND': { status: 404, message: 'Cluster integration not found.' },
   'IDENTITY.CLUSTER_ALREADY_INTEGRATED': { status: 409, message: 'A cluster with this name is already integrated with the registry' },
+  'IDENTITY.INVALID_CLUSTER_API': { status: 400, message: 'The Kubernetes API is not valid: apiServer must be an http(s) URL without credentials, token 1-8192 characters, caCertificate a PEM certificate' },
   'IDENTITY.INVALID_CLUSTER': { status: 400, message: 'The cluster name (1-63 letters, digits, ".", "_", "-") or pool (e.g. "ru-9") is not valid' },
 } as const;

@@ -9,4 +9,11 @@ export const lifecycleErrors = {
   'LIFECYCLE.SYNC_TASK_EXISTS': { status: 409, message: 'A synchronization task to this region and organization already exists' },
   'LIFECYCLE.SYNC_TASK_NOT_FOUND': { status: 404, message: 'The synchronization task does not exist' },
   'LIFECYCLE.SYNC_JOB_NOT_FOUND': { status: 404, message: 'The synchronization job does not exist' },
+  'LIFECYCLE.INVALID_TRIGGER': { status: 400, message: 'The trigger is not valid' },
+  'LIFECYCLE.TRIGGER_EXISTS': { status: 409, message: 'A trigger with this name already exists for the repository' },
+  'LIFECYCLE.TRIGGER_NOT_FOUND': { status: 404, message: 'The trigger does not exist' },
+  'LIFECYCLE.TRIGGER_FORBIDDEN': { status: 403, message: 'Changing triggers needs manage (7) permission on the repository' },
+  'LIFECYCLE.WEBHOOK_TARGET_REFUSED': { status: 400, message: 'The webhook target is refused' },
+  'LIFECYCLE.DELIVERY_NOT_FOUND': { status: 404, message: 'The delivery does not exist' },
+  'LIFECYCLE.DELIVERY_PENDING': { status: 409, message: 'The delivery is still being attempted' },
 } as const;

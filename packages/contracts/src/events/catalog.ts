@@ -12,6 +12,9 @@ const Digest = z.string().regex(/^[a-z0-9]+:[a-zA-Z0-9=_-]+$/).describe('content
 /** Who caused the event, as the event store recorded it; absent for the platform's own work. */
 export const PublicActor = z.object({ accountId: z.string(), userId: z.string(), tokenId: z.string().optional() });
 
+/** What an account's quotas count (SWR's `quota_key`). */
+const QuotaKey = z.enum(['namespace', 'repository', 'tag']);
+
 /** Fields every public event carries in its `data`. */
 const common = {
   accountId: z.string().describe('the account (tenant) the event belongs to'),
@@ -74,6 +77,20 @@ export const PublicEventData = {
   'share.created': z.object({ ...inRepository, sharedWithAccountId: z.string(), sharedWithAccount: z.string(), deadline: z.string() }),
   'share.updated': z.object({ ...inRepository, sharedWithAccountId: z.string(), sharedWithAccount: z.string(), deadline: z.string() }),
   'share.revoked': z.object({ ...inRepository, sharedWithAccountId: z.string(), sharedWithAccount: z.string() }),
+  'quota.warning': z.object({
+    ...common,
+    key: QuotaKey,
+    limit: z.number().int().nonnegative(),
+    used: z.number().int().nonnegative().describe('the count once the creation that reached the threshold is made'),
+    name: z.string().describe('what that creation made: a namespace, a repository (<namespace>/<name>) or a tag (<repository>:<tag>)'),
+  }),
+  'quota.exceeded': z.object({
+    ...common,
+    key: QuotaKey,
+    limit: z.number().int().nonnegative(),
+    used: z.number().int().nonnegative().describe('the count when the creation was refused'),
+    name: z.string().describe('what the refused creation would have made'),
+  }),
   'gc.finished': z.object({
     ...common,
     namespace: z.string(),

@@ -9,7 +9,7 @@ export interface PublicCloudEvent<N extends PublicEventName = PublicEventName> {
   source: string;
   type: string;
   time: string;
-  /** The repository, or the namespace for events about a namespace. */
+  /** The repository, the namespace for events about a namespace, the account's id for quota events. */
   subject: string;
   datacontenttype: 'application/json';
   /** Extension attribute: the event's global position in Wharf's log, to resume a feed after it. */

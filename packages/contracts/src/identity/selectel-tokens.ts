@@ -108,9 +108,20 @@ export const SelectelV1TokenRpc = {
   revoke: rpc('identity.selectel-token-v1.revoke', z.object({ actor, secret: V1Secret }), z.object({ revoked: z.literal(true) })),
 } as const;
 
-/** A Kubernetes cluster integrated with a registry: a named consumer with its own pull-only token for that registry. */
-export const RegistryCluster = z.object({ id: z.string(), name: z.string(), pool: z.string() });
+/**
+ * A Kubernetes cluster integrated with a registry: a named consumer with its own pull-only token for that registry.
+ * `kubernetes` is where SWR `cce` triggers update its workloads: the API server's URL (its bearer token is kept sealed
+ * and never shown).
+ */
+export const RegistryCluster = z.object({ id: z.string(), name: z.string(), pool: z.string(), kubernetes: z.object({ apiServer: z.string() }).optional() });
 export type RegistryCluster = z.infer<typeof RegistryCluster>;
+
+/** The Kubernetes API of an integrated cluster: its URL, a bearer token, and the PEM CA certificate that signed its TLS certificate. */
+export const ClusterKubernetesApi = z.object({ apiServer: z.string(), token: z.string(), caCertificate: z.string().optional() });
+export type ClusterKubernetesApi = z.infer<typeof ClusterKubernetesApi>;
+
+/** The context a cluster's bearer token is sealed under with the operator key: it opens for that cluster only. */
+export const clusterTokenContext = (clusterId: string): string => `cluster-token:${clusterId}`;
 
 const RegistryId = z.string().min(1).max(64);
 
@@ -123,8 +134,14 @@ export const RegistryClusterRpc = {
   /** Answers the cluster's pull credentials once; only their hash is kept. */
   add: rpc(
     'identity.registry-cluster.add',
-    z.object({ actor, registryId: RegistryId, name: z.string(), pool: z.string() }),
+    z.object({ actor, registryId: RegistryId, name: z.string(), pool: z.string(), kubernetes: ClusterKubernetesApi.optional() }),
     z.object({ cluster: RegistryCluster, pullSecret: z.object({ username: z.string(), password: z.string() }) }),
+  ),
+  /** Sets (or replaces) the cluster's Kubernetes API; account administrators only. */
+  setKubernetes: rpc(
+    'identity.registry-cluster.kubernetes',
+    z.object({ actor, registryId: RegistryId, clusterId: z.string().min(1).max(64), kubernetes: ClusterKubernetesApi }),
+    z.object({ cluster: RegistryCluster }),
   ),
   remove: rpc('identity.registry-cluster.remove', z.object({ actor, registryId: RegistryId, clusterId: z.string().min(1).max(64) }), z.object({ removed: z.literal(true) })),
 } as const;

@@ -111,3 +111,4 @@ export const LifecycleRpc = {
 
 export * from './retention';
 export * from './sync';
+export * from './triggers';
