@@ -27,7 +27,7 @@ import { TriggersHandler } from './triggers/triggers.handler';
 import { triggerViews } from './triggers/trigger-read-models';
 import { DeliveryAttempts } from './webhooks/delivery-attempts';
 import { DeliveryLanes } from './webhooks/delivery-lanes';
-import { loadWebhookSettings, WEBHOOK_SETTINGS } from './webhooks/webhook-settings';
+import { WEBHOOK_SETTINGS } from './webhooks/webhook-settings';
 import { UploadPurger } from './uploads/upload-purger';
 
 /**
@@ -40,7 +40,6 @@ import { UploadPurger } from './uploads/upload-purger';
 export class LifecycleModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     const blobs = openBlobDriver(runtime.config);
-    const webhookSettings = loadWebhookSettings();
     return {
       module: LifecycleModule,
       imports: [PlatformModule.forService(runtime, [...gcViews, ...retentionViews, ...syncViews, ...triggerViews], [blobStoreReadiness(blobs)])],
@@ -59,7 +58,7 @@ export class LifecycleModule {
         SyncCopier,
         SyncRunner,
         SyncDispatcher,
-        { provide: WEBHOOK_SETTINGS, useValue: webhookSettings },
+        { provide: WEBHOOK_SETTINGS, useValue: runtime.config.webhooks },
         TriggerSecrets,
         TriggerViews,
         DeliveryAttempts,

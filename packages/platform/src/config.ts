@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { cronSchedule, syncRegions, type SyncRegionSetting } from './lifecycle-settings';
+import { cronSchedule, STANDARD_WEBHOOK_SCHEDULE, syncRegions, webhookRetrySchedule, type SyncRegionSetting } from './lifecycle-settings';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** An account quota's default limit (SWR's `quota_limit` is an int32). */
@@ -97,6 +97,11 @@ export const ConfigSchema = z
     WHARF_SYNC_REGIONS: syncRegions.default('[]'),
     /** A sync job still unfinished this long after it was queued stops with status `timeout`. */
     WHARF_SYNC_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(3600),
+    /** Delays before each attempt of a trigger's delivery (as many attempts as entries); Standard Webhooks' by default. */
+    WHARF_WEBHOOK_RETRY_SCHEDULE: webhookRetrySchedule.default(STANDARD_WEBHOOK_SCHEDULE),
+    WHARF_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+    /** Lets webhook targets and cluster API servers resolve to loopback, link-local and private addresses. */
+    WHARF_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   })
   .superRefine((env, ctx) => {
     const requireWhen = (when: boolean, variable: keyof typeof env, because: string) => {
@@ -163,6 +168,8 @@ export interface WharfConfig {
   retentionSchedule: string;
   /** Where images may be synchronized to, and how long a sync job may take. */
   sync: { regions: SyncRegionSetting[]; timeoutSeconds: number };
+  /** Webhook deliveries: the delay before each attempt (ms; as many attempts as entries), one attempt's time limit, private targets. */
+  webhooks: { retrySchedule: number[]; timeoutMs: number; allowPrivate: boolean };
 }
 
 export class ConfigError extends Error {
@@ -225,5 +232,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
     trustProxy: raw.WHARF_TRUST_PROXY,
     retentionSchedule: raw.WHARF_RETENTION_SCHEDULE,
     sync: { regions: raw.WHARF_SYNC_REGIONS, timeoutSeconds: raw.WHARF_SYNC_TIMEOUT_SECONDS },
+    webhooks: {
+      retrySchedule: raw.WHARF_WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: raw.WHARF_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      allowPrivate: raw.WHARF_WEBHOOK_ALLOW_PRIVATE === 'true',
+    },
   };
 };

@@ -3,9 +3,28 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 
 /**
- * Lifecycle's settings that need more than a type: the retention schedule (cron syntax) and the sync regions
- * (a JSON array, or `@/path/to/file.json` holding one).
+ * Lifecycle's settings that need more than a type: the retention schedule (cron syntax), the sync regions
+ * (a JSON array, or `@/path/to/file.json` holding one) and the webhook retry schedule (durations).
  */
+
+/** Standard Webhooks' schedule: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const STANDARD_WEBHOOK_SCHEDULE = '0s,5s,5m,30m,2h,5h,10h,10h';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+(ms|s|m|h)$/, 'durations look like 500ms, 5s, 5m or 2h')
+  .transform((value) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h)$/.exec(value)!;
+    return Number(amount) * UNITS[unit!]!;
+  });
+
+/** Delays before each attempt of a webhook delivery, comma-separated durations: in ms, one per attempt. */
+export const webhookRetrySchedule = z
+  .string()
+  .transform((value) => value.split(','))
+  .pipe(z.array(duration).min(1).max(20));
 
 /** Five fields (minute first) or six (second first), or a nickname such as `@daily`; evaluated in UTC. */
 export const cronSchedule = z.string().superRefine((pattern, ctx) => {

@@ -1,5 +1,8 @@
 import { containersUsing, imageName, imagePatch, workloadPath } from './kubernetes-rollout';
-import { loadWebhookSettings, nextAttemptAt } from './webhook-settings';
+import { loadConfig } from '@wharf/platform';
+import { nextAttemptAt } from './webhook-settings';
+
+const loadWebhookSettings = (env: NodeJS.ProcessEnv) => loadConfig(env).webhooks;
 
 describe('webhook settings', () => {
   it('defaults to the Standard Webhooks schedule, a 15 s timeout and no private targets', () => {
