@@ -53,6 +53,29 @@ export const requiredSwrSharedSide = (name: string) =>
     { type: 'string', enum: ['self', 'thirdparty'] },
   );
 
+/**
+ * The first steps of every SWR list query, in SWR's order: a parameter given twice is refused; `filter=key::value|…`
+ * (checked against `keys`) replaces the plain parameters; then each of `pairs` must be given together. Answers the
+ * values to check next, with `filter` kept, or z.NEVER after a fatal issue.
+ */
+const mergedQuery = (raw: unknown, context: z.RefinementCtx, keys: readonly string[], pairs: readonly (readonly [string, string])[]): unknown => {
+  const query = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const repeated = Object.keys(query).find((key) => typeof query[key] !== 'string');
+  if (repeated !== undefined) {
+    context.addIssue({ code: 'custom', path: [repeated], message: 'must be given once', fatal: true });
+    return z.NEVER;
+  }
+  const plain = query as Record<string, string>;
+  const values = plain.filter !== undefined ? Object.fromEntries(parseSwrFilter(plain.filter, keys)) : Object.fromEntries(keys.filter((key) => plain[key] !== undefined).map((key) => [key, plain[key]]));
+  for (const [a, b] of pairs) {
+    if ((values[a] === undefined) !== (values[b] === undefined)) {
+      context.addIssue({ code: 'custom', fatal: true, ...swrRule(LOST, `Parameters are lost: ${a} and ${b} must be used together`) });
+      return z.NEVER;
+    }
+  }
+  return { ...values, ...(plain.filter !== undefined ? { filter: plain.filter } : {}) };
+};
+
 const PAGING = ['offset', 'limit', 'order_column', 'order_type'];
 
 /**
@@ -63,23 +86,11 @@ const PAGING = ['offset', 'limit', 'order_column', 'order_type'];
  */
 export const swrListQuery = <F extends z.ZodRawShape>(orderColumns: readonly [string, ...string[]], fields: F) => {
   const keys = [...PAGING, ...Object.keys(fields)];
-  const merge = (raw: unknown, context: z.RefinementCtx): unknown => {
-    const query = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    const repeated = Object.keys(query).find((key) => typeof query[key] !== 'string');
-    if (repeated !== undefined) {
-      context.addIssue({ code: 'custom', path: [repeated], message: 'must be given once', fatal: true });
-      return z.NEVER;
-    }
-    const plain = query as Record<string, string>;
-    const values = plain.filter !== undefined ? Object.fromEntries(parseSwrFilter(plain.filter, keys)) : Object.fromEntries(keys.filter((key) => plain[key] !== undefined).map((key) => [key, plain[key]]));
-    for (const [a, b] of [['offset', 'limit'], ['order_column', 'order_type']] as const) {
-      if ((values[a] === undefined) !== (values[b] === undefined)) {
-        context.addIssue({ code: 'custom', fatal: true, ...swrRule(LOST, `Parameters are lost: ${a} and ${b} must be used together`) });
-        return z.NEVER;
-      }
-    }
-    return { ...values, ...(plain.filter !== undefined ? { filter: plain.filter } : {}) };
-  };
+  const merge = (raw: unknown, context: z.RefinementCtx): unknown =>
+    mergedQuery(raw, context, keys, [
+      ['offset', 'limit'],
+      ['order_column', 'order_type'],
+    ]);
   return z
     .preprocess(
       merge,
@@ -115,21 +126,7 @@ export const repositoryFromPath = (segment: string): string => segment.replace(/
  */
 export const swrPagingQuery = z
   .preprocess(
-    (raw, context) => {
-      const query = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-      const repeated = Object.keys(query).find((key) => typeof query[key] !== 'string');
-      if (repeated !== undefined) {
-        context.addIssue({ code: 'custom', path: [repeated], message: 'must be given once', fatal: true });
-        return z.NEVER;
-      }
-      const plain = query as Record<string, string>;
-      const values = plain.filter !== undefined ? Object.fromEntries(parseSwrFilter(plain.filter, ['offset', 'limit'])) : { offset: plain.offset, limit: plain.limit };
-      if ((values.offset === undefined) !== (values.limit === undefined)) {
-        context.addIssue({ code: 'custom', fatal: true, ...swrRule(LOST, 'Parameters are lost: offset and limit must be used together') });
-        return z.NEVER;
-      }
-      return { ...values, ...(plain.filter !== undefined ? { filter: plain.filter } : {}) };
-    },
+    (raw, context) => mergedQuery(raw, context, ['offset', 'limit'], [['offset', 'limit']]),
     z.object({
       filter: z.string().optional().describe('offset::{n}|limit::{n}, over the plain parameters'),
       offset: swrInteger('offset', 0, Number.MAX_SAFE_INTEGER).optional().describe('With limit'),
