@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { WharfConfig } from './config';
 import { ensurePrivateDirectory, PRIVATE_FILE_MODE } from './private-files';
@@ -95,15 +95,23 @@ const readKeyFile = (path: string): string | null => {
   }
 };
 
-/** Writes a new key file owner-only; when another process created it first, that one's key wins. */
+/**
+ * Writes a new key file owner-only, atomically: the key is written whole to a file of its own and then linked
+ * into place, so a process starting beside this one never reads a half-written key. When another process linked
+ * its key first, that one wins.
+ */
 const createKeyFile = (path: string): boolean => {
   ensurePrivateDirectory(dirname(path));
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
+  writeFileSync(draft, `${generateOperatorKey()}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   try {
-    writeFileSync(path, `${generateOperatorKey()}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+    linkSync(draft, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
+  } finally {
+    unlinkSync(draft);
   }
 };
 

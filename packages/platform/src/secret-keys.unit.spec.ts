@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config';
@@ -72,4 +73,43 @@ describe('secret key ring', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('gives processes starting together on a slow disk one generated key, never a half-written one (the distributed mode starts five at once)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wharf-keys-'));
+    const built = join(__dirname, '..', 'dist');
+    // A slow disk: every write lands in two halves, 100 ms apart, so a key file that is visible while being
+    // written is read half-written by the others.
+    const script = `
+      const fs = require('node:fs');
+      const write = fs.writeFileSync;
+      fs.writeFileSync = (path, data, options) => {
+        const text = String(data);
+        write(path, text.slice(0, 8), options);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+        write(path, text.slice(8), { flag: 'a' });
+      };
+      const { loadConfig } = require(${JSON.stringify(join(built, 'config.js'))});
+      const { loadSecretKeyRing } = require(${JSON.stringify(join(built, 'secret-keys.js'))});
+      const ring = loadSecretKeyRing(loadConfig({ WHARF_DATA_DIR: ${JSON.stringify(join(dir, 'data'))} }), () => {});
+      process.stdout.write(ring.currentKeyId);`;
+    const start = (): Promise<{ code: number | null; out: string }> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, ['-e', script]);
+        let out = '';
+        child.stdout.on('data', (chunk) => (out += chunk));
+        child.stderr.on('data', (chunk) => (out += chunk));
+        child.on('close', (code) => resolve({ code, out }));
+      });
+    try {
+      for (let round = 0; round < 3; round++) {
+        rmSync(join(dir, 'data'), { recursive: true, force: true });
+        const results = await Promise.all(Array.from({ length: 8 }, start));
+        expect(results.map((result) => result.code)).toEqual(Array(8).fill(0));
+        expect(new Set(results.map((result) => result.out)).size).toBe(1);
+        expect(readdirSync(join(dir, 'data'))).toEqual(['secret.key']);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
