@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { appendSignal } from './appends-by-others';
 import {
   ExpectedVersionConflictError,
   matchesExpectedRevision,
@@ -20,7 +21,10 @@ export interface SqliteEventStoreOptions {
   path: string;
   /** fsync every commit (`synchronous=FULL`); the default. Off only for throwaway stores. */
   durable?: boolean;
-  /** How often subscriptions look for events appended by other processes (this process wakes them at once). */
+  /**
+   * How often subscriptions look for events appended by other processes when no change notification told them
+   * (appends in this process, and on a local disk those of other processes, wake them at once).
+   */
   pollIntervalMs?: number;
   /** Most appends committed together in one transaction. */
   maxBatch?: number;
@@ -142,12 +146,41 @@ const closedError = (): Error => new Error('The SQLite event store is closed');
  * several processes share the file. Appends made close together are committed in one transaction, which
  * shares one fsync among them: that is what makes durable commits fast under concurrency.
  */
-export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20, maxBatch = 512 }: SqliteEventStoreOptions): EventStore => {
+export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 1000, maxBatch = 512 }: SqliteEventStoreOptions): EventStore => {
   const db = openDatabase(path, durable);
   const statements = prepareStatements(db);
   const pageStatement = pageStatements(db);
+  const signal = appendSignal(path, pollIntervalMs);
 
   const listeners = new Set<() => void>();
+  /** The newest position this store knows of; a signal from another store wakes subscribers only past it. */
+  let knownHead = 0;
+  let stopWatching: (() => void) | undefined;
+  const readHead = (): number => statements.head.get()?.head ?? 0;
+  const wakeAll = (): void => {
+    for (const listener of listeners) listener();
+  };
+  const addListener = (wake: () => void): (() => void) => {
+    // A subscription opened once close has begun fails on its first page; it needs no watch.
+    if (listeners.size === 0 && state === 'open') {
+      knownHead = Math.max(knownHead, readHead());
+      stopWatching = signal.watch(
+        () => knownHead,
+        readHead,
+        (head) => {
+          knownHead = head;
+          wakeAll();
+        },
+      );
+    }
+    listeners.add(wake);
+    return () => {
+      if (listeners.delete(wake) && listeners.size === 0) {
+        stopWatching?.();
+        stopWatching = undefined;
+      }
+    };
+  };
   const subscriptions = new Set<Subscription>();
   const queue: PendingAppend[] = [];
   let flushScheduled = false;
@@ -201,8 +234,10 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
     }
     batch.forEach((append, i) => {
       const outcome = outcomes[i]!;
-      if ('ok' in outcome) append.resolve(outcome.ok);
-      else append.reject(outcome.conflict);
+      if ('ok' in outcome) {
+        knownHead = Math.max(knownHead, outcome.ok.position);
+        append.resolve(outcome.ok);
+      } else append.reject(outcome.conflict);
     });
   };
 
@@ -210,7 +245,8 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
     flushScheduled = false;
     if (queue.length === 0) return;
     while (queue.length > 0) commitAndSettle(queue.splice(0, maxBatch));
-    for (const listener of listeners) listener();
+    signal.announce();
+    wakeAll();
   };
 
   const scheduleFlush = (): void => {
@@ -277,7 +313,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
       // Everything at or below a head read first is committed (writers serialise on the write lock), so a page
       // bounded by it never skips an event that commits later with a lower position, and the head can serve as
       // the checkpoint when the page ends early: filtered-out events up to it have been looked at.
-      const head = statements.head.get()?.head ?? 0;
+      const head = readHead();
       const events = statement.all(after, head, ...prefixParams, limit).map(toRecorded);
       const checkpoint = events.length === limit ? events[events.length - 1]!.position : Math.max(head, after);
       return { events, checkpoint };
@@ -287,11 +323,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
   const subscribe = (options: SubscribeOptions, handler: SubscriptionHandler): Subscription => {
     const subscription = pollingSubscription(
       {
-        pollIntervalMs,
-        onAppend: (wake) => {
-          listeners.add(wake);
-          return () => listeners.delete(wake);
-        },
+        onAppend: addListener,
         pageAfter: pager(options.filter?.streamPrefixes ?? []),
       },
       { ...options, batchSize: options.batchSize ?? DEFAULT_PAGE_SIZE },
@@ -314,7 +346,9 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
     await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
     state = 'closed';
     flush();
+    stopWatching?.();
     listeners.clear();
+    signal.close();
     db.close();
   };
 
