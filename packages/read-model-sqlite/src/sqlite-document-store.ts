@@ -93,15 +93,21 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
     if (changes > 0) reindexText(table, write);
   };
 
-  /** Replaces the written document's entries in the table's text indexes (upserts keep a row's rowid). */
+  /**
+   * Replaces the written document's entries in the table's text indexes (upserts keep a row's rowid), leaving
+   * alone those whose value did not change: most writes change other fields, and a text index entry costs far
+   * more to write than to read.
+   */
   const reindexText = (table: string, write: DocumentWrite): void => {
     const fields = textFields.get(table);
     if (!fields || fields.length === 0) return;
     const { rowid } = statements.get(`SELECT rowid FROM "${table}" WHERE id = ?`).get(write.id) as { rowid: number };
     for (const fieldName of fields) {
       const textTable = textIndexTable(table, fieldName);
-      statements.get(`DELETE FROM "${textTable}" WHERE rowid = ?`).run(rowid);
       const value = write.doc?.[fieldName];
+      const indexed = statements.get(`SELECT value FROM "${textTable}" WHERE rowid = ?`).get(rowid) as { value: string } | undefined;
+      if (typeof value === 'string' ? indexed?.value === value : indexed === undefined) continue;
+      if (indexed !== undefined) statements.get(`DELETE FROM "${textTable}" WHERE rowid = ?`).run(rowid);
       if (typeof value === 'string') statements.get(`INSERT INTO "${textTable}" (rowid, value) VALUES (?, ?)`).run(rowid, value);
     }
   };

@@ -20,6 +20,13 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
 }
 
+/**
+ * A batch that changes no document moves the checkpoint in memory only; it is stored with the next batch that
+ * writes, on stop, or once it is this many positions ahead of the stored one. A restart then reads again at most
+ * that many positions of events this projection has no use for.
+ */
+const CHECKPOINT_LAG = 1000;
+
 interface Waiter {
   position: number;
   resolve: () => void;
@@ -33,6 +40,8 @@ interface Waiter {
 export class ProjectionRunner<D extends Document = Document> {
   readonly collection: string;
   private position = 0;
+  /** The checkpoint as last stored. */
+  private stored = 0;
   private subscription: Subscription | undefined;
   private stopped = true;
   private waiters: Waiter[] = [];
@@ -64,6 +73,7 @@ export class ProjectionRunner<D extends Document = Document> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.subscription?.stop();
     this.subscription = undefined;
+    if (this.position > this.stored) await this.storeCheckpoint([], this.position);
   }
 
   /** Resolves when everything up to `position` is applied; rejects with ReadModelLaggingError after `timeoutMs`. */
@@ -87,6 +97,7 @@ export class ProjectionRunner<D extends Document = Document> {
 
   private async subscribeFromCheckpoint(): Promise<void> {
     const stored = await this.documents.readCheckpoint(this.collection);
+    this.stored = stored ?? 0;
     this.advance(stored ?? 0);
     const subscription = this.events.subscribe(
       {
@@ -119,8 +130,13 @@ export class ProjectionRunner<D extends Document = Document> {
         writes.set(id, { collection: this.collection, id, position: event.position, doc });
       }
     }
-    await this.documents.commit([...writes.values()], { name: this.collection, position: checkpoint });
+    if (writes.size > 0 || checkpoint - this.stored >= CHECKPOINT_LAG) await this.storeCheckpoint([...writes.values()], checkpoint);
     this.advance(checkpoint);
+  }
+
+  private async storeCheckpoint(writes: DocumentWrite[], checkpoint: number): Promise<void> {
+    await this.documents.commit(writes, { name: this.collection, position: checkpoint });
+    this.stored = Math.max(this.stored, checkpoint);
   }
 
   private advance(position: number): void {
