@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { appendSignal } from './appends-by-others';
+import { RecentEvents, type Row } from './recent-events';
 import {
   ExpectedVersionConflictError,
   matchesExpectedRevision,
@@ -47,12 +48,13 @@ interface PendingAppend {
 
 type Outcome = { ok: AppendResult } | { conflict: ExpectedVersionConflictError };
 
-type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string];
 
 /** Long enough to ride out another process's commit (a batch with its fsync), short enough to surface a stuck lock. */
 const BUSY_TIMEOUT_MS = 10_000;
 /** Catch-up reads pages this large unless the subscriber asks for a batch size: fewer round trips per event. */
 const DEFAULT_PAGE_SIZE = 2000;
+/** What live subscriptions read from memory: the newest events this store committed, within these bounds. */
+const RECENT_EVENTS = { events: 10_000, chars: 16 * 1024 * 1024 };
 
 /** Prefixed names: the read-model adapter may keep its tables in the same file. */
 const SCHEMA = `
@@ -151,6 +153,11 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
   const statements = prepareStatements(db);
   const pageStatement = pageStatements(db);
   const signal = appendSignal(path, pollIntervalMs);
+  const recent = new RecentEvents(RECENT_EVENTS);
+  /** Rows inserted by the transaction under way; they join `recent` once it commits. */
+  let inserted: Row[] = [];
+  /** `closing`: subscriptions are being stopped; their handlers may still read and append. */
+  let state: 'open' | 'closing' | 'closed' = 'open';
 
   const listeners = new Set<() => void>();
   /** The newest position this store knows of; a signal from another store wakes subscribers only past it. */
@@ -184,8 +191,6 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
   const subscriptions = new Set<Subscription>();
   const queue: PendingAppend[] = [];
   let flushScheduled = false;
-  /** `closing`: subscriptions are being stopped; their handlers may still read and append. */
-  let state: 'open' | 'closing' | 'closed' = 'open';
   let closing: Promise<void> | undefined;
 
   const currentRevision = (stream: string): number => statements.streamRevision.get(stream)?.revision ?? -1;
@@ -196,8 +201,9 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
     let position = 0;
     for (const event of events) {
       revision += 1;
-      const inserted = statements.insert.run(randomUUID(), stream, revision, event.type, event.data, event.metadata);
-      position = Number(inserted.lastInsertRowid);
+      const id = randomUUID();
+      position = Number(statements.insert.run(id, stream, revision, event.type, event.data, event.metadata).lastInsertRowid);
+      inserted.push([position, id, stream, revision, event.type, event.data, event.metadata]);
     }
     statements.setStreamRevision.run(stream, revision);
     return { nextExpectedRevision: revision, position };
@@ -225,6 +231,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
 
   const commitAndSettle = (batch: readonly PendingAppend[]): void => {
     let outcomes: Outcome[];
+    inserted = [];
     try {
       outcomes = commitBatch.immediate(batch);
     } catch (error) {
@@ -232,6 +239,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
       for (const append of batch) append.reject(error);
       return;
     }
+    recent.add(inserted);
     batch.forEach((append, i) => {
       const outcome = outcomes[i]!;
       if ('ok' in outcome) {
@@ -306,9 +314,17 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
 
   const pager = (prefixes: readonly string[]) => {
     const prefixParams = prefixes.flatMap((prefix) => [[...prefix].length, prefix]);
+    const keep = prefixes.length === 0 ? () => true : (row: Row) => prefixes.some((prefix) => row[2].startsWith(prefix));
     return async (after: number, limit: number) => {
       // A subscription still paging once close has begun was opened too late to be stopped by it.
       if (state !== 'open') throw closedError();
+      // A live subscription reads what this store committed from memory, when the positions up to the newest known
+      // one (or a full page) are all held: no other store's event lies between them.
+      const held = recent.after(after, limit, keep);
+      if (held && (held.rows.length === limit || held.through >= knownHead)) {
+        const events = held.rows.map(toRecorded);
+        return { events, checkpoint: events.length === limit ? events[events.length - 1]!.position : held.through };
+      }
       const statement = pageStatement(prefixes.length);
       // Everything at or below a head read first is committed (writers serialise on the write lock), so a page
       // bounded by it never skips an event that commits later with a lower position, and the head can serve as
