@@ -186,7 +186,10 @@ const repositoryScopes = (repos) => repos.map((repo) => `scope=repository:${repo
 const startWharf = async (dir, repos) => {
   const apiPort = await freePort();
   const registryPort = await freePort();
-  const processRef = startProcess([join(ROOT, 'apps/wharf/dist/main.js')], {
+  // BENCH_WHARF_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile the server under the bench's load.
+  const nodeArgs = (process.env.BENCH_WHARF_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+  // BENCH_WHARF_ROOT: another checkout's build to run instead of this one (to compare two versions).
+  const processRef = startProcess([...nodeArgs, join(process.env.BENCH_WHARF_ROOT ?? ROOT, 'apps/wharf/dist/main.js')], {
     WHARF_DATA_DIR: join(dir, 'wharf'),
     WHARF_API_PORT: String(apiPort),
     WHARF_REGISTRY_PORT: String(registryPort),
@@ -195,7 +198,16 @@ const startWharf = async (dir, repos) => {
   });
   const api = `http://127.0.0.1:${apiPort}`;
   const base = `http://127.0.0.1:${registryPort}`;
-  await waitFor(async () => (await request(`${api}/healthz`)).status === 200, 60000, 'wharf');
+  try {
+    return await signIn(api, base, registryPort, repos, processRef);
+  } catch (error) {
+    await processRef.stop();
+    throw error;
+  }
+};
+
+const signIn = async (api, base, registryPort, repos, processRef) => {
+  await waitFor(async () => (await request(`${api}/healthz`)).status === 200, 120000, 'wharf');
   const login = await request(`${api}/v3/auth/tokens`, {
     method: 'POST',
     body: { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'bench-password' } } } } },
@@ -398,7 +410,11 @@ const percent = (share) => `${fmt(share * 100, 0)}%`;
 const run = async ({ log = console.log } = {}) => {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-registry-'));
   const distribution = await startDistribution(dir);
-  const wharf = await startWharf(dir, [BLOBS, TAGGED]);
+  const wharf = await startWharf(dir, [BLOBS, TAGGED]).catch(async (error) => {
+    await distribution.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   const targets = [wharf.target, distribution.target];
   const pids = targets.map((t) => t.pid);
   try {
@@ -489,7 +505,8 @@ const run = async ({ log = console.log } = {}) => {
   }
 };
 
-module.exports = { run };
+// The pieces, for one-off profiling scripts.
+module.exports = { run, startWharf, startDistribution, image, pushImage, digestOf };
 if (require.main === module)
   run().catch((error) => {
     console.error(error);

@@ -3,3 +3,4 @@ export * from './event-store';
 export * from './command-handling';
 export * from './polling-subscription';
 export * from './in-memory-event-store';
+export * from './stream-command-queue';
