@@ -54,30 +54,40 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
     (fieldName) =>
       textFields.get(table)?.includes(fieldName) ? textIndexTable(table, fieldName) : undefined;
 
-  // Asked every time rather than remembered: another connection may create or drop the table meanwhile.
   const tableExists = (table: string): boolean =>
     statements.get(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+
+  /**
+   * Reads `table`, or gives `missing` when it does not exist (never created, or dropped by another connection
+   * meanwhile): reading and catching that costs less than asking first on every read.
+   */
+  const unlessMissing = <T>(table: string, missing: T, read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith(`no such table: ${table}`)) return missing;
+      throw error;
+    }
+  };
 
   const collection = <D extends Document>(name: string): Collection<D> => {
     const table = names.table(name);
     return {
       name,
       async get(id) {
-        if (!tableExists(table)) return null;
-        const row = statements.get(`SELECT doc FROM "${table}" WHERE id = ? AND doc IS NOT NULL`).get(id) as { doc: string } | undefined;
+        const row = unlessMissing(table, undefined, () => statements.get(`SELECT doc FROM "${table}" WHERE id = ? AND doc IS NOT NULL`).get(id) as { doc: string } | undefined);
         return row ? (JSON.parse(row.doc) as D) : null;
       },
       async find(query: FindQuery = {}) {
         validateQuery(query);
-        if (query.limit === 0 || !tableExists(table)) return [];
+        if (query.limit === 0) return [];
         const { text, params } = findSql(table, query, textIndexOf(table));
-        return (statements.get(text).all(...params) as { doc: string }[]).map((row) => JSON.parse(row.doc) as D);
+        return unlessMissing(table, [], () => statements.get(text).all(...params) as { doc: string }[]).map((row) => JSON.parse(row.doc) as D);
       },
       async count(where = []) {
         validateQuery({ where });
-        if (!tableExists(table)) return 0;
         const { text, params } = countSql(table, where, textIndexOf(table));
-        return (statements.get(text).get(...params) as { n: number }).n;
+        return unlessMissing(table, 0, () => (statements.get(text).get(...params) as { n: number }).n);
       },
     };
   };
@@ -178,8 +188,7 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
     },
     async readStored<D extends Document>(name: string, id: string): Promise<StoredDocument<D> | null> {
       const table = names.table(name);
-      if (!tableExists(table)) return null;
-      const row = statements.get(`SELECT doc, position FROM "${table}" WHERE id = ?`).get(id) as StoredRow | undefined;
+      const row = unlessMissing(table, undefined, () => statements.get(`SELECT doc, position FROM "${table}" WHERE id = ?`).get(id) as StoredRow | undefined);
       if (!row) return null;
       return { doc: row.doc === null ? null : (JSON.parse(row.doc) as D), position: row.position };
     },

@@ -42,6 +42,7 @@ export class ProjectionRunner<D extends Document = Document> {
   private position = 0;
   /** The checkpoint as last stored. */
   private stored = 0;
+  private committedWrites = 0;
   private subscription: Subscription | undefined;
   private stopped = true;
   private waiters: Waiter[] = [];
@@ -58,6 +59,14 @@ export class ProjectionRunner<D extends Document = Document> {
 
   get checkpoint(): number {
     return this.position;
+  }
+
+  /**
+   * How many batches that changed documents this runner has committed: while it stays the same, a query on the
+   * collection answers as it did (a reader caching an answer keeps this number with it).
+   */
+  get changes(): number {
+    return this.committedWrites;
   }
 
   async start(): Promise<void> {
@@ -135,7 +144,10 @@ export class ProjectionRunner<D extends Document = Document> {
   }
 
   private async storeCheckpoint(writes: DocumentWrite[], checkpoint: number): Promise<void> {
+    // Counted before the commit as well as after: a query started while it commits never matches either count.
+    if (writes.length > 0) this.committedWrites++;
     await this.documents.commit(writes, { name: this.collection, position: checkpoint });
+    if (writes.length > 0) this.committedWrites++;
     this.stored = Math.max(this.stored, checkpoint);
   }
 
