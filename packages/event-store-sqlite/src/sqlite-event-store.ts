@@ -133,8 +133,6 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
   const pageStatement = pageStatements(db);
   const signal = appendSignal(path, pollIntervalMs);
   const recent = new RecentEvents(RECENT_EVENTS);
-  /** Rows inserted by the transaction under way; they join `recent` once it commits. */
-  let inserted: Row[] = [];
   /** `closing`: subscriptions are being stopped; their handlers may still read and append. */
   let state: 'open' | 'closing' | 'closed' = 'open';
 
