@@ -1,7 +1,7 @@
 import { IdentityStreams } from '@wharf/contracts/identity';
 import { getInMemoryEventStore } from '@wharf/event-store';
 import { ProjectionHost } from '@wharf/platform';
-import { getInMemoryDocumentStore, type DocumentStore } from '@wharf/read-model';
+import { getInMemoryDocumentStore, type Collection, type Document, type DocumentStore } from '@wharf/read-model';
 import { ProjectedRevocations } from './projected-revocations';
 import { RevocationIds, revocationsProjection } from './revocations.projection';
 
@@ -12,8 +12,8 @@ describe('ProjectedRevocations', () => {
     let finds = 0;
     const documents: DocumentStore = {
       ...inner,
-      collection: (name) => {
-        const collection = inner.collection(name);
+      collection: <D extends Document>(name: string): Collection<D> => {
+        const collection = inner.collection<D>(name);
         return { ...collection, find: (query) => (finds++, collection.find(query)) };
       },
     };
