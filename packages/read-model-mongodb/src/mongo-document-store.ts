@@ -7,6 +7,7 @@ import {
   type DocumentStore,
   type DocumentWrite,
   type FindQuery,
+  type Scalar,
   type StoredDocument,
 } from '@wharf/read-model';
 import {
@@ -137,6 +138,21 @@ export const getMongoDocumentStore = (options: MongoDocumentStoreOptions): Docum
           })
           .toArray();
         return found.map((doc) => toDocument<D>(doc));
+      },
+      async values(field: string, query: FindQuery = {}) {
+        validateQuery(query);
+        checkQuery(query);
+        checkFieldNames([field]);
+        if (query.limit === 0) return [];
+        const found = await mongo
+          .find(findFilter(query), {
+            sort: toMongoSort(query.sort ?? []),
+            ...(query.offset ? { skip: query.offset } : {}),
+            ...(query.limit !== undefined ? { limit: query.limit } : {}),
+            projection: { [field]: 1 },
+          })
+          .toArray();
+        return found.map((doc) => (doc[field] ?? null) as Scalar);
       },
       async count(where = []) {
         validateQuery({ where });

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import {
+  validateFieldNames,
   validateQuery,
   type Checkpoint,
   type Collection,
@@ -8,9 +9,10 @@ import {
   type DocumentStore,
   type DocumentWrite,
   type FindQuery,
+  type Scalar,
   type StoredDocument,
 } from '@wharf/read-model';
-import { countSql, findSql, type TextIndexOf } from './sql-query';
+import { countSql, field, findSql, type TextIndexOf } from './sql-query';
 import { createCheckpointsSql, createIndexSql, createTableSql, createTextIndexSql, fillTextIndexSql, schemaNames, textIndexTable } from './sqlite-schema';
 import { StatementCache } from './statement-cache';
 
@@ -83,6 +85,13 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
         if (query.limit === 0) return [];
         const { text, params } = findSql(table, query, textIndexOf(table));
         return unlessMissing(table, [], () => statements.get(text).all(...params) as { doc: string }[]).map((row) => JSON.parse(row.doc) as D);
+      },
+      async values(fieldName: string, query: FindQuery = {}) {
+        validateQuery(query);
+        validateFieldNames([fieldName]);
+        if (query.limit === 0) return [];
+        const { text, params } = findSql(table, query, textIndexOf(table), field(fieldName));
+        return unlessMissing(table, [], () => statements.get(text).pluck().all(...params) as Scalar[]);
       },
       async count(where = []) {
         validateQuery({ where });
