@@ -17,10 +17,14 @@ export interface PollingSource {
   onAppend(wake: () => void): () => void;
 }
 
+/** Lets timers and I/O (requests being served) run before the next page: stores may page without awaiting anything. */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Catch-up-then-live subscription for stores that can be read by position: adapters supply paging and
  * an append signal, this loop supplies ordering, back-pressure and stop semantics. Once caught up it reads
- * nothing until it is woken: an idle subscription costs no work.
+ * nothing until it is woken: an idle subscription costs no work. Between pages it yields to I/O, so catching up
+ * a long log never holds up requests for longer than one page.
  */
 export const pollingSubscription = (source: PollingSource, { from, batchSize = 1000 }: SubscribeOptions, handler: SubscriptionHandler): Subscription => {
   let stopped = false;
@@ -51,6 +55,7 @@ export const pollingSubscription = (source: PollingSource, { from, batchSize = 1
           position = page.checkpoint;
         }
         if (page.events.length < batchSize) await idle();
+        else await yieldToIo();
       }
     } finally {
       unsubscribe();

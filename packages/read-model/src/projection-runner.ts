@@ -26,6 +26,8 @@ export interface ProjectionRunnerOptions {
  * that many positions of events this projection has no use for.
  */
 const CHECKPOINT_LAG = 1000;
+/** Events applied and committed together before the runner lets other work run. */
+const SLICE = 200;
 
 interface Waiter {
   position: number;
@@ -126,7 +128,21 @@ export class ProjectionRunner<D extends Document = Document> {
     });
   }
 
+  /**
+   * Applies a batch a slice at a time, each slice's documents committed with its checkpoint, yielding to I/O
+   * between slices: a long batch (catching up, or a garbage collection's thousands of events) then holds up
+   * requests for one slice at most.
+   */
   private async apply(batch: readonly RecordedEvent[], checkpoint: number): Promise<void> {
+    let start = 0;
+    for (; batch.length - start > SLICE; start += SLICE) {
+      await this.applySlice(batch.slice(start, start + SLICE), batch[start + SLICE - 1]!.position);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.applySlice(batch.slice(start), checkpoint);
+  }
+
+  private async applySlice(batch: readonly RecordedEvent[], checkpoint: number): Promise<void> {
     const current = new Map<string, StoredDocument<D> | null>();
     const writes = new Map<string, DocumentWrite>();
     for (const event of batch) {

@@ -138,4 +138,16 @@ describe('projection runner', () => {
     expect(commits).toEqual([0]);
     expect(await documents.readCheckpoint('counters_v1')).toBe(position);
   });
+
+  it('commits a long batch slice by slice, each with its own checkpoint', async () => {
+    const checkpoints: number[] = [];
+    const counted: DocumentStore = { ...documents, commit: (writes, checkpoint) => (checkpoints.push(checkpoint!.position), documents.commit(writes, checkpoint)) };
+    const { position } = await events.appendToStream('test.counter-h', Array.from({ length: 450 }, () => add(1)));
+    const runner = new ProjectionRunner(events, counted, counters, { batchSize: 1000 });
+    await runner.start();
+    await runner.waitFor(position);
+    expect(checkpoints).toEqual([200, 400, 450]);
+    expect((await documents.collection<Counter>('counters_v1').get('test.counter-h'))?.total).toBe(450);
+    await runner.stop();
+  });
 });
