@@ -19,6 +19,9 @@ import Database from 'better-sqlite3';
 const { path, durable, busyTimeoutMs } = workerData;
 const db = new Database(path, { timeout: busyTimeoutMs });
 db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
+// Checkpoints of the file (read models written there too) happen here, off the thread serving requests: read-model
+// connections leave them to this one (see read-model-sqlite), and the store's own connection only reads.
+db.pragma('wal_autocheckpoint = 1000');
 
 const streamRevision = db.prepare('SELECT revision FROM es_streams WHERE stream = ?').pluck();
 const setStreamRevision = db.prepare(
