@@ -40,7 +40,7 @@ const BUSY_TIMEOUT_MS = 10_000;
 /** Catch-up reads pages this large unless the subscriber asks for a batch size: fewer round trips per event. */
 const DEFAULT_PAGE_SIZE = 2000;
 /** What live subscriptions read from memory: the newest events this store committed, within these bounds. */
-const RECENT_EVENTS = { events: 10_000, chars: 16 * 1024 * 1024 };
+const RECENT_EVENTS = { events: 10_000, chars: 8 * 1024 * 1024 };
 
 /** Prefixed names: the read-model adapter may keep its tables in the same file. */
 const SCHEMA = `
