@@ -103,8 +103,8 @@ export class RepositoriesHandler {
   @MessagePattern(rpc.listRepositories.subject)
   async listRepositories(@Payload(new SchemaPipe(rpc.listRepositories.request)) { limit, after }: In<'listRepositories'>) {
     const where = after !== undefined ? [{ field: 'name', op: 'gt' as const, value: after }] : [];
-    const page = await this.projections.collection(repositoriesProjection).find({ where, sort: [{ field: 'name', direction: 'asc' }], limit: limit + 1 });
-    return { names: page.slice(0, limit).map((doc) => doc.name), more: page.length > limit } satisfies RpcReply<typeof rpc.listRepositories>;
+    const page = (await this.projections.collection(repositoriesProjection).values('name', { where, sort: [{ field: 'name', direction: 'asc' }], limit: limit + 1 })) as string[];
+    return { names: page.slice(0, limit), more: page.length > limit } satisfies RpcReply<typeof rpc.listRepositories>;
   }
 
   @MessagePattern(rpc.referrers.subject)
