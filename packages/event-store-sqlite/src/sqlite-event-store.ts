@@ -125,7 +125,9 @@ const closedError = (): Error => new Error('The SQLite event store is closed');
  * The embedded event store. One table holds every event; its integer primary key is the global position.
  * Writers take SQLite's write lock (`BEGIN IMMEDIATE`), so positions become visible in order, also when
  * several processes share the file. Appends made close together are committed in one transaction, which
- * shares one fsync among them: that is what makes durable commits fast under concurrency.
+ * shares one fsync among them: that is what makes durable commits fast under concurrency. Commits run on a
+ * thread of their own (sqlite-appender.ts), so their fsync never holds up the requests this thread serves; reads
+ * run here, on a second connection, and see each append once it has answered.
  */
 export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 1000, maxBatch = 512 }: SqliteEventStoreOptions): EventStore => {
   const db = openDatabase(path, durable);
