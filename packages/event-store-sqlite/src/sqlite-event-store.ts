@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { appendSignal } from './appends-by-others';
 import { RecentEvents, type Row } from './recent-events';
-import { startAppender, type Append, type SerializedEvent } from './sqlite-appender';
 import {
   ExpectedVersionConflictError,
+  matchesExpectedRevision,
   pollingSubscription,
   type AppendResult,
   type Event,
@@ -30,10 +31,23 @@ export interface SqliteEventStoreOptions {
   maxBatch?: number;
 }
 
-interface PendingAppend extends Append {
+/** An event already turned into the text stored for it, so a bad event fails its own append only. */
+interface SerializedEvent {
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+interface PendingAppend {
+  stream: string;
+  events: readonly SerializedEvent[];
+  expected: ExpectedRevision;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
+
+type Outcome = { ok: AppendResult } | { conflict: ExpectedVersionConflictError };
+
 
 /** Long enough to ride out another process's commit (a batch with its fsync), short enough to surface a stuck lock. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -69,6 +83,14 @@ const openDatabase = (path: string, durable: boolean): Database.Database => {
 };
 
 const prepareStatements = (db: Database.Database) => ({
+  streamRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM es_streams WHERE stream = ?'),
+  setStreamRevision: db.prepare<[string, number]>(
+    'INSERT INTO es_streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
+  ),
+  insert: db.prepare<[string, string, number, string, string, string]>(
+    'INSERT INTO es_events (id, stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+  ),
+  positionOf: db.prepare<[string, number], { position: number }>('SELECT position FROM es_events WHERE stream = ? AND revision = ?'),
   head: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM es_events'),
   streamForwards: db
     .prepare<[string, number, number], Row>(`SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
@@ -102,7 +124,6 @@ const pageStatements = (db: Database.Database) => {
   };
 };
 
-/** An event turned into the text stored for it before it is queued, so a bad event fails its own append only. */
 const serialize = (event: Event): SerializedEvent => ({
   type: event.type,
   data: JSON.stringify(event.data ?? null),
@@ -125,9 +146,7 @@ const closedError = (): Error => new Error('The SQLite event store is closed');
  * The embedded event store. One table holds every event; its integer primary key is the global position.
  * Writers take SQLite's write lock (`BEGIN IMMEDIATE`), so positions become visible in order, also when
  * several processes share the file. Appends made close together are committed in one transaction, which
- * shares one fsync among them: that is what makes durable commits fast under concurrency. Commits run on a
- * thread of their own (sqlite-appender.ts), so their fsync never holds up the requests this thread serves; reads
- * run here, on a second connection, and see each append once it has answered.
+ * shares one fsync among them: that is what makes durable commits fast under concurrency.
  */
 export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 1000, maxBatch = 512 }: SqliteEventStoreOptions): EventStore => {
   const db = openDatabase(path, durable);
@@ -135,6 +154,8 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
   const pageStatement = pageStatements(db);
   const signal = appendSignal(path, pollIntervalMs);
   const recent = new RecentEvents(RECENT_EVENTS);
+  /** Rows inserted by the transaction under way; they join `recent` once it commits. */
+  let inserted: Row[] = [];
   /** `closing`: subscriptions are being stopped; their handlers may still read and append. */
   let state: 'open' | 'closing' | 'closed' = 'open';
 
@@ -172,55 +193,68 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
   let flushScheduled = false;
   let closing: Promise<void> | undefined;
 
-  const appender = startAppender({ path, durable, busyTimeoutMs: BUSY_TIMEOUT_MS });
+  const currentRevision = (stream: string): number => statements.streamRevision.get(stream)?.revision ?? -1;
 
-  /** The rows of an append's events, which got consecutive positions ending at `position`. */
-  const rowsOf = ({ stream, events }: Append, { nextExpectedRevision, position, ids }: { nextExpectedRevision: number; position: number; ids: string[] }): Row[] =>
-    events.map((event, i) => {
-      const back = events.length - 1 - i;
-      return [position - back, ids[i]!, stream, nextExpectedRevision - back, event.type, event.data, event.metadata];
-    });
+  /** Appends one checked append's events; returns the revision and position of the last one. */
+  const insertEvents = (stream: string, events: readonly SerializedEvent[], current: number): AppendResult => {
+    let revision = current;
+    let position = 0;
+    for (const event of events) {
+      revision += 1;
+      const id = randomUUID();
+      position = Number(statements.insert.run(id, stream, revision, event.type, event.data, event.metadata).lastInsertRowid);
+      inserted.push([position, id, stream, revision, event.type, event.data, event.metadata]);
+    }
+    statements.setStreamRevision.run(stream, revision);
+    return { nextExpectedRevision: revision, position };
+  };
 
-  /** Commits one batch on the append thread and settles its appends; the rows join `recent`. */
-  const commitAndSettle = async (batch: readonly PendingAppend[]): Promise<void> => {
-    let outcomes;
+  /** An append of no events changes nothing; like the in-memory adapter it reports the stream's last event. */
+  const unchanged = (stream: string, current: number): AppendResult => ({
+    nextExpectedRevision: current,
+    position: current === -1 ? 0 : (statements.positionOf.get(stream, current)?.position ?? 0),
+  });
+
+  /**
+   * One transaction for the whole batch, each append checked against its own expectation. Reads inside the
+   * transaction see the batch's earlier inserts, so two appends to one stream are checked one after the other.
+   */
+  const commitBatch = db.transaction((batch: readonly PendingAppend[]): Outcome[] =>
+    batch.map(({ stream, events, expected }): Outcome => {
+      const current = currentRevision(stream);
+      if (!matchesExpectedRevision(expected, current)) {
+        return { conflict: new ExpectedVersionConflictError(stream, expected, current) };
+      }
+      return { ok: events.length === 0 ? unchanged(stream, current) : insertEvents(stream, events, current) };
+    }),
+  );
+
+  const commitAndSettle = (batch: readonly PendingAppend[]): void => {
+    let outcomes: Outcome[];
+    inserted = [];
     try {
-      outcomes = await appender.commit(batch.map(({ stream, events, expected }) => ({ stream, events, expected })));
+      outcomes = commitBatch.immediate(batch);
     } catch (error) {
+      // The transaction rolled back as a whole (lock timeout, disk full): no append of the batch was stored.
       for (const append of batch) append.reject(error);
       return;
     }
-    recent.add(outcomes.flatMap((outcome, i) => ('ok' in outcome ? rowsOf(batch[i]!, outcome.ok) : [])));
+    recent.add(inserted);
     batch.forEach((append, i) => {
       const outcome = outcomes[i]!;
       if ('ok' in outcome) {
-        const { nextExpectedRevision, position } = outcome.ok;
-        knownHead = Math.max(knownHead, position);
-        append.resolve({ nextExpectedRevision, position });
-      } else append.reject(new ExpectedVersionConflictError(append.stream, append.expected, outcome.conflict));
+        knownHead = Math.max(knownHead, outcome.ok.position);
+        append.resolve(outcome.ok);
+      } else append.reject(outcome.conflict);
     });
   };
 
-  /**
-   * Commits what is queued, one batch at a time; appends made while a batch commits (its fsync included) wait
-   * in the queue and go together in the next one.
-   */
-  const drainQueue = async (): Promise<void> => {
-    while (queue.length > 0) {
-      await commitAndSettle(queue.splice(0, maxBatch));
-      signal.announce();
-      wakeAll();
-    }
-  };
-  let flushing: Promise<void> | undefined;
-  const flush = (): Promise<void> => {
+  const flush = (): void => {
     flushScheduled = false;
-    if (!flushing && queue.length > 0) {
-      flushing = drainQueue().finally(() => {
-        flushing = undefined;
-      });
-    }
-    return flushing ?? Promise.resolve();
+    if (queue.length === 0) return;
+    while (queue.length > 0) commitAndSettle(queue.splice(0, maxBatch));
+    signal.announce();
+    wakeAll();
   };
 
   const scheduleFlush = (): void => {
@@ -228,7 +262,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
     flushScheduled = true;
     // Appends issued before the event loop comes back round (for example by many concurrent requests
     // finishing in one poll phase) gather in the queue and commit together.
-    setImmediate(() => void flush());
+    setImmediate(flush);
   };
 
   const appendToStream = (
@@ -327,8 +361,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
     state = 'closing';
     await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
     state = 'closed';
-    while (queue.length > 0 || flushing) await flush();
-    await appender.close();
+    flush();
     stopWatching?.();
     listeners.clear();
     signal.close();

@@ -35,10 +35,6 @@ const openDatabase = (path: string): Database.Database => {
   db.pragma('synchronous = NORMAL');
   // Other processes (and the event store) write to the same file; wait for their transactions instead of failing.
   db.pragma('busy_timeout = 10000');
-  // A checkpoint (copying the WAL back into the file, with its fsyncs) runs inside the commit that passes the
-  // threshold, on the thread serving requests. The SQLite event store's writer thread checkpoints a shared file
-  // at SQLite's usual 1,000 pages; read models alone (a rebuild, or events kept elsewhere) do so at 10,000.
-  db.pragma('wal_autocheckpoint = 10000');
   return db;
 };
 
