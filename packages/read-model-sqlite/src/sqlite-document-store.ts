@@ -156,37 +156,6 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
     if (checkpoint) advanceCheckpoint(checkpoint);
   });
 
-  /**
-   * Commits made in one turn of the event loop (the projections an append woke, each with its own documents and
-   * checkpoint) share one transaction, each in a savepoint of its own so one failing fails alone: a push then
-   * costs its service one write transaction, not one per read model.
-   */
-  const queued: { writes: readonly DocumentWrite[]; checkpoint: Checkpoint | undefined; resolve: () => void; reject: (error: unknown) => void }[] = [];
-  const applyEach = db.transaction((batch: typeof queued) =>
-    batch.map(({ writes, checkpoint }) => {
-      try {
-        applyCommit(writes, checkpoint);
-        return undefined;
-      } catch (error) {
-        return { error };
-      }
-    }),
-  );
-  const commitQueued = (): void => {
-    const batch = queued.splice(0);
-    if (batch.length === 0) return;
-    let failures: ({ error: unknown } | undefined)[];
-    try {
-      // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades from read to write can fail
-      // with SQLITE_BUSY at once, without waiting out busy_timeout, when another process writes.
-      failures = applyEach.immediate(batch);
-    } catch (error) {
-      for (const commit of batch) commit.reject(error);
-      return;
-    }
-    batch.forEach((commit, i) => (failures[i] ? commit.reject(failures[i].error) : commit.resolve()));
-  };
-
   const ensure = db.transaction((table: string, options: CollectionOptions) => {
     db.exec(createTableSql(table));
     for (const fields of options.indexes ?? []) db.exec(createIndexSql(table, fields));
@@ -221,12 +190,11 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       // Without the closing quote, so the statements on its text indexes go too.
       statements.forget(`"${table}`);
     },
-    commit(writes, checkpoint) {
-      if (writes.length === 0 && !checkpoint) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        queued.push({ writes, checkpoint, resolve, reject });
-        if (queued.length === 1) setImmediate(commitQueued);
-      });
+    async commit(writes, checkpoint) {
+      if (writes.length === 0 && !checkpoint) return;
+      // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades from read to write can fail
+      // with SQLITE_BUSY at once, without waiting out busy_timeout, when another process writes.
+      applyCommit.immediate(writes, checkpoint);
     },
     async readStored<D extends Document>(name: string, id: string): Promise<StoredDocument<D> | null> {
       const table = names.table(name);
@@ -239,7 +207,6 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       return row?.position ?? null;
     },
     async close() {
-      commitQueued();
       db.close();
     },
   };

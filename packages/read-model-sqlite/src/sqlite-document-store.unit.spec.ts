@@ -92,19 +92,6 @@ describe('SQLite document store', () => {
     await expect(store.ensureCollection('items', { indexes: [['bad field']] })).rejects.toBeInstanceOf(InvalidQueryError);
   });
 
-  it('commits made in one turn together, each standing or failing alone', async () => {
-    const store = open(tempFile());
-    const outcomes = await Promise.allSettled([
-      store.commit([{ collection: 'items', id: 'a', position: 1, doc: { id: 'a' } }], { name: 'items', position: 1 }),
-      store.commit([{ collection: 'Bad Name', id: 'b', position: 1, doc: { id: 'b' } }], { name: 'bad', position: 1 }),
-      store.commit([{ collection: 'others', id: 'c', position: 2, doc: { id: 'c' } }], { name: 'others', position: 2 }),
-    ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(await store.collection('items').get('a')).toEqual({ id: 'a' });
-    expect(await store.collection('others').get('c')).toEqual({ id: 'c' });
-    expect([await store.readCheckpoint('items'), await store.readCheckpoint('bad'), await store.readCheckpoint('others')]).toEqual([1, null, 2]);
-  });
-
   it('creates its indexes idempotently', async () => {
     const file = tempFile();
     const store = open(file);
