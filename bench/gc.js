@@ -62,7 +62,8 @@ const startWharf = async (dir) => {
   const registryPort = await freePort();
   // BENCH_WHARF_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile the server under the bench's load.
   const nodeArgs = (process.env.BENCH_WHARF_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
-  const processRef = startProcess([...nodeArgs, join(ROOT, 'apps/wharf/dist/main.js')], {
+  // BENCH_WHARF_ROOT: another checkout's build to run instead of this one (to compare two versions).
+  const processRef = startProcess([...nodeArgs, join(process.env.BENCH_WHARF_ROOT ?? ROOT, 'apps/wharf/dist/main.js')], {
     WHARF_DATA_DIR: join(dir, 'wharf'),
     WHARF_API_PORT: String(apiPort),
     WHARF_REGISTRY_PORT: String(registryPort),
