@@ -60,7 +60,10 @@ const pool = async (tasks, limit) => {
 const startWharf = async (dir) => {
   const apiPort = await freePort();
   const registryPort = await freePort();
-  const processRef = startProcess([join(ROOT, 'apps/wharf/dist/main.js')], {
+  // BENCH_WHARF_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile the server under the bench's load.
+  const nodeArgs = (process.env.BENCH_WHARF_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+  // BENCH_WHARF_ROOT: another checkout's build to run instead of this one (to compare two versions).
+  const processRef = startProcess([...nodeArgs, join(process.env.BENCH_WHARF_ROOT ?? ROOT, 'apps/wharf/dist/main.js')], {
     WHARF_DATA_DIR: join(dir, 'wharf'),
     WHARF_API_PORT: String(apiPort),
     WHARF_REGISTRY_PORT: String(registryPort),
@@ -87,10 +90,11 @@ class Client {
    * so no measured request ever waits for a token.
    */
   async headers() {
-    if (!this.token || (Date.now() - this.fetchedAt > 60000 && !this.renewing)) {
+    // One renewal at a time, shared by every request waiting for it: the token endpoint limits logins in flight.
+    if (!this.renewing && (!this.token || Date.now() - this.fetchedAt > 60000)) {
       this.renewing = this.renew().finally(() => (this.renewing = undefined));
-      if (!this.token) await this.renewing;
     }
+    if (!this.token) await this.renewing;
     return { authorization: `Bearer ${this.token}` };
   }
 
@@ -99,6 +103,7 @@ class Client {
     for (const name of this.repositories) query.append('scope', `repository:${name}:pull,push`);
     const basic = Buffer.from(`admin:${PASSWORD}`).toString('base64');
     const response = await request(`${this.wharf.registry}/auth/token?${query}`, { headers: { authorization: `Basic ${basic}` } });
+    if (response.status !== 200) throw new Error(`token: ${response.status} ${response.body}`);
     this.token = JSON.parse(response.body).token;
     this.fetchedAt = Date.now();
   }

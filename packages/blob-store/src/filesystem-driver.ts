@@ -16,6 +16,12 @@ const makeDirectory = (path: string) => mkdir(path, { recursive: true, mode: DIR
 const isNotFound = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 /**
+ * A writer asks the disk to start writing back what it wrote once this much is waiting, and goes on writing
+ * meanwhile: a large blob's final fsync then waits for the last few MiB instead of the whole blob.
+ */
+const WRITEBACK_BYTES = 16 * 1024 * 1024;
+
+/**
  * Blob storage on a local (or shared) disk, directories 0700 and files 0600. Atomic writes go to a temporary file beside the target and are
  * renamed over it after fsync, so a crash leaves either the old file or the new one, plus at most a
  * temporary file (`.tmp-*`, never listed) for cleanup.
@@ -29,9 +35,14 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
     const handle: FileHandle = await open(file, append ? 'a' : 'w', FILE_MODE);
     let size = (await handle.stat()).size;
     let closed = false;
+    let unsynced = 0;
+    /** A datasync started in the background, and its failure if it failed (the commit reports it). */
+    let writeback: Promise<void> | undefined;
+    let writebackFailure: { error: unknown } | undefined;
     const close = async () => {
       if (!closed) {
         closed = true;
+        await writeback;
         await handle.close();
       }
     };
@@ -46,10 +57,27 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
           offset += bytesWritten;
         }
         size += chunk.length;
+        unsynced += chunk.length;
+        if (unsynced >= WRITEBACK_BYTES && !writeback) {
+          unsynced = 0;
+          writeback = handle
+            .datasync()
+            .catch((error: unknown) => {
+              writebackFailure ??= { error };
+            })
+            .finally(() => {
+              writeback = undefined;
+            });
+        }
       },
       async commit() {
-        await handle.sync();
-        await close();
+        try {
+          await writeback;
+          if (writebackFailure) throw writebackFailure.error;
+          await handle.sync();
+        } finally {
+          await close();
+        }
       },
       async cancel() {
         await close();

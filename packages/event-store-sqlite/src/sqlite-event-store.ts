@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { appendSignal } from './appends-by-others';
+import { RecentEvents, type Row } from './recent-events';
 import {
   ExpectedVersionConflictError,
   matchesExpectedRevision,
@@ -20,7 +22,10 @@ export interface SqliteEventStoreOptions {
   path: string;
   /** fsync every commit (`synchronous=FULL`); the default. Off only for throwaway stores. */
   durable?: boolean;
-  /** How often subscriptions look for events appended by other processes (this process wakes them at once). */
+  /**
+   * How often subscriptions look for events appended by other processes when no change notification told them
+   * (appends in this process, and on a local disk those of other processes, wake them at once).
+   */
   pollIntervalMs?: number;
   /** Most appends committed together in one transaction. */
   maxBatch?: number;
@@ -43,12 +48,13 @@ interface PendingAppend {
 
 type Outcome = { ok: AppendResult } | { conflict: ExpectedVersionConflictError };
 
-type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string];
 
 /** Long enough to ride out another process's commit (a batch with its fsync), short enough to surface a stuck lock. */
 const BUSY_TIMEOUT_MS = 10_000;
 /** Catch-up reads pages this large unless the subscriber asks for a batch size: fewer round trips per event. */
 const DEFAULT_PAGE_SIZE = 2000;
+/** What live subscriptions read from memory: the newest events this store committed, within these bounds. */
+const RECENT_EVENTS = { events: 10_000, chars: 8 * 1024 * 1024 };
 
 /** Prefixed names: the read-model adapter may keep its tables in the same file. */
 const SCHEMA = `
@@ -142,17 +148,49 @@ const closedError = (): Error => new Error('The SQLite event store is closed');
  * several processes share the file. Appends made close together are committed in one transaction, which
  * shares one fsync among them: that is what makes durable commits fast under concurrency.
  */
-export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20, maxBatch = 512 }: SqliteEventStoreOptions): EventStore => {
+export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 1000, maxBatch = 512 }: SqliteEventStoreOptions): EventStore => {
   const db = openDatabase(path, durable);
   const statements = prepareStatements(db);
   const pageStatement = pageStatements(db);
+  const signal = appendSignal(path, pollIntervalMs);
+  const recent = new RecentEvents(RECENT_EVENTS);
+  /** Rows inserted by the transaction under way; they join `recent` once it commits. */
+  let inserted: Row[] = [];
+  /** `closing`: subscriptions are being stopped; their handlers may still read and append. */
+  let state: 'open' | 'closing' | 'closed' = 'open';
 
   const listeners = new Set<() => void>();
+  /** The newest position this store knows of; a signal from another store wakes subscribers only past it. */
+  let knownHead = 0;
+  let stopWatching: (() => void) | undefined;
+  const readHead = (): number => statements.head.get()?.head ?? 0;
+  const wakeAll = (): void => {
+    for (const listener of listeners) listener();
+  };
+  const addListener = (wake: () => void): (() => void) => {
+    // A subscription opened once close has begun fails on its first page; it needs no watch.
+    if (listeners.size === 0 && state === 'open') {
+      knownHead = Math.max(knownHead, readHead());
+      stopWatching = signal.watch(
+        () => knownHead,
+        readHead,
+        (head) => {
+          knownHead = head;
+          wakeAll();
+        },
+      );
+    }
+    listeners.add(wake);
+    return () => {
+      if (listeners.delete(wake) && listeners.size === 0) {
+        stopWatching?.();
+        stopWatching = undefined;
+      }
+    };
+  };
   const subscriptions = new Set<Subscription>();
   const queue: PendingAppend[] = [];
   let flushScheduled = false;
-  /** `closing`: subscriptions are being stopped; their handlers may still read and append. */
-  let state: 'open' | 'closing' | 'closed' = 'open';
   let closing: Promise<void> | undefined;
 
   const currentRevision = (stream: string): number => statements.streamRevision.get(stream)?.revision ?? -1;
@@ -163,8 +201,9 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
     let position = 0;
     for (const event of events) {
       revision += 1;
-      const inserted = statements.insert.run(randomUUID(), stream, revision, event.type, event.data, event.metadata);
-      position = Number(inserted.lastInsertRowid);
+      const id = randomUUID();
+      position = Number(statements.insert.run(id, stream, revision, event.type, event.data, event.metadata).lastInsertRowid);
+      inserted.push([position, id, stream, revision, event.type, event.data, event.metadata]);
     }
     statements.setStreamRevision.run(stream, revision);
     return { nextExpectedRevision: revision, position };
@@ -192,6 +231,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
 
   const commitAndSettle = (batch: readonly PendingAppend[]): void => {
     let outcomes: Outcome[];
+    inserted = [];
     try {
       outcomes = commitBatch.immediate(batch);
     } catch (error) {
@@ -199,10 +239,13 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
       for (const append of batch) append.reject(error);
       return;
     }
+    recent.add(inserted);
     batch.forEach((append, i) => {
       const outcome = outcomes[i]!;
-      if ('ok' in outcome) append.resolve(outcome.ok);
-      else append.reject(outcome.conflict);
+      if ('ok' in outcome) {
+        knownHead = Math.max(knownHead, outcome.ok.position);
+        append.resolve(outcome.ok);
+      } else append.reject(outcome.conflict);
     });
   };
 
@@ -210,7 +253,8 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
     flushScheduled = false;
     if (queue.length === 0) return;
     while (queue.length > 0) commitAndSettle(queue.splice(0, maxBatch));
-    for (const listener of listeners) listener();
+    signal.announce();
+    wakeAll();
   };
 
   const scheduleFlush = (): void => {
@@ -270,14 +314,22 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
 
   const pager = (prefixes: readonly string[]) => {
     const prefixParams = prefixes.flatMap((prefix) => [[...prefix].length, prefix]);
+    const keep = prefixes.length === 0 ? () => true : (row: Row) => prefixes.some((prefix) => row[2].startsWith(prefix));
     return async (after: number, limit: number) => {
       // A subscription still paging once close has begun was opened too late to be stopped by it.
       if (state !== 'open') throw closedError();
+      // A live subscription reads what this store committed from memory, when the positions up to the newest known
+      // one (or a full page) are all held: no other store's event lies between them.
+      const held = recent.after(after, limit, keep);
+      if (held && (held.rows.length === limit || held.through >= knownHead)) {
+        const events = held.rows.map(toRecorded);
+        return { events, checkpoint: events.length === limit ? events[events.length - 1]!.position : held.through };
+      }
       const statement = pageStatement(prefixes.length);
       // Everything at or below a head read first is committed (writers serialise on the write lock), so a page
       // bounded by it never skips an event that commits later with a lower position, and the head can serve as
       // the checkpoint when the page ends early: filtered-out events up to it have been looked at.
-      const head = statements.head.get()?.head ?? 0;
+      const head = readHead();
       const events = statement.all(after, head, ...prefixParams, limit).map(toRecorded);
       const checkpoint = events.length === limit ? events[events.length - 1]!.position : Math.max(head, after);
       return { events, checkpoint };
@@ -287,11 +339,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
   const subscribe = (options: SubscribeOptions, handler: SubscriptionHandler): Subscription => {
     const subscription = pollingSubscription(
       {
-        pollIntervalMs,
-        onAppend: (wake) => {
-          listeners.add(wake);
-          return () => listeners.delete(wake);
-        },
+        onAppend: addListener,
         pageAfter: pager(options.filter?.streamPrefixes ?? []),
       },
       { ...options, batchSize: options.batchSize ?? DEFAULT_PAGE_SIZE },
@@ -314,7 +362,9 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 20,
     await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
     state = 'closed';
     flush();
+    stopWatching?.();
     listeners.clear();
+    signal.close();
     db.close();
   };
 

@@ -126,6 +126,21 @@ describe('SQLite event store: one file, two connections (as two processes)', () 
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('wakes a subscriber on one connection when the other appends, with no polling to find it', async () => {
+    const file = tempFile();
+    const hour = 3_600_000;
+    const a = getSqliteEventStore({ path: file, pollIntervalMs: hour });
+    const b = getSqliteEventStore({ path: file, pollIntervalMs: hour });
+    const seenByB = record(b, 'woken.');
+    await a.appendToStream('woken.s-1', [counted(0)]);
+    await until(() => seenByB.seen.length === 1);
+    await a.appendToStream('woken.s-1', [counted(1)]);
+    await until(() => seenByB.seen.length === 2);
+    expect(seenByB.seen.map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }]);
+    await seenByB.stop();
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('shares the file with other tables, such as the read model keeps there', async () => {
     const file = tempFile();
     const other = new Database(file);

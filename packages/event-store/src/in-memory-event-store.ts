@@ -69,7 +69,6 @@ export const getInMemoryEventStore = (): EventStore => {
   const subscribe = (options: SubscribeOptions, handler: SubscriptionHandler) =>
     pollingSubscription(
       {
-        pollIntervalMs: 1000,
         onAppend: (wake) => {
           listeners.add(wake);
           return () => listeners.delete(wake);

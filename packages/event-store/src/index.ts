@@ -4,3 +4,4 @@ export * from './command-handling';
 export * from './polling-subscription';
 export * from './in-memory-event-store';
 export * from './command-refusal';
+export * from './stream-command-queue';

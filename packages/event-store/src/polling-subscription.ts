@@ -10,21 +10,23 @@ export interface PageAfter {
 export interface PollingSource {
   /** Events after `after` that pass the subscription's filter, at most `limit` of them. */
   pageAfter(after: number, limit: number): Promise<PageAfter>;
-  /** Calls `wake` whenever this process appends; returns the unsubscribe function. */
+  /**
+   * Calls `wake` whenever the log may have grown: after every append in this process, and after appends by
+   * other processes as far as the store notices them. Returns the unsubscribe function.
+   */
   onAppend(wake: () => void): () => void;
-  /** How often to look for events appended by other processes. */
-  pollIntervalMs: number;
 }
+
+/** Lets timers and I/O (requests being served) run before the next page: stores may page without awaiting anything. */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Catch-up-then-live subscription for stores that can be read by position: adapters supply paging and
- * an append signal, this loop supplies ordering, back-pressure and stop semantics.
+ * an append signal, this loop supplies ordering, back-pressure and stop semantics. Once caught up it reads
+ * nothing until it is woken: an idle subscription costs no work. Between pages it yields to I/O, so catching up
+ * a long log never holds up requests for longer than one page.
  */
-export const pollingSubscription = (
-  source: PollingSource,
-  { from, batchSize = 1000 }: SubscribeOptions,
-  handler: SubscriptionHandler,
-): Subscription => {
+export const pollingSubscription = (source: PollingSource, { from, batchSize = 1000 }: SubscribeOptions, handler: SubscriptionHandler): Subscription => {
   let stopped = false;
   let wake: (() => void) | undefined;
   let signalled = false;
@@ -35,13 +37,10 @@ export const pollingSubscription = (
   const idle = (): Promise<void> =>
     new Promise((resolve) => {
       if (signalled || stopped) return resolve();
-      const timer = setTimeout(done, source.pollIntervalMs);
-      function done(): void {
-        clearTimeout(timer);
+      wake = () => {
         wake = undefined;
         resolve();
-      }
-      wake = done;
+      };
     });
 
   const run = async (): Promise<void> => {
@@ -56,6 +55,7 @@ export const pollingSubscription = (
           position = page.checkpoint;
         }
         if (page.events.length < batchSize) await idle();
+        else await yieldToIo();
       }
     } finally {
       unsubscribe();

@@ -4,9 +4,9 @@ import { DomainError } from '@wharf/contracts';
 import {
   COMMAND_REFUSED,
   ExpectedVersionConflictError,
-  handleCommand,
   NO_STREAM,
   refusalStreamOf,
+  StreamCommandQueue,
   type Actor,
   type Command,
   type CommandRefused,
@@ -33,17 +33,22 @@ const recordedActor = ({ accountId, userId, tokenId, accountName, userName }: Co
 
 /**
  * The write path every service shares: stamp the command with the time and the actor, read-decide-append with
- * retries, then answer only once the read models that serve the next read have applied it (read-your-writes).
- * A decider's refusal for lack of permission (a 403 error) of a command with an actor is recorded as
- * CommandRefused before the error goes back to the caller.
+ * retries (each stream's fold kept between commands, concurrent commands on one stream appended together: see
+ * StreamCommandQueue), then answer only once the read models that serve the next read have applied it
+ * (read-your-writes). A decider's refusal for lack of permission (a 403 error) of a command with an actor is
+ * recorded as CommandRefused before the error goes back to the caller.
  */
 @Injectable()
 export class CommandRunner {
+  private readonly queue: StreamCommandQueue;
+
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly projections: ProjectionHost,
-  ) {}
+  ) {
+    this.queue = new StreamCommandQueue(this.events);
+  }
 
   now(): string {
     return this.clock.now().toISOString();
@@ -56,7 +61,7 @@ export class CommandRunner {
     options: { actor?: CommandActor; readModels: readonly Projection<Document, never>[]; now?: string },
   ): Promise<CommandResult<S, E>> {
     const metadata = { now: options.now ?? this.now(), ...(options.actor ? { actor: recordedActor(options.actor) } : {}) };
-    const result = await handleCommand(this.events, stream, decider, { ...command, metadata } as C).catch(async (error: unknown) => {
+    const result = await this.queue.run(stream, decider, { ...command, metadata } as C).catch(async (error: unknown) => {
       // Still contended after every retry: a retryable conflict for the caller, not an internal error.
       if (error instanceof ExpectedVersionConflictError) throw new DomainError('PLATFORM.CONCURRENCY_CONFLICT', { stream });
       if (error instanceof DomainError && error.status === 403 && metadata.actor) await this.recordRefusal(stream, command.type, error.code, metadata);

@@ -74,6 +74,13 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     return { headPosition, projections: this.checkpoints() };
   }
 
+  /** The projection's count of committed changes (ProjectionRunner.changes), for readers that cache answers. */
+  changesOf(projection: Projection<Document, never>): number {
+    const runner = this.runners.get(projection.name);
+    if (!runner) throw new Error(`Projection ${projection.name} is not hosted by this service`);
+    return runner.changes;
+  }
+
   checkpoints(): { name: string; checkpoint: number }[] {
     return [...this.runners.entries()].map(([name, runner]) => ({ name, checkpoint: runner.checkpoint }));
   }

@@ -7,6 +7,7 @@ import {
   type DocumentStore,
   type DocumentWrite,
   type FindQuery,
+  type Scalar,
   type StoredDocument,
 } from '@wharf/read-model';
 import {
@@ -118,6 +119,21 @@ export const getMongoDocumentStore = (options: MongoDocumentStoreOptions): Docum
 
   const collection = <D extends Document>(name: string): Collection<D> => {
     const mongo = stored(name);
+    /** The stored documents `find` gives, whole or with only the `projection`'s fields. */
+    const matching = async (query: FindQuery, projection?: Record<string, 1>) => {
+      validateQuery(query);
+      checkQuery(query);
+      // MongoDB reads a limit of 0 as "no limit".
+      if (query.limit === 0) return [];
+      return mongo
+        .find(findFilter(query), {
+          sort: toMongoSort(query.sort ?? []),
+          ...(query.offset ? { skip: query.offset } : {}),
+          ...(query.limit !== undefined ? { limit: query.limit } : {}),
+          ...(projection ? { projection } : {}),
+        })
+        .toArray();
+    };
     return {
       name,
       async get(id) {
@@ -125,18 +141,11 @@ export const getMongoDocumentStore = (options: MongoDocumentStoreOptions): Docum
         return found ? toDocument<D>(found) : null;
       },
       async find(query: FindQuery = {}) {
-        validateQuery(query);
-        checkQuery(query);
-        // MongoDB reads a limit of 0 as "no limit".
-        if (query.limit === 0) return [];
-        const found = await mongo
-          .find(findFilter(query), {
-            sort: toMongoSort(query.sort ?? []),
-            ...(query.offset ? { skip: query.offset } : {}),
-            ...(query.limit !== undefined ? { limit: query.limit } : {}),
-          })
-          .toArray();
-        return found.map((doc) => toDocument<D>(doc));
+        return (await matching(query)).map((doc) => toDocument<D>(doc));
+      },
+      async values(field: string, query: FindQuery = {}) {
+        checkFieldNames([field]);
+        return (await matching(query, { [field]: 1 })).map((doc) => (doc[field] ?? null) as Scalar);
       },
       async count(where = []) {
         validateQuery({ where });

@@ -166,13 +166,16 @@ export const afterClause = (sort: readonly SortKey[], cursor: Cursor): Sql => {
   return seek ? join([seek, keyset], ' AND ') : keyset;
 };
 
-/** The statement of `find` on a table: filters, cursor, sort and page, all values as parameters. */
-export const findSql = (table: string, query: FindQuery, textIndexOf?: TextIndexOf): Sql => {
+/**
+ * The statement of `find` on a table: filters, cursor, sort and page, all values as parameters. `select` is what
+ * each row gives: the document, or the expression of one field (which an index on it serves without the row).
+ */
+export const findSql = (table: string, query: FindQuery, textIndexOf?: TextIndexOf, select = 'doc'): Sql => {
   const sort = query.sort ?? [];
   const where = whereClause(query.where ?? [], textIndexOf);
   const conditions = query.after ? join([where, afterClause(sort, query.after)], ' AND ') : where;
   // LIMIT -1 is SQLite's "no limit"; binding it keeps one statement shape for limited and unlimited finds.
-  return sql(`SELECT doc FROM "${table}" WHERE ${conditions.text} ORDER BY ${orderClause(sort)} LIMIT ? OFFSET ?`, [
+  return sql(`SELECT ${select} FROM "${table}" WHERE ${conditions.text} ORDER BY ${orderClause(sort)} LIMIT ? OFFSET ?`, [
     ...conditions.params,
     query.limit ?? -1,
     query.offset ?? 0,

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import {
+  validateFieldNames,
   validateQuery,
   type Checkpoint,
   type Collection,
@@ -8,9 +9,10 @@ import {
   type DocumentStore,
   type DocumentWrite,
   type FindQuery,
+  type Scalar,
   type StoredDocument,
 } from '@wharf/read-model';
-import { countSql, findSql, type TextIndexOf } from './sql-query';
+import { countSql, field, findSql, type TextIndexOf } from './sql-query';
 import { createCheckpointsSql, createIndexSql, createTableSql, createTextIndexSql, fillTextIndexSql, schemaNames, textIndexTable } from './sqlite-schema';
 import { StatementCache } from './statement-cache';
 
@@ -54,30 +56,48 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
     (fieldName) =>
       textFields.get(table)?.includes(fieldName) ? textIndexTable(table, fieldName) : undefined;
 
-  // Asked every time rather than remembered: another connection may create or drop the table meanwhile.
   const tableExists = (table: string): boolean =>
     statements.get(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+
+  /**
+   * Reads `table`, or gives `missing` when it does not exist (never created, or dropped by another connection
+   * meanwhile): reading and catching that costs less than asking first on every read.
+   */
+  const unlessMissing = <T>(table: string, missing: T, read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      // Not `instanceof Error`: the driver's errors may come from another realm (a test runner's module sandbox).
+      if (String((error as { message?: unknown }).message).startsWith(`no such table: ${table}`)) return missing;
+      throw error;
+    }
+  };
 
   const collection = <D extends Document>(name: string): Collection<D> => {
     const table = names.table(name);
     return {
       name,
       async get(id) {
-        if (!tableExists(table)) return null;
-        const row = statements.get(`SELECT doc FROM "${table}" WHERE id = ? AND doc IS NOT NULL`).get(id) as { doc: string } | undefined;
+        const row = unlessMissing(table, undefined, () => statements.get(`SELECT doc FROM "${table}" WHERE id = ? AND doc IS NOT NULL`).get(id) as { doc: string } | undefined);
         return row ? (JSON.parse(row.doc) as D) : null;
       },
       async find(query: FindQuery = {}) {
         validateQuery(query);
-        if (query.limit === 0 || !tableExists(table)) return [];
+        if (query.limit === 0) return [];
         const { text, params } = findSql(table, query, textIndexOf(table));
-        return (statements.get(text).all(...params) as { doc: string }[]).map((row) => JSON.parse(row.doc) as D);
+        return unlessMissing(table, [], () => statements.get(text).all(...params) as { doc: string }[]).map((row) => JSON.parse(row.doc) as D);
+      },
+      async values(fieldName: string, query: FindQuery = {}) {
+        validateQuery(query);
+        validateFieldNames([fieldName]);
+        if (query.limit === 0) return [];
+        const { text, params } = findSql(table, query, textIndexOf(table), field(fieldName));
+        return unlessMissing(table, [], () => statements.get(text).pluck().all(...params) as Scalar[]);
       },
       async count(where = []) {
         validateQuery({ where });
-        if (!tableExists(table)) return 0;
         const { text, params } = countSql(table, where, textIndexOf(table));
-        return (statements.get(text).get(...params) as { n: number }).n;
+        return unlessMissing(table, 0, () => (statements.get(text).get(...params) as { n: number }).n);
       },
     };
   };
@@ -93,15 +113,21 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
     if (changes > 0) reindexText(table, write);
   };
 
-  /** Replaces the written document's entries in the table's text indexes (upserts keep a row's rowid). */
+  /**
+   * Replaces the written document's entries in the table's text indexes (upserts keep a row's rowid), leaving
+   * alone those whose value did not change: most writes change other fields, and a text index entry costs far
+   * more to write than to read.
+   */
   const reindexText = (table: string, write: DocumentWrite): void => {
     const fields = textFields.get(table);
     if (!fields || fields.length === 0) return;
     const { rowid } = statements.get(`SELECT rowid FROM "${table}" WHERE id = ?`).get(write.id) as { rowid: number };
     for (const fieldName of fields) {
       const textTable = textIndexTable(table, fieldName);
-      statements.get(`DELETE FROM "${textTable}" WHERE rowid = ?`).run(rowid);
       const value = write.doc?.[fieldName];
+      const indexed = statements.get(`SELECT value FROM "${textTable}" WHERE rowid = ?`).get(rowid) as { value: string } | undefined;
+      if (typeof value === 'string' ? indexed?.value === value : indexed === undefined) continue;
+      if (indexed !== undefined) statements.get(`DELETE FROM "${textTable}" WHERE rowid = ?`).run(rowid);
       if (typeof value === 'string') statements.get(`INSERT INTO "${textTable}" (rowid, value) VALUES (?, ?)`).run(rowid, value);
     }
   };
@@ -172,8 +198,7 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
     },
     async readStored<D extends Document>(name: string, id: string): Promise<StoredDocument<D> | null> {
       const table = names.table(name);
-      if (!tableExists(table)) return null;
-      const row = statements.get(`SELECT doc, position FROM "${table}" WHERE id = ?`).get(id) as StoredRow | undefined;
+      const row = unlessMissing(table, undefined, () => statements.get(`SELECT doc, position FROM "${table}" WHERE id = ?`).get(id) as StoredRow | undefined);
       if (!row) return null;
       return { doc: row.doc === null ? null : (JSON.parse(row.doc) as D), position: row.position };
     },

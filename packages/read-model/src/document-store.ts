@@ -40,6 +40,11 @@ export interface Collection<D extends Document = Document> {
   readonly name: string;
   get(id: string): Promise<D | null>;
   find(query?: FindQuery): Promise<D[]>;
+  /**
+   * One field of each document `find` would give, in its order: a listing of names reads no more of the documents
+   * (a field of text or numbers, as sort keys are; documents without it give null).
+   */
+  values(field: string, query?: FindQuery): Promise<Scalar[]>;
   count(where?: readonly Filter[]): Promise<number>;
 }
 

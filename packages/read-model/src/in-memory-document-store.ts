@@ -83,6 +83,15 @@ export const getInMemoryDocumentStore = (): DocumentStore => {
   const live = (name: string, where: readonly Filter[]) =>
     [...table(name).values()].flatMap((row) => (row.doc && where.every((f) => matches(row.doc!, f)) ? [row.doc] : []));
 
+  const found = (name: string, query: FindQuery): Document[] => {
+    validateQuery(query);
+    const sort = query.sort ?? [];
+    let docs = live(name, query.where ?? []).sort(orderBy(sort));
+    if (query.after) docs = docs.filter((doc) => isAfter(doc, sort, query.after!));
+    const offset = query.offset ?? 0;
+    return docs.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
+  };
+
   const collection = <D extends Document>(name: string): Collection<D> => ({
     name,
     async get(id) {
@@ -90,12 +99,11 @@ export const getInMemoryDocumentStore = (): DocumentStore => {
       return doc ? (clone(doc) as D) : null;
     },
     async find(query: FindQuery = {}) {
-      validateQuery(query);
-      const sort = query.sort ?? [];
-      let docs = live(name, query.where ?? []).sort(orderBy(sort));
-      if (query.after) docs = docs.filter((doc) => isAfter(doc, sort, query.after!));
-      const offset = query.offset ?? 0;
-      return clone(docs.slice(offset, query.limit === undefined ? undefined : offset + query.limit)) as D[];
+      return clone(found(name, query)) as D[];
+    },
+    async values(field: string, query: FindQuery = {}) {
+      validateFieldNames([field]);
+      return found(name, query).map((doc) => (doc[field] ?? null) as Scalar);
     },
     async count(where: readonly Filter[] = []) {
       validateQuery({ where });

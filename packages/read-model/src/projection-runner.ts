@@ -20,6 +20,15 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
 }
 
+/**
+ * A batch that changes no document moves the checkpoint in memory only; it is stored with the next batch that
+ * writes, on stop, or once it is this many positions ahead of the stored one. A restart then reads again at most
+ * that many positions of events this projection has no use for.
+ */
+const CHECKPOINT_LAG = 1000;
+/** Events applied and committed together before the runner lets other work run. */
+const SLICE = 200;
+
 interface Waiter {
   position: number;
   resolve: () => void;
@@ -33,6 +42,9 @@ interface Waiter {
 export class ProjectionRunner<D extends Document = Document> {
   readonly collection: string;
   private position = 0;
+  /** The checkpoint as last stored. */
+  private stored = 0;
+  private committedWrites = 0;
   private subscription: Subscription | undefined;
   private stopped = true;
   private waiters: Waiter[] = [];
@@ -51,6 +63,14 @@ export class ProjectionRunner<D extends Document = Document> {
     return this.position;
   }
 
+  /**
+   * How many batches that changed documents this runner has committed: while it stays the same, a query on the
+   * collection answers as it did (a reader caching an answer keeps this number with it).
+   */
+  get changes(): number {
+    return this.committedWrites;
+  }
+
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
@@ -64,6 +84,7 @@ export class ProjectionRunner<D extends Document = Document> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.subscription?.stop();
     this.subscription = undefined;
+    if (this.position > this.stored) await this.storeCheckpoint([], this.position);
   }
 
   /** Resolves when everything up to `position` is applied; rejects with ReadModelLaggingError after `timeoutMs`. */
@@ -87,6 +108,7 @@ export class ProjectionRunner<D extends Document = Document> {
 
   private async subscribeFromCheckpoint(): Promise<void> {
     const stored = await this.documents.readCheckpoint(this.collection);
+    this.stored = stored ?? 0;
     this.advance(stored ?? 0);
     const subscription = this.events.subscribe(
       {
@@ -106,7 +128,21 @@ export class ProjectionRunner<D extends Document = Document> {
     });
   }
 
+  /**
+   * Applies a batch a slice at a time, each slice's documents committed with its checkpoint, yielding to I/O
+   * between slices: a long batch (catching up, or a garbage collection's thousands of events) then holds up
+   * requests for one slice at most.
+   */
   private async apply(batch: readonly RecordedEvent[], checkpoint: number): Promise<void> {
+    let start = 0;
+    for (; batch.length - start > SLICE; start += SLICE) {
+      await this.applySlice(batch.slice(start, start + SLICE), batch[start + SLICE - 1]!.position);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.applySlice(batch.slice(start), checkpoint);
+  }
+
+  private async applySlice(batch: readonly RecordedEvent[], checkpoint: number): Promise<void> {
     const current = new Map<string, StoredDocument<D> | null>();
     const writes = new Map<string, DocumentWrite>();
     for (const event of batch) {
@@ -119,8 +155,16 @@ export class ProjectionRunner<D extends Document = Document> {
         writes.set(id, { collection: this.collection, id, position: event.position, doc });
       }
     }
-    await this.documents.commit([...writes.values()], { name: this.collection, position: checkpoint });
+    if (writes.size > 0 || checkpoint - this.stored >= CHECKPOINT_LAG) await this.storeCheckpoint([...writes.values()], checkpoint);
     this.advance(checkpoint);
+  }
+
+  private async storeCheckpoint(writes: DocumentWrite[], checkpoint: number): Promise<void> {
+    // Counted before the commit as well as after: a query started while it commits never matches either count.
+    if (writes.length > 0) this.committedWrites++;
+    await this.documents.commit(writes, { name: this.collection, position: checkpoint });
+    if (writes.length > 0) this.committedWrites++;
+    this.stored = Math.max(this.stored, checkpoint);
   }
 
   private advance(position: number): void {

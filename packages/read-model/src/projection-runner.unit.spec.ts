@@ -124,4 +124,30 @@ describe('projection runner', () => {
     expect((await documents.collection<Counter>('counters_v1').get('test.counter-g'))?.total).toBe(7);
     await runner.stop();
   });
+
+  it('stores no checkpoint for events it has no use for until it stops, and resumes from there', async () => {
+    const commits: number[] = [];
+    const counted: DocumentStore = { ...documents, commit: (writes, checkpoint) => (commits.push(writes.length), documents.commit(writes, checkpoint)) };
+    const runner = new ProjectionRunner(events, counted, counters);
+    await runner.start();
+    let position = 0;
+    for (let i = 0; i < 20; i++) position = (await events.appendToStream(`test.other-${i}`, [add(1)])).position;
+    await runner.waitFor(position);
+    expect(commits).toEqual([]);
+    await runner.stop();
+    expect(commits).toEqual([0]);
+    expect(await documents.readCheckpoint('counters_v1')).toBe(position);
+  });
+
+  it('commits a long batch slice by slice, each with its own checkpoint', async () => {
+    const checkpoints: number[] = [];
+    const counted: DocumentStore = { ...documents, commit: (writes, checkpoint) => (checkpoints.push(checkpoint!.position), documents.commit(writes, checkpoint)) };
+    const { position } = await events.appendToStream('test.counter-h', Array.from({ length: 450 }, () => add(1)));
+    const runner = new ProjectionRunner(events, counted, counters, { batchSize: 1000 });
+    await runner.start();
+    await runner.waitFor(position);
+    expect(checkpoints).toEqual([200, 400, 450]);
+    expect((await documents.collection<Counter>('counters_v1').get('test.counter-h'))?.total).toBe(450);
+    await runner.stop();
+  });
 });

@@ -30,11 +30,14 @@ const backoff = (attempt: number): Promise<void> => new Promise((resolve) => set
 /**
  * Takes room against an account's quota for the length of a creation (see quota-reservation.decider.ts): reads
  * the reservations under way, waits until the read models have applied everything settled so far, counts,
- * decides, and appends with the revision it read; on a concurrent reservation it does all of that again.
+ * decides, and appends with the revision it read; on a concurrent reservation it does all of that again. Within
+ * this process an account's reservations take turns, so they do not make each other start again.
  */
 @Injectable()
 export class QuotaReservations {
   private readonly logger = new Logger('QuotaReservations');
+  /** The last reservation or closing under way per stream: the next one starts after it. */
+  private readonly turns = new Map<string, Promise<unknown>>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -47,16 +50,37 @@ export class QuotaReservations {
    * the cap's, when there is none), and gives the place back to the read models' count once `create` has ended.
    */
   async holding<T>(accountId: string, key: QuotaKey, name: string, create: () => Promise<T>, cap?: ReservationCap): Promise<T> {
-    const reservationId = await this.reserve(accountId, key, name, cap);
+    const reservationId = await this.inTurn(QuotaStreams.reservations + accountId, () => this.reserve(accountId, key, name, cap));
+    let created = false;
     try {
-      return await create();
+      const result = await create();
+      created = true;
+      return result;
     } finally {
-      const now = this.commands.now();
-      await this.events
-        .appendToStream(QuotaStreams.reservations + accountId, [{ ...settlement(reservationId, accountId, now), metadata: { now } }], { expectedRevision: ANY })
+      const stream = QuotaStreams.reservations + accountId;
+      // In turn too: appended between another reservation's read and its append, it would make that one start again.
+      const settled = this.inTurn(stream, () => {
+        const now = this.commands.now();
+        return this.events.appendToStream(stream, [{ ...settlement(reservationId, accountId, now), metadata: { now } }], { expectedRevision: ANY });
+      })
         // The creation's own outcome stands; the unsettled place stops counting once its reservation expires.
         .catch((error: unknown) => this.logger.warn(`Reservation ${reservationId} of ${accountId} not settled: ${String(error)}`));
+      // A creation the read models show is counted once while its reservation is still under way (see `present`),
+      // so its caller need not wait for the settlement; a failed one gives its place back before the caller hears.
+      if (!created) await settled;
     }
+  }
+
+  /** Runs `work` after the reservations (and closing) under way on `stream` in this process. */
+  private inTurn<T>(stream: string, work: () => Promise<T>): Promise<T> {
+    const turn = (this.turns.get(stream) ?? Promise.resolve()).catch(() => undefined).then(work);
+    this.turns.set(stream, turn);
+    void turn
+      .finally(() => {
+        if (this.turns.get(stream) === turn) this.turns.delete(stream);
+      })
+      .catch(() => undefined);
+    return turn;
   }
 
   private async reserve(accountId: string, key: QuotaKey, name: string, cap: ReservationCap | undefined): Promise<string> {
@@ -97,7 +121,11 @@ export class QuotaReservations {
    * refused while the read models, caught up with that stream, show a namespace of the account, or one is being
    * created.
    */
-  async close(accountId: string): Promise<void> {
+  close(accountId: string): Promise<void> {
+    return this.inTurn(QuotaStreams.reservations + accountId, () => this.closeNow(accountId));
+  }
+
+  private async closeNow(accountId: string): Promise<void> {
     const stream = QuotaStreams.reservations + accountId;
     for (let attempt = 0; attempt <= RETRIES; attempt++) {
       const now = this.commands.now();

@@ -92,25 +92,27 @@ export class RepositoriesHandler {
   /** Tags in lexical order, `limit` of them after `after`. */
   @MessagePattern(rpc.listTags.subject)
   async listTags(@Payload(new SchemaPipe(rpc.listTags.request)) { repository, limit, after }: In<'listTags'>) {
-    if (!(await this.projections.collection(repositoriesProjection).get(repository))) {
+    // Counted rather than read: the repository's document lists every tag.
+    if ((await this.projections.collection(repositoriesProjection).count([{ field: 'id', op: 'eq', value: repository }])) === 0) {
       throw new DomainError('CATALOG.REPOSITORY_NOT_FOUND', { repository });
     }
     const where = [
       { field: 'repository', op: 'eq' as const, value: repository },
       ...(after !== undefined ? [{ field: 'tag', op: 'gt' as const, value: after }] : []),
     ];
-    const page = await this.projections
+    // The names only: a tag's document also carries its manifest's text.
+    const page = (await this.projections
       .collection(tagsProjection)
-      .find({ where, sort: [{ field: 'tag', direction: 'asc' }], ...(limit !== undefined ? { limit: limit + 1 } : {}) });
-    const tags = page.slice(0, limit ?? page.length).map((doc) => doc.tag);
+      .values('tag', { where, sort: [{ field: 'tag', direction: 'asc' }], ...(limit !== undefined ? { limit: limit + 1 } : {}) })) as string[];
+    const tags = page.slice(0, limit ?? page.length);
     return { tags, more: limit !== undefined && page.length > limit } satisfies RpcReply<typeof rpc.listTags>;
   }
 
   @MessagePattern(rpc.listRepositories.subject)
   async listRepositories(@Payload(new SchemaPipe(rpc.listRepositories.request)) { limit, after }: In<'listRepositories'>) {
     const where = after !== undefined ? [{ field: 'name', op: 'gt' as const, value: after }] : [];
-    const page = await this.projections.collection(repositoriesProjection).find({ where, sort: [{ field: 'name', direction: 'asc' }], limit: limit + 1 });
-    return { names: page.slice(0, limit).map((doc) => doc.name), more: page.length > limit } satisfies RpcReply<typeof rpc.listRepositories>;
+    const page = (await this.projections.collection(repositoriesProjection).values('name', { where, sort: [{ field: 'name', direction: 'asc' }], limit: limit + 1 })) as string[];
+    return { names: page.slice(0, limit), more: page.length > limit } satisfies RpcReply<typeof rpc.listRepositories>;
   }
 
   @MessagePattern(rpc.referrers.subject)

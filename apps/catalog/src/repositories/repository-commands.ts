@@ -43,9 +43,10 @@ export class RepositoryCommands {
   ): Promise<RepositoryEvent[]> {
     const repository = data.repository;
     const namespace = await this.namespaceOf(repository);
-    const exists = (await this.projections.collection(repositoriesProjection).get(repository)) !== null;
+    // Counted, not read: the documents are not needed, only whether they exist.
+    const exists = (await this.projections.collection(repositoriesProjection).count([{ field: 'id', op: 'eq', value: repository }])) > 0;
     const tag = type === 'PushManifest' ? (data as { tag?: string }).tag : undefined;
-    const newTag = tag !== undefined && (await this.projections.collection(tagsProjection).get(tagId(repository, tag))) === null;
+    const newTag = tag !== undefined && (await this.projections.collection(tagsProjection).count([{ field: 'id', op: 'eq', value: tagId(repository, tag) }])) === 0;
     const append = async (): Promise<RepositoryEvent[]> => {
       const now = this.commands.now();
       const newId = exists || !namespace ? 0 : await reserveRepositoryNumber(this.events, repository, now);

@@ -14,7 +14,7 @@ import { repositoriesProjection, tagId, tagsProjection, type RepositoryDocument,
 const rpc = RepositoryManagementRpc;
 type In<K extends keyof typeof rpc> = (typeof rpc)[K]['request']['_output'];
 
-export const toSummary = (doc: RepositoryDocument): RepositorySummary => ({
+export const toSummary = (doc: RepositoryDocument, tags: string[]): RepositorySummary => ({
   id: doc.number,
   namespaceId: doc.namespaceId,
   namespace: doc.namespace,
@@ -30,7 +30,7 @@ export const toSummary = (doc: RepositoryDocument): RepositorySummary => ({
   tagCount: doc.tagCount,
   manifestCount: doc.manifestCount,
   numDownload: doc.numDownload,
-  tags: doc.tags,
+  tags,
   createdAt: doc.createdAt,
   updatedAt: doc.updatedAt,
 });
@@ -101,17 +101,32 @@ export class RepositoryManagementHandler {
     return (await this.visibleWithAuth(actor, namespace, repository)).doc;
   }
 
+  /** The summaries of the repositories, each with its tags in order. */
+  private summaries(docs: readonly RepositoryDocument[]): Promise<RepositorySummary[]> {
+    const tags = this.projections.collection(tagsProjection);
+    return Promise.all(
+      docs.map(async (doc) =>
+        toSummary(doc, (await tags.values('tag', { where: [{ field: 'repository', op: 'eq', value: doc.name }], sort: [{ field: 'tag', direction: 'asc' }] })) as string[]),
+      ),
+    );
+  }
+
+  private async summary(doc: RepositoryDocument): Promise<RepositorySummary> {
+    const [summary] = await this.summaries([doc]);
+    return summary!;
+  }
+
   @MessagePattern(rpc.create.subject)
   async create(@Payload(new SchemaPipe(rpc.create.request)) { actor, namespace, repository, category, description, isPublic }: In<'create'>) {
     const fullName = `${namespace}/${repository}`;
     const auth = await this.levels.on(actor, { kind: 'namespace', namespace });
     await this.commands.run('CreateRepository', { actor, auth, repository: fullName, category: category ?? 'other', description: description ?? '', isPublic }, actor);
-    return { repository: toSummary((await this.repositories.get(fullName))!) } satisfies RpcReply<typeof rpc.create>;
+    return { repository: await this.summary((await this.repositories.get(fullName))!) } satisfies RpcReply<typeof rpc.create>;
   }
 
   @MessagePattern(rpc.get.subject)
   async get(@Payload(new SchemaPipe(rpc.get.request)) { actor, namespace, repository }: In<'get'>) {
-    return { repository: toSummary(await this.visible(actor, namespace, repository)) } satisfies RpcReply<typeof rpc.get>;
+    return { repository: await this.summary(await this.visible(actor, namespace, repository)) } satisfies RpcReply<typeof rpc.get>;
   }
 
   @MessagePattern(rpc.update.subject)
@@ -122,7 +137,7 @@ export class RepositoryManagementHandler {
       { actor, auth, repository: current.name, category: category ?? current.category, description: description ?? current.description, isPublic },
       actor,
     );
-    return { repository: toSummary((await this.repositories.get(current.name))!) } satisfies RpcReply<typeof rpc.update>;
+    return { repository: await this.summary((await this.repositories.get(current.name))!) } satisfies RpcReply<typeof rpc.update>;
   }
 
   @MessagePattern(rpc.delete.subject)
@@ -151,7 +166,7 @@ export class RepositoryManagementHandler {
     const docs = found.slice(0, query.limit);
     // The page holds what the account has; the caller sees those it has a level on.
     const levels = await this.levels.all(query.actor, docs.map((doc) => ({ kind: 'repository', namespace: doc.namespace, repository: doc.name })));
-    const visible = docs.filter((_doc, i) => levels[i] !== null).map(toSummary);
+    const visible = await this.summaries(docs.filter((_doc, i) => levels[i] !== null));
     const nextMarker = byMarker && found.length > query.limit ? docs.at(-1)!.number : undefined;
     return { repositories: visible, total, ...(nextMarker !== undefined ? { nextMarker } : {}) } satisfies RpcReply<typeof rpc.search>;
   }
@@ -181,7 +196,8 @@ export class RepositoryManagementHandler {
     const unreadable = new Set(own.filter((_doc, i) => ownLevels[i] === null).map((doc) => doc.name));
     const rows = docs
       .filter((doc) => !unreadable.has(doc.name))
-      .map((doc) => ({ ...toSummary(doc), ownerAccountName: byRepository.get(doc.name)!.ownerAccountName, shareValid: byRepository.get(doc.name)!.valid }))
+      // Tags are looked up for the page only, below.
+      .map((doc) => ({ ...toSummary(doc, []), ownerAccountName: byRepository.get(doc.name)!.ownerAccountName, shareValid: byRepository.get(doc.name)!.valid }))
       .filter(
         (row) =>
           matches(row.namespace, query.namespace) &&
@@ -198,7 +214,9 @@ export class RepositoryManagementHandler {
     });
     const page = query.afterId !== undefined ? rows.filter((row) => row.id > query.afterId!).slice(0, query.limit + 1) : rows.slice(query.offset, query.offset + query.limit);
     const more = query.afterId !== undefined && page.length > query.limit;
-    const repositories = page.slice(0, query.limit);
+    const shown = page.slice(0, query.limit);
+    const withTags = await this.summaries(shown.map((row) => docs.find((doc) => doc.name === row.fullName)!));
+    const repositories = shown.map((row, i) => ({ ...row, tags: withTags[i]!.tags }));
     return { repositories, total: rows.length, ...(more ? { nextMarker: repositories.at(-1)!.id } : {}) } satisfies RpcReply<typeof rpc.searchShared>;
   }
 

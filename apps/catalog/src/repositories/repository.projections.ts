@@ -29,27 +29,16 @@ export interface RepositoryDocument {
   /** Bytes of the blobs the repository links plus its manifests. */
   size: number;
   manifestCount: number;
-  tags: string[];
+  /** The tags themselves are in the tags read model: a document listing them would be rewritten whole by every push. */
   tagCount: number;
   numDownload: number;
   [field: string]: unknown;
 }
 
-const withTags = (doc: RepositoryDocument, tags: string[], updatedAt: string): RepositoryDocument => {
-  const sorted = [...new Set(tags)].sort();
-  return { ...doc, tags: sorted, tagCount: sorted.length, updatedAt };
-};
-
-/** What is left of the document's tags (sorted and unique already) after some went: no sort, which at 10,000 tags costs. */
-const withoutTags = (doc: RepositoryDocument, gone: ReadonlySet<string>, updatedAt: string): RepositoryDocument => {
-  const tags = doc.tags.filter((tag) => !gone.has(tag));
-  return { ...doc, tags, tagCount: tags.length, updatedAt };
-};
-
 /** One document per repository with the figures the management APIs show. */
 export const repositoriesProjection: Projection<RepositoryDocument, RepositoryEvent> = {
   name: 'repositories',
-  version: 2,
+  version: 3,
   streamPrefixes,
   indexes: [['accountId', 'name'], ['namespace', 'name'], ['name'], ['accountId', 'updatedAt'], ['accountId', 'tagCount'], ['number'], ['accountId', 'number']],
   // SWR's `filter=name::…|namespace::…` match fuzzily.
@@ -75,7 +64,6 @@ export const repositoriesProjection: Projection<RepositoryDocument, RepositoryEv
         updatedAt: createdAt,
         size: 0,
         manifestCount: 0,
-        tags: [],
         tagCount: 0,
         numDownload: 0,
       };
@@ -95,13 +83,18 @@ export const repositoriesProjection: Projection<RepositoryDocument, RepositoryEv
       case 'ManifestPushed':
         return { ...doc, size: doc.size + event.data.manifest.size, manifestCount: doc.manifestCount + 1, updatedAt: event.data.pushedAt };
       case 'TagPointed':
-        return withTags(doc, [...doc.tags, event.data.tag], event.data.taggedAt);
+        // A tag that pointed elsewhere before is moved, not added.
+        return { ...doc, tagCount: doc.tagCount + (event.data.previous ? 0 : 1), updatedAt: event.data.taggedAt };
       case 'TagDeleted':
-        return withoutTags(doc, new Set([event.data.tag]), event.data.deletedAt);
-      case 'ManifestDeleted': {
-        const next = withoutTags(doc, new Set(event.data.tags), event.data.deletedAt);
-        return { ...next, size: doc.size - event.data.size, manifestCount: doc.manifestCount - 1 };
-      }
+        return { ...doc, tagCount: doc.tagCount - 1, updatedAt: event.data.deletedAt };
+      case 'ManifestDeleted':
+        return {
+          ...doc,
+          tagCount: doc.tagCount - event.data.tags.length,
+          size: doc.size - event.data.size,
+          manifestCount: doc.manifestCount - 1,
+          updatedAt: event.data.deletedAt,
+        };
       case 'PullsRecorded':
         return { ...doc, numDownload: doc.numDownload + event.data.count };
       default:

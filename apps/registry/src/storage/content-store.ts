@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ContentLayout, PathNotFoundError, type BlobDriver } from '@wharf/blob-store';
 import { parseDigest } from '@wharf/oci';
+import { ContentCache } from './content-cache';
 
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -18,8 +19,13 @@ const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * Garbage collection (lifecycle) sets bytes aside under `gc-trash/<run>/…` before it decides whether to delete
  * them (ContentLayout). Reads look there when the bytes are not in place; writes and `reclaim` look only at the
  * place itself, because a set-aside copy may be deleted at any moment.
+ *
+ * Small content read or written whole (manifests, configs) is also kept in memory (ContentCache): pulling an
+ * image reads its manifest far more often than anything changes it, and by digest it never changes.
  */
 export class ContentStore {
+  private readonly cache = new ContentCache(32 * 1024 * 1024, 4 * 1024 * 1024);
+
   constructor(readonly driver: BlobDriver) {}
 
   static blobPath(digest: string): string {
@@ -48,13 +54,17 @@ export class ContentStore {
   }
 
   async getContent(digest: string): Promise<Buffer | null> {
-    return this.first(digest, (path) => this.driver.getContent(path));
+    const cached = this.cache.get(digest);
+    if (cached) return cached;
+    const content = await this.first(digest, (path) => this.driver.getContent(path));
+    if (content) this.cache.set(digest, content);
+    return content;
   }
 
   /** Stores small content (manifests) under its digest; content is immutable, so a copy in place is kept. */
   async putContent(digest: string, content: Buffer): Promise<void> {
-    if (await this.inPlace(digest)) return;
-    await this.driver.putContent(ContentStore.blobPath(digest), content);
+    if (!(await this.inPlace(digest))) await this.driver.putContent(ContentStore.blobPath(digest), content);
+    this.cache.set(digest, content);
   }
 
   async inPlace(digest: string): Promise<boolean> {

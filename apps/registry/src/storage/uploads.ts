@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { PathNotFoundError } from '@wharf/blob-store';
 import { digestHasher, OciError, parseDigest, type DigestAlgorithm } from '@wharf/oci';
 import { ContentStore } from './content-store';
+import { WriteBehind } from './write-behind';
 
 interface UploadInfo {
   repository: string;
@@ -76,18 +77,22 @@ export class Uploads {
       }
       const state = await this.hashState(id, 'sha256', size);
       const writer = await this.driver.writer(ContentStore.uploadPath(id), { append: true });
+      // The disk writes what came while the next chunks arrive (WriteBehind), with at most a few MiB in memory.
+      const sink = new WriteBehind(writer);
       let received = 0;
       try {
         for await (const chunk of body) {
           const buffer = chunk as Buffer;
-          await writer.write(buffer);
           state.hash.update(buffer);
           received += buffer.length;
+          await sink.push(buffer);
         }
+        await sink.finish();
       } catch (error) {
         // The client went away mid-chunk: keep what was written (the upload can resume from its size)
         // but forget the hash, which no longer matches a state a client knows about.
         this.hashes.delete(id);
+        await sink.settle();
         await writer.close();
         throw error;
       }

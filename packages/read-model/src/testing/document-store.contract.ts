@@ -52,6 +52,18 @@ export const documentStoreContract = (name: string, options: DocumentStoreContra
       expect(await store.collection(collection).get('missing')).toBeNull();
     });
 
+    it('gives one field of the documents find gives, in the same order and page', async () => {
+      const c = await seeded([['ns', 'name']]);
+      const query = { where: [{ field: 'ns', op: 'eq' as const, value: 'team' }], sort: [{ field: 'name', direction: 'desc' as const }] };
+      expect(await c.values('name', query)).toEqual(['epsilon%', 'beta', 'alpha']);
+      expect(await c.values('size', { ...query, offset: 1, limit: 2 })).toEqual([10, 30]);
+      expect(await c.values('size', { where: [{ field: 'id', op: 'eq', value: 'r5' }] })).toEqual([null]);
+      expect(await c.values('name', { sort: [{ field: 'name', direction: 'asc' }], after: cursorAfter(repos[2]!, [{ field: 'name', direction: 'asc' }]), limit: 1 })).toEqual(['alpha']);
+      expect(await c.values('name', { limit: 0 })).toEqual([]);
+      expect(await store.collection(fresh()).values('name')).toEqual([]);
+      await expect(c.values('bad name')).rejects.toBeInstanceOf(InvalidQueryError);
+    });
+
     it('replaces a document with a newer write and ignores older or equal positions', async () => {
       const collection = fresh();
       await store.ensureCollection(collection);
