@@ -199,7 +199,8 @@ const startDistribution = async (dir) => {
 
 const repositoryScopes = (repos) => repos.map((repo) => `scope=repository:${repo}:pull,push`).join('&');
 
-const startWharf = async (dir, repos) => {
+/** An embedded Wharf with its data under `dir`, signed in for `repos`; `env` adds settings (another blob store). */
+const startWharf = async (dir, repos, env = {}) => {
   const apiPort = await freePort();
   const registryPort = await freePort();
   // BENCH_WHARF_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile the server under the bench's load.
@@ -211,6 +212,7 @@ const startWharf = async (dir, repos) => {
     WHARF_REGISTRY_PORT: String(registryPort),
     WHARF_ADMIN_PASSWORD: 'bench-password',
     WHARF_LOG_LEVEL: 'warn',
+    ...env,
   });
   const api = `http://127.0.0.1:${apiPort}`;
   const base = `http://127.0.0.1:${registryPort}`;

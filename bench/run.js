@@ -5,6 +5,7 @@ const benches = [
   ['SQLite event store', () => require('./event-store').run({ log: console.log })],
   ['Organizations slice', () => require('./organizations').run({ log: console.log })],
   ['Registry data plane', () => require('./registry').run({ log: console.log })],
+  ['Blobs in S3', () => require('./s3').run({ log: console.log })],
   ['Repository list', () => require('./repository-list').run({ log: console.log })],
   ['Garbage collection', () => require('./gc').run({ log: console.log })],
   ['Retention', () => require('./retention').run({ log: console.log })],

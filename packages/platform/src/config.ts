@@ -86,6 +86,8 @@ export const ConfigSchema = z
     WHARF_S3_ENDPOINT: z.string().url().optional(),
     WHARF_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
     WHARF_S3_REGION: z.string().min(1).default('us-east-1'),
+    /** Blob GETs answer 307 to a presigned URL of the bucket, so clients fetch the bytes from S3 itself. */
+    WHARF_S3_REDIRECT: z.enum(['true', 'false']).default('false'),
     /** PEM files of the certificate (chain) and private key both HTTP ports serve; re-read on SIGHUP. */
     WHARF_TLS_CERT: z.string().min(1).optional(),
     WHARF_TLS_KEY: z.string().min(1).optional(),
@@ -159,7 +161,7 @@ export interface WharfConfig {
   secretKey: { source: { kind: 'value'; value: string } | { kind: 'file'; path: string; generate: boolean }; previous: string[] };
   signingKeyRotationDays: number;
   /** Where blob bytes live: the filesystem under `dataDir`, or an S3 bucket (path-style addressing). */
-  blobStore: { kind: 'filesystem' } | { kind: 's3'; bucket: string; region: string; prefix: string; endpoint?: string };
+  blobStore: { kind: 'filesystem' } | { kind: 's3'; bucket: string; region: string; prefix: string; endpoint?: string; redirects: boolean };
   /** PEM files both HTTP ports serve HTTPS with; undefined: plain HTTP. */
   tls: { certPath: string; keyPath: string } | undefined;
   /** Express's `trust proxy`: the proxies whose `X-Forwarded-For/-Proto/-Host` count; undefined trusts none. */
@@ -225,6 +227,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, defaults: Parti
             bucket: raw.WHARF_S3_BUCKET!,
             region: raw.WHARF_S3_REGION,
             prefix: raw.WHARF_S3_PREFIX ?? '',
+            redirects: raw.WHARF_S3_REDIRECT === 'true',
             ...(raw.WHARF_S3_ENDPOINT ? { endpoint: raw.WHARF_S3_ENDPOINT } : {}),
           }
         : { kind: 'filesystem' },

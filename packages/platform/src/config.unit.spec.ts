@@ -46,12 +46,13 @@ describe('configuration', () => {
     expect(loadConfig({}).blobStore).toEqual({ kind: 'filesystem' });
     expect(
       loadConfig({ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_ENDPOINT: 'http://127.0.0.1:9000', WHARF_S3_PREFIX: 'wharf/prod' }).blobStore,
-    ).toEqual({ kind: 's3', bucket: 'blobs', region: 'us-east-1', prefix: 'wharf/prod', endpoint: 'http://127.0.0.1:9000' });
-    expect(loadConfig({ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_REGION: 'eu-west-1' }).blobStore).toEqual({
+    ).toEqual({ kind: 's3', bucket: 'blobs', region: 'us-east-1', prefix: 'wharf/prod', endpoint: 'http://127.0.0.1:9000', redirects: false });
+    expect(loadConfig({ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_REGION: 'eu-west-1', WHARF_S3_REDIRECT: 'true' }).blobStore).toEqual({
       kind: 's3',
       bucket: 'blobs',
       region: 'eu-west-1',
       prefix: '',
+      redirects: true,
     });
   });
 
@@ -118,6 +119,7 @@ describe('configuration', () => {
     [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'Not_A_Bucket' }, 'WHARF_S3_BUCKET'],
     [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_ENDPOINT: 'not a url' }, 'WHARF_S3_ENDPOINT'],
     [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_PREFIX: '/wharf/' }, 'WHARF_S3_PREFIX'],
+    [{ WHARF_BLOB_STORE: 's3', WHARF_S3_BUCKET: 'blobs', WHARF_S3_REDIRECT: 'yes' }, 'WHARF_S3_REDIRECT'],
     [{ WHARF_RETENTION_SCHEDULE: 'every night' }, 'WHARF_RETENTION_SCHEDULE'],
     [{ WHARF_RETENTION_SCHEDULE: '0 25 * * *' }, 'WHARF_RETENTION_SCHEDULE'],
     [{ WHARF_SYNC_REGIONS: 'dr=http://x' }, 'WHARF_SYNC_REGIONS'],

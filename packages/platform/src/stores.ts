@@ -34,7 +34,7 @@ export const openDocumentStore = (config: WharfConfig, service: string): Documen
 export const openBlobDriver = (config: WharfConfig): BlobDriver => {
   const store = config.blobStore;
   if (store.kind === 's3') {
-    return instrumentBlobDriver(getS3BlobDriver({ bucket: store.bucket, region: store.region, prefix: store.prefix, ...(store.endpoint ? { endpoint: store.endpoint } : {}) }));
+    return instrumentBlobDriver(getS3BlobDriver({ bucket: store.bucket, region: store.region, prefix: store.prefix, redirects: store.redirects, ...(store.endpoint ? { endpoint: store.endpoint } : {}) }));
   }
   return instrumentBlobDriver(getFilesystemBlobDriver({ root: ContentLayout.root(config.dataDir) }));
 };

@@ -80,6 +80,51 @@ describe('blobs in S3 (s3rver)', () => {
     }
   }, 180000);
 
+  it('WHARF_S3_REDIRECT=true: blob GETs answer 307 to a presigned URL of the bucket, which skopeo and podman follow', async () => {
+    const wharf = await WharfProcesses.start('embedded', { ...onS3(s3), WHARF_S3_REDIRECT: 'true' });
+    try {
+      const host = new URL(wharf.registryUrl).host;
+      await createNamespace(wharf.apiUrl, await adminToken(wharf.apiUrl), 'redirected');
+      const pushed = tools.digestFile('s3-redirect-push');
+      await tools.skopeo('copy', '--dest-tls-verify=false', '--dest-creds', creds, '--digestfile', pushed, tools.local('hello:1'), `docker://${host}/redirected/hello:v1`);
+      const digest = tools.read(pushed);
+
+      const oci = new OciHttp(wharf.registryUrl);
+      const { token } = await oci.token(['repository:redirected/hello:pull']);
+      const manifest = (await oci.request('GET', `/v2/redirected/hello/manifests/${digest}`, { token, headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } })).json<{
+        layers: Array<{ digest: string; size: number }>;
+      }>();
+      const layer = manifest.layers[0]!;
+      const head = await oci.request('HEAD', `/v2/redirected/hello/blobs/${layer.digest}`, { token });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe(String(layer.size));
+      const get = await oci.request('GET', `/v2/redirected/hello/blobs/${layer.digest}`, { token });
+      expect(get.status).toBe(307);
+      expect(get.headers.get('docker-content-digest')).toBe(layer.digest);
+      const location = get.headers.get('location')!;
+      expect(location.startsWith(`${s3.endpoint}/${s3.bucket}/wharf/blobs/sha256/`)).toBe(true);
+      expect(location).toContain('X-Amz-Expires=1200');
+      // The URL is the credential: no token goes to the bucket, and it serves ranges itself.
+      expect(sha256(Buffer.from(await (await fetch(location)).arrayBuffer()))).toBe(layer.digest);
+      const ranged = await fetch(location, { headers: { Range: 'bytes=0-9' } });
+      expect(ranged.status).toBe(206);
+      expect(Buffer.from(await ranged.arrayBuffer())).toHaveLength(10);
+      // Without a pull token there is no redirect to follow.
+      expect((await oci.request('GET', `/v2/redirected/hello/blobs/${layer.digest}`)).status).toBe(401);
+
+      const layout = join(tools.dir, 'pulled-redirected');
+      await tools.skopeo('copy', '--src-tls-verify=false', '--src-creds', creds, `docker://${host}/redirected/hello:v1`, `oci:${layout}:v1`);
+      const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+      expect(index.manifests[0]?.digest).toBe(digest);
+      await tools.podman('login', '--tls-verify=false', '-u', 'admin', '-p', ADMIN_PASSWORD, host);
+      await tools.podman('pull', '--tls-verify=false', `${host}/redirected/hello:v1`);
+      const repoDigests = await tools.podman('image', 'inspect', '--format', '{{json .RepoDigests}}', `${host}/redirected/hello:v1`);
+      expect(JSON.parse(repoDigests)).toContain(`${host}/redirected/hello@${digest}`);
+    } finally {
+      await wharf.stop();
+    }
+  }, 180000);
+
   it('embedded: resumes a multipart-sized upload after kill -9, never serving the partial blob', async () => {
     const wharf = await WharfProcesses.start('embedded', onS3(s3));
     try {

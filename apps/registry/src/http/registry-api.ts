@@ -56,6 +56,9 @@ const actionsFor = (method: string): Action[] => {
   }
 };
 
+/** How long a redirected blob GET's URL serves (Distribution's 20 minutes): long enough for a slow pull to start. */
+const BLOB_REDIRECT_SECONDS = 20 * 60;
+
 /** The largest OAuth2 password form the token endpoint reads. */
 const MAX_TOKEN_FORM_BYTES = 64 * 1024;
 
@@ -337,6 +340,14 @@ export class RegistryApi implements BeforeApplicationShutdown {
     const link = await this.services.call(RepositoryRpc.blobLink, { repository: name, digest });
     const stat = link.linked ? await this.content.stat(digest) : null;
     if (!stat) throw new OciError('BLOB_UNKNOWN', undefined, { digest });
+    if (request.method === 'GET' && stat.inPlace && this.content.redirects) {
+      // The storage serves the bytes (and any Range) itself; HEAD stays here, as clients expect its headers.
+      const location = await this.content.redirectUrl(digest, BLOB_REDIRECT_SECONDS);
+      if (location) {
+        response.status(307).set({ Location: location, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
+        return;
+      }
+    }
     const range = this.byteRange(request.header('range'), stat.size);
     response.set({
       'Content-Type': 'application/octet-stream',

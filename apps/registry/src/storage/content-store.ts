@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ContentLayout, PathNotFoundError, type BlobDriver } from '@wharf/blob-store';
-import { parseDigest } from '@wharf/oci';
 import { ContentCache } from './content-cache';
 
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * Content-addressed storage over the dumb blob driver. Layout under the driver's root:
- *
- *   blobs/<algorithm>/<first two hex>/<hex>/data     every blob and manifest, by digest, written once
- *   uploads/<id>/data                               bytes of an upload in progress
- *   uploads/<id>/info                               {"repository": "...", "startedAt": "..."}
- *
- * A blob becomes visible only by an atomic move from its upload, so a crash never exposes a partial blob.
+ * Content-addressed storage over the dumb blob driver, in the layout ContentLayout gives. A blob becomes visible only by an atomic move from its upload, so a crash never exposes a partial blob.
  * Which repository may serve which blob is the catalog's business, not this store's.
  *
  * Garbage collection (lifecycle) sets bytes aside under `gc-trash/<run>/…` before it decides whether to delete
@@ -28,25 +21,28 @@ export class ContentStore {
 
   constructor(readonly driver: BlobDriver) {}
 
-  static blobPath(digest: string): string {
-    const parsed = parseDigest(digest);
-    if (!parsed) throw new Error(`Not a digest: ${digest}`);
-    return ContentLayout.blob(digest);
-  }
-
-  static uploadPath(id: string): string {
-    return `uploads/${id}/data`;
-  }
-
-  /** The bytes' size, in place or set aside by a collection run. */
-  async stat(digest: string): Promise<{ size: number } | null> {
-    const inPlace = await this.driver.stat(ContentStore.blobPath(digest));
-    if (inPlace) return inPlace;
+  /** The bytes' size, in place or (`inPlace` false) set aside by a collection run. */
+  async stat(digest: string): Promise<{ size: number; inPlace: boolean } | null> {
+    const inPlace = await this.driver.stat(ContentLayout.blob(digest));
+    if (inPlace) return { size: inPlace.size, inPlace: true };
     for (const path of await this.setAside(digest)) {
       const found = await this.driver.stat(path);
-      if (found) return found;
+      if (found) return { size: found.size, inPlace: false };
     }
     return null;
+  }
+
+  /** Whether the driver hands out URLs that serve bytes straight from the storage (S3 with redirects). */
+  get redirects(): boolean {
+    return this.driver.redirectUrl !== undefined;
+  }
+
+  /**
+   * A URL serving the bytes in place for the next `expiresInSeconds`, or null when the driver has none. Only for
+   * bytes in place: a set-aside copy can be deleted while the URL is still out.
+   */
+  async redirectUrl(digest: string, expiresInSeconds: number): Promise<string | null> {
+    return this.driver.redirectUrl ? this.driver.redirectUrl(ContentLayout.blob(digest), expiresInSeconds) : null;
   }
 
   async read(digest: string, range?: { offset: number; length: number }): Promise<Readable | null> {
@@ -63,12 +59,12 @@ export class ContentStore {
 
   /** Stores small content (manifests) under its digest; content is immutable, so a copy in place is kept. */
   async putContent(digest: string, content: Buffer): Promise<void> {
-    if (!(await this.inPlace(digest))) await this.driver.putContent(ContentStore.blobPath(digest), content);
+    if (!(await this.inPlace(digest))) await this.driver.putContent(ContentLayout.blob(digest), content);
     this.cache.set(digest, content);
   }
 
   async inPlace(digest: string): Promise<boolean> {
-    return (await this.driver.stat(ContentStore.blobPath(digest))) !== null;
+    return (await this.driver.stat(ContentLayout.blob(digest))) !== null;
   }
 
   /**
@@ -79,7 +75,7 @@ export class ContentStore {
     if (await this.inPlace(digest)) return true;
     for (const path of await this.setAside(digest)) {
       try {
-        await this.driver.move(path, ContentStore.blobPath(digest));
+        await this.driver.move(path, ContentLayout.blob(digest));
         return true;
       } catch (error) {
         if (!(error instanceof PathNotFoundError)) throw error;
@@ -110,7 +106,7 @@ export class ContentStore {
     };
     for (let round = 0; round < 2; round++) {
       // The place first, the set-aside copies only when it is empty: the common case costs one open.
-      const inPlace = await attempt(ContentStore.blobPath(digest));
+      const inPlace = await attempt(ContentLayout.blob(digest));
       if (inPlace !== null) return inPlace;
       for (const path of await this.setAside(digest)) {
         const aside = await attempt(path);
@@ -123,11 +119,11 @@ export class ContentStore {
   /** Makes an upload's bytes the blob with this digest (the caller verified it), removing the upload. */
   async commitUpload(id: string, digest: string): Promise<void> {
     if (await this.inPlace(digest)) {
-      await this.driver.delete(`uploads/${id}`);
+      await this.driver.delete(ContentLayout.upload(id));
       return;
     }
-    await this.driver.move(ContentStore.uploadPath(id), ContentStore.blobPath(digest));
-    await this.driver.delete(`uploads/${id}`);
+    await this.driver.move(ContentLayout.uploadData(id), ContentLayout.blob(digest));
+    await this.driver.delete(ContentLayout.upload(id));
   }
 
   newUploadId(): string {

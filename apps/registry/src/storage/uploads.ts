@@ -1,6 +1,6 @@
 import type { Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { PathNotFoundError } from '@wharf/blob-store';
+import { ContentLayout, PathNotFoundError } from '@wharf/blob-store';
 import { digestHasher, OciError, parseDigest, type DigestAlgorithm } from '@wharf/oci';
 import { ContentStore } from './content-store';
 import { WriteBehind } from './write-behind';
@@ -23,7 +23,7 @@ export interface UploadStatus {
 }
 
 /**
- * Upload sessions: bytes go to `uploads/<id>/data` with an append writer. Chunks must arrive in order
+ * Upload sessions: bytes go to ContentLayout.uploadData(id) with an append writer. Chunks must arrive in order
  * (a chunk starting anywhere but the current end is 416), and requests on one upload run one at a time.
  * An upload survives a restart: its bytes are on disk, and its hash is recomputed from them when needed.
  */
@@ -51,8 +51,8 @@ export class Uploads {
   async start(repository: string, now: Date): Promise<UploadStatus> {
     const id = this.content.newUploadId();
     const info: UploadInfo = { repository, startedAt: now.toISOString() };
-    await this.driver.putContent(`uploads/${id}/info`, Buffer.from(JSON.stringify(info)));
-    const writer = await this.driver.writer(ContentStore.uploadPath(id));
+    await this.driver.putContent(ContentLayout.uploadInfo(id), Buffer.from(JSON.stringify(info)));
+    const writer = await this.driver.writer(ContentLayout.uploadData(id));
     await writer.close();
     return { id, size: 0 };
   }
@@ -60,7 +60,7 @@ export class Uploads {
   /** The upload's current size, if it exists and belongs to the repository. */
   async status(repository: string, id: string): Promise<UploadStatus> {
     await this.requireOwned(repository, id);
-    const stat = await this.driver.stat(ContentStore.uploadPath(id));
+    const stat = await this.driver.stat(ContentLayout.uploadData(id));
     if (!stat) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
     return { id, size: stat.size };
   }
@@ -76,7 +76,7 @@ export class Uploads {
         throw new OciError('RANGE_INVALID', `chunk starts at ${range.start}, upload is at ${size}`, { size }, 416);
       }
       const state = await this.hashState(id, 'sha256', size);
-      const writer = await this.driver.writer(ContentStore.uploadPath(id), { append: true });
+      const writer = await this.driver.writer(ContentLayout.uploadData(id), { append: true });
       // The disk writes what came while the next chunks arrive (WriteBehind), with at most a few MiB in memory.
       const sink = new WriteBehind(writer);
       let received = 0;
@@ -121,7 +121,7 @@ export class Uploads {
       const actual = `${parsed.algorithm}:${state.hash.copy().digest('hex')}`;
       if (actual !== digest) throw new OciError('DIGEST_INVALID', `upload has digest ${actual}, not ${digest}`, { digest });
       // Flush the bytes to stable storage before the rename makes them a visible blob.
-      await (await this.driver.writer(ContentStore.uploadPath(id), { append: true })).commit();
+      await (await this.driver.writer(ContentLayout.uploadData(id), { append: true })).commit();
       await record(size);
       await this.content.commitUpload(id, digest);
       this.hashes.delete(id);
@@ -133,7 +133,7 @@ export class Uploads {
     return this.exclusive(id, async () => {
       await this.requireOwned(repository, id);
       this.hashes.delete(id);
-      await this.driver.delete(`uploads/${id}`);
+      await this.driver.delete(ContentLayout.upload(id));
     });
   }
 
@@ -141,7 +141,7 @@ export class Uploads {
     if (!ContentStore.isUploadId(id)) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
     let info: UploadInfo;
     try {
-      info = JSON.parse((await this.driver.getContent(`uploads/${id}/info`)).toString()) as UploadInfo;
+      info = JSON.parse((await this.driver.getContent(ContentLayout.uploadInfo(id))).toString()) as UploadInfo;
     } catch (error) {
       if (error instanceof PathNotFoundError) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
       throw error;
@@ -155,7 +155,7 @@ export class Uploads {
     if (known && known.algorithm === algorithm && known.size === size) return known;
     const hash = digestHasher(algorithm);
     if (size > 0) {
-      for await (const chunk of await this.driver.reader(ContentStore.uploadPath(id), { offset: 0, length: size })) hash.update(chunk as Buffer);
+      for await (const chunk of await this.driver.reader(ContentLayout.uploadData(id), { offset: 0, length: size })) hash.update(chunk as Buffer);
     }
     const state = { algorithm, hash, size };
     this.hashes.set(id, state);
