@@ -2,8 +2,8 @@
 // Blobs in S3: push and pull throughput of 64 MiB and 512 MiB blobs, four ways against the same local S3 server
 // (s3rver, in a process of its own) and the same disk, in one run:
 //   raw SDK        PutObject of the whole blob and GetObject, @aws-sdk/client-s3 straight to the server (the baseline)
-//   S3 driver      @wharf/blob-store-s3 as the registry uses it: a writer fed 1 MiB writes, commit, then the move
-//                  from the upload's path to the blob's; reads through the driver's reader
+//   S3 driver      @wharf/blob-store-s3 as the registry uses it: a writer fed 1 MiB writes at the upload's path,
+//                  committed into the blob's; reads through the driver's reader
 //   Wharf on S3    the whole registry (embedded, bearer tokens, WHARF_BLOB_STORE=s3): a monolithic blob PUT and
 //                  a GET, the client checking the digest
 //   Wharf on disk  the same registry on the filesystem driver (durable: it fsyncs; s3rver does not)
@@ -89,8 +89,7 @@ const driverWay = (endpoint) => {
     async push(buffer, key) {
       const writer = await driver.writer(`uploads/${key}/data`);
       for (let offset = 0; offset < buffer.length; offset += MiB) await writer.write(buffer.subarray(offset, Math.min(buffer.length, offset + MiB)));
-      await writer.commit();
-      await driver.move(`uploads/${key}/data`, `blobs/${key}/data`);
+      await writer.commit(`blobs/${key}/data`);
     },
     async pull(key, digest) {
       await checkDigest(await driver.reader(`blobs/${key}/data`), digest, this.name);

@@ -91,7 +91,7 @@ export const getS3BlobDriver = (options: S3BlobDriverOptions): BlobDriver => {
       return { size: 'key' in found ? found.size : PartialFile.sizeOf(found.segments) };
     },
     reader,
-    writer: async (path, { append = false } = {}) => openS3Writer(objects, fileKey(path), partialOf(path), partSize, append),
+    writer: async (path, { append = false } = {}) => openS3Writer(objects, fileKey(path), partialOf(path), partSize, append, fileKey),
     async getContent(path) {
       const chunks: Buffer[] = [];
       for await (const chunk of await reader(path)) chunks.push(chunk as Buffer);

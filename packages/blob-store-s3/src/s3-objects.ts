@@ -11,6 +11,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 
@@ -37,12 +38,17 @@ export interface PartSource {
 export const MAX_SINGLE_COPY = 5 * 1024 ** 3;
 /** S3's most parts in one multipart upload. */
 const MAX_PARTS = 10_000;
+/** Parts of one multipart upload sent at once. */
+const PARTS_IN_FLIGHT = 4;
 
 /**
  * The S3 calls the driver makes, on one bucket, with keys already carrying the driver's prefix. Each method is one
  * request (or one paginated walk), so the driver reads as what it asks of S3.
  */
 export class S3Objects {
+  /** False once the server answered that it cannot copy into parts (s3rver): parts then stream through here. */
+  private copiesParts = true;
+
   constructor(
     readonly client: S3Client,
     readonly bucket: string,
@@ -104,21 +110,23 @@ export class S3Objects {
 
   /**
    * Writes `key` as one multipart upload whose parts are the given stretches of other objects, in order (each but
-   * the last at least 5 MiB, as S3 requires). The object appears whole or not at all. A failure aborts the upload,
-   * so no parts stay; what a crash leaves open, `abortStarted` finds later.
+   * the last at least 5 MiB, as S3 requires), a few parts at a time. The server copies each part itself
+   * (UploadPartCopy) where it can; where it cannot, the bytes stream through here, never held whole. The object
+   * appears whole or not at all. A failure aborts the upload, so no parts stay; what a crash leaves open,
+   * `abortStarted` finds later.
    */
   async uploadInParts(key: string, sources: readonly PartSource[]): Promise<void> {
     const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }));
     try {
-      const parts: { PartNumber: number; ETag: string }[] = [];
-      for (const [index, source] of sources.entries()) {
-        const body = await this.read(source.key, source.offset, source.size);
-        if (!body) throw new Error(`S3 driver: ${source.key} vanished while being copied into ${key}`);
-        const { ETag } = await this.client.send(
-          new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId, PartNumber: index + 1, Body: body, ContentLength: source.size }),
-        );
-        parts.push({ PartNumber: index + 1, ETag: ETag! });
-      }
+      const parts: { PartNumber: number; ETag: string }[] = new Array(sources.length);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < sources.length) {
+          const index = next++;
+          parts[index] = { PartNumber: index + 1, ETag: await this.uploadPart(key, UploadId!, index + 1, sources[index]!) };
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, sources.length) }, worker));
       await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
     } catch (error) {
       try {
@@ -128,6 +136,30 @@ export class S3Objects {
       }
       throw error;
     }
+  }
+
+  /** One part of a multipart upload, copied from `source` by the server or streamed through; its ETag. */
+  private async uploadPart(key: string, uploadId: string, partNumber: number, source: PartSource): Promise<string> {
+    const part = { Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber };
+    if (this.copiesParts) {
+      try {
+        const { CopyPartResult } = await this.client.send(
+          new UploadPartCopyCommand({
+            ...part,
+            CopySource: encodeURI(`${this.bucket}/${source.key}`),
+            CopySourceRange: `bytes=${source.offset}-${source.offset + source.size - 1}`,
+          }),
+        );
+        return CopyPartResult!.ETag!;
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'NotImplemented') throw error;
+        this.copiesParts = false;
+      }
+    }
+    const body = await this.read(source.key, source.offset, source.size);
+    if (!body) throw new Error(`S3 driver: ${source.key} vanished while being copied into ${key}`);
+    const { ETag } = await this.client.send(new UploadPartCommand({ ...part, Body: body, ContentLength: source.size }));
+    return ETag!;
   }
 
   /**

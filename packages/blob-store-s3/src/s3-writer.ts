@@ -5,10 +5,18 @@ import { PartialFile } from './s3-partial-file';
 /**
  * A writer for `key` over its PartialFile. Bytes collect in memory until they make a part (`partSize`, at least
  * 5 MiB), which then becomes a segment; `close` stores what is left as the last segment, so an upload resumes
- * from its segments after a restart, and `commit` assembles them into the object. Memory stays under a part plus
- * one chunk, whatever the file's size.
+ * from its segments after a restart, and `commit` assembles them into the object (or the one `keyOf(to)` names:
+ * straight from the segments, with no copy after). Memory stays under a part plus one chunk, whatever the file's
+ * size. A short last segment is read back only when something is appended to it.
  */
-export const openS3Writer = async (objects: S3Objects, key: string, partial: PartialFile, partSize: number, append: boolean): Promise<FileWriter> => {
+export const openS3Writer = async (
+  objects: S3Objects,
+  key: string,
+  partial: PartialFile,
+  partSize: number,
+  append: boolean,
+  keyOf: (path: string) => string,
+): Promise<FileWriter> => {
   let segments = await partial.segments();
   if (!append) {
     await objects.deleteAll([key, ...segments.map((segment) => segment.key)]);
@@ -26,13 +34,19 @@ export const openS3Writer = async (objects: S3Objects, key: string, partial: Par
   let buffered = 0;
   let dirty = segments.length === 0; // a new file is stored at its first close, even empty
   const last = segments.at(-1);
-  if (last && last.size < partSize) {
-    const body = await objects.read(last.key, 0);
-    if (!body) throw new Error(`S3 driver: segment ${last.key} vanished while resuming`);
-    for await (const chunk of body) buffer.push(chunk as Buffer);
-    bufferStart = last.offset;
-    buffered = last.size;
+  /** The short last segment, counted in `buffered` but not read into `buffer` until a write needs it. */
+  let unreadTail = last && last.size < partSize ? last : undefined;
+  if (unreadTail) {
+    bufferStart = unreadTail.offset;
+    buffered = unreadTail.size;
   }
+  const readTail = async () => {
+    if (!unreadTail) return;
+    const body = await objects.read(unreadTail.key, 0);
+    if (!body) throw new Error(`S3 driver: segment ${unreadTail.key} vanished while resuming`);
+    for await (const chunk of body) buffer.push(chunk as Buffer);
+    unreadTail = undefined;
+  };
 
   const flush = async () => {
     await objects.put(partial.segmentKey(bufferStart), Buffer.concat(buffer, buffered));
@@ -56,14 +70,15 @@ export const openS3Writer = async (objects: S3Objects, key: string, partial: Par
     },
     async write(chunk) {
       if (closed) throw new Error(`S3 driver: writer of ${key} is closed`);
+      await readTail();
       buffer.push(chunk);
       buffered += chunk.length;
       dirty = dirty || chunk.length > 0;
       if (buffered >= partSize) await flush();
     },
-    async commit() {
+    async commit(to) {
       await finish();
-      await partial.assemble(key);
+      await partial.assemble(to === undefined ? key : keyOf(to));
     },
     async cancel() {
       closed = true;

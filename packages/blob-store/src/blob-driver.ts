@@ -37,8 +37,11 @@ export interface FileWriter {
   /** Bytes in the file so far, including what was there before an append. */
   readonly size: number;
   write(chunk: Buffer): Promise<void>;
-  /** Flushes to stable storage and closes; the file stays where it is. */
-  commit(): Promise<void>;
+  /**
+   * Flushes to stable storage and closes. The file stays where it is, or with `to` becomes the file at `to`
+   * (atomically, replacing it, as `move` would; in one step, which object stores need to avoid a copy).
+   */
+  commit(to?: string): Promise<void>;
   /** Closes and removes the file. */
   cancel(): Promise<void>;
   /** Closes without flushing guarantees, keeping what was written (an interrupted upload can resume). */

@@ -29,6 +29,15 @@ const WRITEBACK_BYTES = 16 * 1024 * 1024;
 export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver => {
   const resolve = (path: string, options?: { allowRoot?: boolean }) => join(root, ...checkPath(path, NAME, options));
 
+  const moveFile = async (from: string, to: string): Promise<void> => {
+    const source = resolve(from);
+    const target = resolve(to);
+    await makeDirectory(dirname(target));
+    await rename(source, target).catch((error: unknown) => {
+      throw isNotFound(error) ? new PathNotFoundError(from, NAME) : error;
+    });
+  };
+
   const fileWriter = async (path: string, append: boolean): Promise<FileWriter> => {
     const file = resolve(path);
     await makeDirectory(dirname(file));
@@ -70,7 +79,7 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
             });
         }
       },
-      async commit() {
+      async commit(to) {
         try {
           await writeback;
           if (writebackFailure) throw writebackFailure.error;
@@ -78,6 +87,7 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
         } finally {
           await close();
         }
+        if (to !== undefined) await moveFile(path, to);
       },
       async cancel() {
         await close();
@@ -133,14 +143,7 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
       }
       await rename(temporary, file);
     },
-    async move(from, to) {
-      const source = resolve(from);
-      const target = resolve(to);
-      await makeDirectory(dirname(target));
-      await rename(source, target).catch((error: unknown) => {
-        throw isNotFound(error) ? new PathNotFoundError(from, NAME) : error;
-      });
-    },
+    move: moveFile,
     async delete(path) {
       const target = resolve(path);
       try {

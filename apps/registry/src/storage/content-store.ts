@@ -116,14 +116,23 @@ export class ContentStore {
     return null;
   }
 
-  /** Makes an upload's bytes the blob with this digest (the caller verified it), removing the upload. */
-  async commitUpload(id: string, digest: string): Promise<void> {
-    if (await this.inPlace(digest)) {
-      await this.driver.delete(ContentLayout.upload(id));
-      return;
+  /**
+   * Makes an upload's bytes the blob with this digest (the caller verified it), removing the upload: the upload's
+   * writer commits straight into the blob's place, durably and atomically (on S3 without a copy after). False,
+   * leaving everything as it was, when the upload no longer holds the `size` bytes that were verified (another
+   * replica cancelled it meanwhile).
+   */
+  async commitUpload(id: string, digest: string, size: number): Promise<boolean> {
+    if (!(await this.inPlace(digest))) {
+      const writer = await this.driver.writer(ContentLayout.uploadData(id), { append: true });
+      if (writer.size !== size) {
+        await writer.close();
+        return false;
+      }
+      await writer.commit(ContentLayout.blob(digest));
     }
-    await this.driver.move(ContentLayout.uploadData(id), ContentLayout.blob(digest));
     await this.driver.delete(ContentLayout.upload(id));
+    return true;
   }
 
   newUploadId(): string {

@@ -108,9 +108,9 @@ export class Uploads {
 
   /**
    * Verifies the digest of everything uploaded, has `record` record the blob (the catalog's link), then turns
-   * the upload into that blob. Recording first is what garbage collection relies on: bytes put in place after
-   * their reference is recorded are never collected. A crash between the two leaves the link without bytes;
-   * the blob then reads as unknown until the client finishes the upload again.
+   * the upload into that blob (flushed to stable storage first). Recording first is what garbage collection
+   * relies on: bytes put in place after their reference is recorded are never collected. A crash between the two
+   * leaves the link without bytes; the blob then reads as unknown until the client finishes the upload again.
    */
   finish(repository: string, id: string, digest: string, record: (size: number) => Promise<unknown>): Promise<{ size: number }> {
     return this.exclusive(id, async () => {
@@ -120,10 +120,8 @@ export class Uploads {
       const state = await this.hashState(id, parsed.algorithm, size);
       const actual = `${parsed.algorithm}:${state.hash.copy().digest('hex')}`;
       if (actual !== digest) throw new OciError('DIGEST_INVALID', `upload has digest ${actual}, not ${digest}`, { digest });
-      // Flush the bytes to stable storage before the rename makes them a visible blob.
-      await (await this.driver.writer(ContentLayout.uploadData(id), { append: true })).commit();
       await record(size);
-      await this.content.commitUpload(id, digest);
+      if (!(await this.content.commitUpload(id, digest, size))) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
       this.hashes.delete(id);
       return { size };
     });

@@ -67,6 +67,29 @@ export const blobDriverContract = (name: string, open: () => Promise<{ driver: B
       await driver.delete('uploads');
     });
 
+    it('commits a writer into another path, replacing what was there, leaving nothing at its own', async () => {
+      await driver.putContent('blobs/b1/data', Buffer.from('old'));
+      const first = await driver.writer('uploads/u3/data');
+      await first.write(Buffer.from('ghi'));
+      await first.close();
+      const resumed = await driver.writer('uploads/u3/data', { append: true });
+      await resumed.write(Buffer.from('jkl'));
+      await resumed.commit('blobs/b1/data');
+      expect((await driver.getContent('blobs/b1/data')).toString()).toBe('ghijkl');
+      expect(await driver.stat('uploads/u3/data')).toBeNull();
+      expect(await driver.list('uploads/u3')).toEqual([]);
+      // A writer closed earlier, committed by one that writes nothing (the registry's finish).
+      const writer = await driver.writer('uploads/u4/data');
+      await writer.write(Buffer.from('mno'));
+      await writer.close();
+      await (await driver.writer('uploads/u4/data', { append: true })).commit('blobs/b2/data');
+      expect((await driver.getContent('blobs/b2/data')).toString()).toBe('mno');
+      expect(await driver.list('uploads/u4')).toEqual([]);
+      await driver.delete('blobs');
+      // A file system keeps the emptied directories; an object store has none.
+      if ((await driver.list('')).includes('uploads')) await driver.delete('uploads');
+    });
+
     it('leaves nothing behind when a writer is cancelled', async () => {
       // A sibling keeps the directory: object stores have no empty directories to delete afterwards.
       await driver.putContent('uploads/u2/info', Buffer.from('{}'));

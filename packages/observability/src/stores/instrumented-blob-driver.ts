@@ -30,7 +30,7 @@ export const instrumentBlobDriver = (driver: BlobDriver): BlobDriver => {
       return writer.size;
     },
     write: (chunk) => writer.write(chunk),
-    commit: () => timed('Commit', () => writer.commit()),
+    commit: (to) => timed('Commit', () => writer.commit(to)),
     cancel: () => writer.cancel(),
     close: () => writer.close(),
   });
