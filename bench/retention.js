@@ -30,7 +30,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const tagName = (i) => (i % SELECTED_EVERY === 0 ? `keep-${i}` : `t${String(i).padStart(6, '0')}`);
 
 const startWharf = async (dir, apiPort, registryPort) => {
-  const processRef = startProcess([join(ROOT, 'apps/wharf/dist/main.js')], {
+  // BENCH_WHARF_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile the server during the run.
+  const nodeArgs = (process.env.BENCH_WHARF_NODE_ARGS ?? '').split(' ').filter((arg) => arg.length > 0);
+  const processRef = startProcess([...nodeArgs, join(ROOT, 'apps/wharf/dist/main.js')], {
     WHARF_DATA_DIR: join(dir, 'wharf'),
     WHARF_API_PORT: String(apiPort),
     WHARF_REGISTRY_PORT: String(registryPort),

@@ -274,7 +274,7 @@ describe('SWR retention policies', () => {
   });
 
   it('goes on with a run after kill -9, untagging exactly what it planned, each tag once', async () => {
-    // More than one batch of untaggings (catalog takes 500 at a time), so the kill can fall between two.
+    // More than one batch of untaggings (lifecycle untags 50 at a time), so the kill can fall between two.
     const tags = Array.from({ length: 1200 }, (_, i) => `k${String(i).padStart(4, '0')}`);
     await pushTags('killed', tags, 'content of the killed run');
     await afterTick();

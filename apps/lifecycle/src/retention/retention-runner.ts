@@ -14,10 +14,11 @@ import { planRetention } from './retention-rules';
 import { historyView, pullsView, runsView, tagsView, type RunDocument } from './retention-views.projection';
 
 /**
- * Tags per catalog call (at most the RPC's 1000): each call re-reads the repository, so fewer calls cost less;
- * each also makes every read model apply its untaggings at once, so smaller ones stall pulls less.
+ * Tags per catalog call (at most the RPC's 1000). Catalog keeps the repository's fold between calls, so small
+ * calls cost little more than large ones, and each makes every read model apply fewer untaggings at once, which
+ * stalls pulls less (10,000 tags: manifest GET p99 during a run 219 ms with 500, 29–30 ms with 50; run 6.2 -> 7.3 s).
  */
-const TAG_BATCH = 500;
+const TAG_BATCH = 50;
 const MANIFEST_BATCH = 100;
 /** A run rests as long as each catalog call took, so it takes at most half the process from the pulls it serves. */
 const REST_PER_WORK = 1;
