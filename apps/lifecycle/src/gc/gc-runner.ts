@@ -21,8 +21,12 @@ import { ReferenceGraphs } from './reference-graphs';
 /** The blob store garbage collection deletes from: the registry's content store. */
 export const CONTENT_DRIVER = Symbol('CONTENT_DRIVER');
 
-/** Manifests, and blobs, per catalog call (at most its RPC's limit of 1000): fewer calls, shorter runs; smaller ones, shorter stalls. */
-const COLLECT_BATCH = 100;
+/**
+ * Manifests, and blobs, per catalog call (at most its RPC's limit of 1000): fewer calls, shorter runs; smaller ones,
+ * shorter stalls. 10,000 manifests, quiet machine: with 100, manifest GET p99 during the run 13× idle and the run
+ * 37 s; with 20, 5× and 53 s (the goal for the run is under 60 s).
+ */
+const COLLECT_BATCH = 20;
 /** Digests per storage-sweep batch (one set-aside directory, one record of what went). */
 const SWEEP_BATCH = 200;
 /** A run rests this many times as long as each slice of its work took (so it takes at most half the process). */
