@@ -528,7 +528,7 @@ const run = async ({ log = console.log } = {}) => {
 };
 
 // The pieces, for one-off profiling scripts.
-module.exports = { run, startWharf, startDistribution, image, pushImage, digestOf };
+module.exports = { run, startWharf, startDistribution, image, pushImage, digestOf, prepare };
 if (require.main === module)
   run().catch((error) => {
     console.error(error);
