@@ -6,7 +6,8 @@ import { ContentCache } from './content-cache';
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * Content-addressed storage over the dumb blob driver, in the layout ContentLayout gives. A blob becomes visible only by an atomic move from its upload, so a crash never exposes a partial blob.
+ * Content-addressed storage over the dumb blob driver, in the layout ContentLayout gives. A blob becomes visible
+ * only by its upload's atomic commit into place, so a crash never exposes a partial blob.
  * Which repository may serve which blob is the catalog's business, not this store's.
  *
  * Garbage collection (lifecycle) sets bytes aside under `gc-trash/<run>/…` before it decides whether to delete
