@@ -1,20 +1,12 @@
 import { DomainError } from '@wharf/contracts';
 import type { Command, Decider, Event } from '@wharf/event-store';
+import type { SealedSecret } from '@wharf/platform';
 import { requireTokenAdmin, type TokenActor } from './token-policy';
-
-/** A secret sealed with the operator key (platform's SealedSecret): opaque here. */
-export interface SealedValue {
-  v: number;
-  keyId: string;
-  iv: string;
-  tag: string;
-  ciphertext: string;
-}
 
 /** Where `cce` triggers reach the cluster: its Kubernetes API server, a bearer token (sealed) and the CA it trusts. */
 export interface KubernetesApi {
   apiServer: string;
-  sealedToken: SealedValue;
+  sealedToken: SealedSecret;
   caCertificate?: string;
 }
 

@@ -48,7 +48,7 @@ describe('registry cluster integrations decider', () => {
     spec.given([]).when(integrate('c-1', 'cluster-1', { actor: member })).thenThrows({ code: 'IDENTITY.FORBIDDEN' });
   });
 
-  const sealedToken = { v: 1, keyId: 'k', iv: 'iv', tag: 'tag', ciphertext: 'c' };
+  const sealedToken = { v: 1 as const, keyId: 'k', iv: 'iv', tag: 'tag', ciphertext: 'c' };
   const api = { apiServer: 'https://10.0.0.1:6443', sealedToken };
   const setApi = (clusterId: string, kubernetes: typeof api & { caCertificate?: string }, actor = admin) => ({
     type: 'SetClusterKubernetesApi' as const,

@@ -2,7 +2,7 @@ import { RepositoryStreams } from '@wharf/contracts/catalog';
 import { SelectelTokenStreams } from '@wharf/contracts/identity';
 import type { Event, RecordedEvent } from '@wharf/event-store';
 import type { Projection } from '@wharf/read-model';
-import type { SealedValue } from './trigger-definition';
+import type { SealedSecret } from '@wharf/platform';
 
 /**
  * What deliveries need to know of other services, projected from their events (never asked for): whether a
@@ -44,7 +44,7 @@ export const triggerRepositoriesView: Projection<RepositoryDocument, RepositoryF
 
 export interface KubernetesApi {
   apiServer: string;
-  sealedToken: SealedValue;
+  sealedToken: SealedSecret;
   caCertificate?: string;
 }
 type ClusterIntegrated = Event<'ClusterIntegrated', { clusterId: string; registryId: string; name: string; kubernetes?: KubernetesApi }>;

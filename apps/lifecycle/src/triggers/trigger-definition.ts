@@ -1,22 +1,14 @@
 import type { TriggerSettings, WebhookFormat } from '@wharf/contracts/lifecycle';
+import type { SealedSecret } from '@wharf/platform';
 import { conditionProblem } from './trigger-condition';
-
-/** A secret sealed with the operator key (platform's SealedSecret), opaque to the slice's pure parts. */
-export interface SealedValue {
-  v: number;
-  keyId: string;
-  iv: string;
-  tag: string;
-  ciphertext: string;
-}
 
 /** A webhook target as a trigger keeps it: the secret and the header values sealed, the header names in the clear. */
 export interface WebhookDefinition {
   url: string;
   format: WebhookFormat;
   headerNames: string[];
-  sealedSecret: SealedValue;
-  sealedHeaders?: SealedValue;
+  sealedSecret: SealedSecret;
+  sealedHeaders?: SealedSecret;
 }
 
 /** A trigger's settings as recorded: SWR's fields, with the webhook target sealed. */

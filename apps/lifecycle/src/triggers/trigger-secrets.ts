@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { clusterTokenContext } from '@wharf/contracts/identity';
 import { loadSecretKeyRing, WHARF_CONFIG, type SealedSecret, type SecretKeyRing, type WharfConfig } from '@wharf/platform';
-import type { SealedValue } from './trigger-definition';
 
 /**
  * Secrets at rest for triggers, sealed with the operator key (WHARF_SECRET_KEY) like signing keys: a webhook's
@@ -17,23 +16,23 @@ export class TriggerSecrets {
     this.keys = loadSecretKeyRing(config, (message) => logger.warn(message));
   }
 
-  sealSecret(triggerId: string, secret: string): SealedValue {
+  sealSecret(triggerId: string, secret: string): SealedSecret {
     return this.keys.seal(secret, `trigger-secret:${triggerId}`);
   }
 
-  sealHeaders(triggerId: string, headers: Record<string, string>): SealedValue {
+  sealHeaders(triggerId: string, headers: Record<string, string>): SealedSecret {
     return this.keys.seal(JSON.stringify(headers), `trigger-headers:${triggerId}`);
   }
 
-  openSecret(triggerId: string, sealed: SealedValue): string {
-    return this.keys.open(sealed as SealedSecret, `trigger-secret:${triggerId}`);
+  openSecret(triggerId: string, sealed: SealedSecret): string {
+    return this.keys.open(sealed, `trigger-secret:${triggerId}`);
   }
 
-  openHeaders(triggerId: string, sealed: SealedValue | undefined): Record<string, string> {
-    return sealed ? (JSON.parse(this.keys.open(sealed as SealedSecret, `trigger-headers:${triggerId}`)) as Record<string, string>) : {};
+  openHeaders(triggerId: string, sealed: SealedSecret | undefined): Record<string, string> {
+    return sealed ? (JSON.parse(this.keys.open(sealed, `trigger-headers:${triggerId}`)) as Record<string, string>) : {};
   }
 
-  openClusterToken(clusterId: string, sealed: SealedValue): string {
-    return this.keys.open(sealed as SealedSecret, clusterTokenContext(clusterId));
+  openClusterToken(clusterId: string, sealed: SealedSecret): string {
+    return this.keys.open(sealed, clusterTokenContext(clusterId));
   }
 }

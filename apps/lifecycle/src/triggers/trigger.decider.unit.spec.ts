@@ -6,7 +6,7 @@ const now = '2026-12-01T10:00:00.000Z';
 const metadata = { now };
 const spec = DeciderSpecification.for(triggerDecider);
 const repository = 'team/app';
-const sealed = { v: 1, keyId: 'k', iv: 'iv', tag: 't', ciphertext: 'c' };
+const sealed = { v: 1 as const, keyId: 'k', iv: 'iv', tag: 't', ciphertext: 'c' };
 
 const cce: TriggerDefinition = {
   name: 'deploy',
