@@ -24,7 +24,8 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? '3'));
 const SIZES = [64, 512];
 const BUCKET = 'wharf';
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-const fromS3Package = (name) => require(require.resolve(name, { paths: [join(ROOT, 'packages/blob-store-s3')] }));
+/** A module as @wharf/blob-store-s3 resolves it (s3rver and the SDK are its dependencies). */
+const resolveFromS3Package = (name) => require.resolve(name, { paths: [join(ROOT, 'packages/blob-store-s3')] });
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -39,7 +40,7 @@ const S3RVER = `
 `;
 
 const startS3rver = async (dir) => {
-  const child = spawn(process.execPath, ['-e', S3RVER, require.resolve('s3rver', { paths: [join(ROOT, 'packages/blob-store-s3')] }), dir], {
+  const child = spawn(process.execPath, ['-e', S3RVER, resolveFromS3Package('s3rver'), dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise((resolve, reject) => {
@@ -58,7 +59,7 @@ const checkDigest = async (stream, digest, who) => {
 
 /** The baseline: the SDK alone, configured as the driver configures it. */
 const rawWay = (endpoint) => {
-  const { S3Client, PutObjectCommand, GetObjectCommand, DeleteObjectCommand } = fromS3Package('@aws-sdk/client-s3');
+  const { S3Client, PutObjectCommand, GetObjectCommand, DeleteObjectCommand } = require(resolveFromS3Package('@aws-sdk/client-s3'));
   const client = new S3Client({
     endpoint,
     region: 'us-east-1',

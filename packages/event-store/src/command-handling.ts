@@ -1,3 +1,4 @@
+import { backoff } from './conflict-backoff';
 import { ExpectedVersionConflictError, NO_STREAM, type EventStore } from './event-store';
 import type { Command, Decider, Event, RecordedEvent } from './types';
 
@@ -21,8 +22,6 @@ export const aggregateStream = <State, E extends Event>(
   decider: Pick<Decider<State, Command, E>, 'evolve' | 'initialState'>,
 ): State => events.reduce((state, event) => decider.evolve(state, event as unknown as E), decider.initialState());
 
-const backoff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt) * Math.random()));
 
 /**
  * Read the stream, decide, append with the revision that was read. On a concurrent write the whole

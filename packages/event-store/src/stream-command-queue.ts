@@ -1,4 +1,5 @@
 import type { CommandResult } from './command-handling';
+import { backoff } from './conflict-backoff';
 import { ExpectedVersionConflictError, NO_STREAM, type EventStore } from './event-store';
 import type { Command, Decider, Event } from './types';
 
@@ -34,8 +35,6 @@ interface Lane {
 }
 
 type Outcome = { events: Event[] } | { error: unknown };
-
-const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt) * Math.random()));
 
 /**
  * The write path of a service, stream by stream. Each stream's fold is kept between commands, so a command reads

@@ -340,13 +340,11 @@ export class RegistryApi implements BeforeApplicationShutdown {
     const link = await this.services.call(RepositoryRpc.blobLink, { repository: name, digest });
     const stat = link.linked ? await this.content.stat(digest) : null;
     if (!stat) throw new OciError('BLOB_UNKNOWN', undefined, { digest });
-    if (request.method === 'GET' && stat.inPlace && this.content.redirects) {
-      // The storage serves the bytes (and any Range) itself; HEAD stays here, as clients expect its headers.
-      const location = await this.content.redirectUrl(digest, BLOB_REDIRECT_SECONDS);
-      if (location) {
-        response.status(307).set({ Location: location, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
-        return;
-      }
+    // Where the storage can serve the bytes (and any Range) itself, it does; HEAD stays here, as clients expect its headers.
+    const location = request.method === 'GET' && stat.inPlace ? await this.content.redirectUrl(digest, BLOB_REDIRECT_SECONDS) : null;
+    if (location) {
+      response.status(307).set({ Location: location, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
+      return;
     }
     const range = this.byteRange(request.header('range'), stat.size);
     response.set({

@@ -33,14 +33,10 @@ export class ContentStore {
     return null;
   }
 
-  /** Whether the driver hands out URLs that serve bytes straight from the storage (S3 with redirects). */
-  get redirects(): boolean {
-    return this.driver.redirectUrl !== undefined;
-  }
-
   /**
-   * A URL serving the bytes in place for the next `expiresInSeconds`, or null when the driver has none. Only for
-   * bytes in place: a set-aside copy can be deleted while the URL is still out.
+   * A URL serving the bytes in place straight from the storage for the next `expiresInSeconds`, or null when the
+   * driver hands out none (only S3 with redirects does). Only for bytes in place: a set-aside copy can be deleted
+   * while the URL is still out.
    */
   async redirectUrl(digest: string, expiresInSeconds: number): Promise<string | null> {
     return this.driver.redirectUrl ? this.driver.redirectUrl(ContentLayout.blob(digest), expiresInSeconds) : null;
