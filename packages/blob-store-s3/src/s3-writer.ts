@@ -68,12 +68,14 @@ export const openS3Writer = async (
     get size() {
       return bufferStart + buffered;
     },
-    async write(chunk) {
+    async write(data) {
       if (closed) throw new Error(`S3 driver: writer of ${key} is closed`);
       await readTail();
-      buffer.push(chunk);
-      buffered += chunk.length;
-      dirty = dirty || chunk.length > 0;
+      for (const chunk of Buffer.isBuffer(data) ? [data] : data) {
+        buffer.push(chunk);
+        buffered += chunk.length;
+        dirty = dirty || chunk.length > 0;
+      }
       if (buffered >= partSize) await flush();
     },
     async commit(to) {

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /**
  * Dumb object storage under a root: paths are `/`-separated, relative, and never contain `..`. Everything
@@ -10,6 +10,11 @@ export interface BlobDriver {
   stat(path: string): Promise<{ size: number } | null>;
   /** Streams a file from `offset`, at most `length` bytes. PathNotFoundError when absent. */
   reader(path: string, range?: { offset?: number; length?: number }): Promise<Readable>;
+  /**
+   * Opens a file to copy from, for drivers that copy more cheaply than `reader` streams (the filesystem reuses its
+   * read memory). PathNotFoundError when absent.
+   */
+  openFile?(path: string): Promise<OpenFile>;
   /** A writer that creates the file, or with `append` continues it where it ends. */
   writer(path: string, options?: { append?: boolean }): Promise<FileWriter>;
   getContent(path: string): Promise<Buffer>;
@@ -33,10 +38,21 @@ export interface BlobDriver {
   redirectUrl?(path: string, expiresInSeconds: number): Promise<string>;
 }
 
+export interface OpenFile {
+  readonly size: number;
+  /**
+   * Writes the file from `offset`, at most `length` bytes, into `destination` without ending it; resolves once the
+   * destination has taken every byte.
+   */
+  copyTo(destination: Writable, range?: { offset?: number; length?: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface FileWriter {
   /** Bytes in the file so far, including what was there before an append. */
   readonly size: number;
-  write(chunk: Buffer): Promise<void>;
+  /** Appends bytes, given whole or in pieces (written in one call, as `writev` does). */
+  write(data: Buffer | readonly Buffer[]): Promise<void>;
   /**
    * Flushes to stable storage and closes. The file stays where it is, or with `to` becomes the file at `to`
    * (atomically, replacing it, as `move` would; in one step, which object stores need to avoid a copy).

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHand
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { checkPath, PathNotFoundError, type BlobDriver, type FileWriter } from './blob-driver';
+import { copyFileRange } from './file-copy';
 
 const NAME = 'filesystem';
 
@@ -12,6 +13,20 @@ const DIRECTORY_MODE = 0o700;
 const FILE_MODE = 0o600;
 
 const makeDirectory = (path: string) => mkdir(path, { recursive: true, mode: DIRECTORY_MODE });
+
+/** The pieces after the first `written` bytes (a short write). */
+const remainder = (pieces: readonly Buffer[], written: number): Buffer[] => {
+  const rest: Buffer[] = [];
+  let skip = written;
+  for (const piece of pieces) {
+    if (skip >= piece.length) skip -= piece.length;
+    else {
+      rest.push(skip > 0 ? piece.subarray(skip) : piece);
+      skip = 0;
+    }
+  }
+  return rest;
+};
 
 const isNotFound = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -38,6 +53,11 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
     });
   };
 
+  const openForReading = (path: string): Promise<FileHandle> =>
+    open(resolve(path), 'r').catch((error: unknown) => {
+      throw isNotFound(error) ? new PathNotFoundError(path, NAME) : error;
+    });
+
   const fileWriter = async (path: string, append: boolean): Promise<FileWriter> => {
     const file = resolve(path);
     await makeDirectory(dirname(file));
@@ -59,14 +79,16 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
       get size() {
         return size;
       },
-      async write(chunk) {
-        let offset = 0;
-        while (offset < chunk.length) {
-          const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-          offset += bytesWritten;
+      async write(data) {
+        let pieces = Buffer.isBuffer(data) ? [data] : [...data];
+        const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+        for (let left = length; left > 0; ) {
+          const { bytesWritten } = await handle.writev(pieces);
+          left -= bytesWritten;
+          if (left > 0) pieces = remainder(pieces, bytesWritten);
         }
-        size += chunk.length;
-        unsynced += chunk.length;
+        size += length;
+        unsynced += length;
         if (unsynced >= WRITEBACK_BYTES && !writeback) {
           unsynced = 0;
           writeback = handle
@@ -111,16 +133,25 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
       }
     },
     async reader(path, { offset = 0, length } = {}): Promise<Readable> {
-      const file = resolve(path);
       // Opening first turns a missing file into PathNotFoundError here rather than an error event later.
-      const handle = await open(file, 'r').catch((error: unknown) => {
-        throw isNotFound(error) ? new PathNotFoundError(path, NAME) : error;
-      });
+      const handle = await openForReading(path);
       if (length === 0) {
         await handle.close();
         return Readable.from([]);
       }
       return createReadStream('', { fd: handle, start: offset, ...(length !== undefined ? { end: offset + length - 1 } : {}), highWaterMark: 1 << 20 });
+    },
+    async openFile(path) {
+      const handle = await openForReading(path);
+      const { size } = await handle.stat().catch(async (error: unknown) => {
+        await handle.close();
+        throw error;
+      });
+      return {
+        size,
+        copyTo: (destination, { offset = 0, length } = {}) => copyFileRange(handle, destination, offset, Math.min(length ?? Infinity, Math.max(0, size - offset))),
+        close: () => handle.close(),
+      };
     },
     writer: (path, { append = false } = {}) => fileWriter(path, append),
     async getContent(path) {

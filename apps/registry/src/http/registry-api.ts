@@ -19,7 +19,6 @@ import {
 import { parseScope, type RegistryTokenClaims } from '@wharf/registry-token';
 import type { ServiceClient } from '@wharf/transport';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import type { RevocationReader } from '../auth/revocations';
 import { allows, TokenVerifier } from '../auth/token-verifier';
 import { ContentStore } from '../storage/content-store';
@@ -363,9 +362,8 @@ export class RegistryApi implements BeforeApplicationShutdown {
       response.end();
       return;
     }
-    const stream = await this.content.read(digest, range ?? { offset: 0, length: stat.size });
-    if (!stream) throw new OciError('BLOB_UNKNOWN', undefined, { digest });
-    await pipeline(stream, response);
+    if (!(await this.content.copyTo(digest, response, range ?? { offset: 0, length: stat.size }))) throw new OciError('BLOB_UNKNOWN', undefined, { digest });
+    response.end();
   }
 
   /** `bytes=a-b`, `bytes=a-` or `bytes=-n`; anything unsatisfiable is 416. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ContentLayout, PathNotFoundError, type BlobDriver } from '@wharf/blob-store';
 import { ContentCache } from './content-cache';
 
@@ -42,8 +43,25 @@ export class ContentStore {
     return this.driver.redirectUrl ? this.driver.redirectUrl(ContentLayout.blob(digest), expiresInSeconds) : null;
   }
 
-  async read(digest: string, range?: { offset: number; length: number }): Promise<Readable | null> {
-    return this.first(digest, (path) => this.driver.reader(path, range));
+  /**
+   * Writes the bytes (or `range` of them) into `destination` without ending it; false, before writing anything,
+   * when they are gone.
+   */
+  async copyTo(digest: string, destination: Writable, range?: { offset: number; length: number }): Promise<boolean> {
+    const { openFile } = this.driver;
+    if (!openFile) {
+      const stream = await this.first(digest, (path) => this.driver.reader(path, range));
+      if (stream) await pipeline(stream, destination, { end: false });
+      return stream !== null;
+    }
+    const file = await this.first(digest, (path) => openFile.call(this.driver, path));
+    if (!file) return false;
+    try {
+      await file.copyTo(destination, range);
+    } finally {
+      await file.close();
+    }
+    return true;
   }
 
   async getContent(digest: string): Promise<Buffer | null> {

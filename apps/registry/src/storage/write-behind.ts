@@ -47,7 +47,8 @@ export class WriteBehind {
   private writeGathered(): void {
     if (this.gatheredBytes === 0) return;
     const bytes = this.gatheredBytes;
-    const data = this.gathered.length === 1 ? this.gathered[0]! : Buffer.concat(this.gathered, bytes);
+    // Written as the pieces they came in (one writev): joining them would allocate a MiB per MiB uploaded.
+    const data = this.gathered;
     this.gathered = [];
     this.gatheredBytes = 0;
     this.writes = this.writes

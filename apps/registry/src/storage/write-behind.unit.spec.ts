@@ -12,7 +12,7 @@ const heldWriter = () => {
       new Promise<void>((resolve, reject) => {
         held.push(() => {
           if (fail) return reject(fail);
-          written.push(chunk);
+          written.push(Buffer.isBuffer(chunk) ? chunk : Buffer.concat(chunk));
           resolve();
         });
       }),

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { InvalidPathError, PathNotFoundError, type BlobDriver } from '../blob-driver';
 
@@ -136,6 +136,65 @@ export const blobDriverContract = (name: string, open: () => Promise<{ driver: B
       expect(read.digest('hex')).toBe(hash.digest('hex'));
       expect(await driver.stat('big')).toEqual({ size: 8 * 1024 * 1024 });
       await driver.delete('big');
+    });
+
+    it('writes bytes given in pieces in their order', async () => {
+      const pieces = Array.from({ length: 40 }, () => randomBytes(1 + Math.floor(Math.random() * 70000)));
+      const writer = await driver.writer('pieces');
+      await writer.write(pieces.slice(0, 25));
+      await writer.write(pieces[25]!);
+      await writer.write(pieces.slice(26));
+      await writer.commit();
+      expect((await driver.getContent('pieces')).equals(Buffer.concat(pieces))).toBe(true);
+      await driver.delete('pieces');
+    });
+
+    it('copies an open file, or a range of it, into a stream (drivers with openFile)', async () => {
+      if (!driver.openFile) return;
+      const content = randomBytes(3 * 1024 * 1024 + 17);
+      await driver.putContent('copied', content);
+      const copy = async (range?: { offset?: number; length?: number }): Promise<Buffer> => {
+        const chunks: Buffer[] = [];
+        // Like a socket, the destination takes a chunk only when it calls back; copies it, as a socket sends it.
+        const destination = new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            chunks.push(Buffer.from(chunk));
+            setImmediate(done);
+          },
+        });
+        const file = await driver.openFile!('copied');
+        expect(file.size).toBe(content.length);
+        try {
+          await file.copyTo(destination, range);
+        } finally {
+          await file.close();
+        }
+        return Buffer.concat(chunks);
+      };
+      expect((await copy()).equals(content)).toBe(true);
+      expect((await copy({ offset: 1024 * 1024 - 5, length: 2 * 1024 * 1024 })).equals(content.subarray(1024 * 1024 - 5, 3 * 1024 * 1024 - 5))).toBe(true);
+      expect((await copy({ offset: content.length - 3 })).equals(content.subarray(content.length - 3))).toBe(true);
+      expect((await copy({ offset: 5, length: 0 })).length).toBe(0);
+      await expect(driver.openFile('nope')).rejects.toBeInstanceOf(PathNotFoundError);
+      await driver.delete('copied');
+    });
+
+    it('fails a copy whose destination closes midway instead of waiting forever (drivers with openFile)', async () => {
+      if (!driver.openFile) return;
+      await driver.putContent('copied', randomBytes(4 * 1024 * 1024));
+      let taken = 0;
+      const destination = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          taken += chunk.length;
+          // The first chunk is taken; then the reader goes away without taking the second.
+          if (taken > 1024 * 1024) destination.destroy();
+          else done();
+        },
+      });
+      const file = await driver.openFile('copied');
+      await expect(file.copyTo(destination)).rejects.toThrow(/closed/);
+      await file.close();
+      await driver.delete('copied');
     });
 
     it.each(['../escape', 'a/../../b', '/absolute', 'a//b', 'a/./b', '.hidden', 'a/b/', 'sp ace', 'nul\u0000'])(

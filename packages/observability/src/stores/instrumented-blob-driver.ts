@@ -29,7 +29,7 @@ export const instrumentBlobDriver = (driver: BlobDriver): BlobDriver => {
     get size() {
       return writer.size;
     },
-    write: (chunk) => writer.write(chunk),
+    write: (data) => writer.write(data),
     commit: (to) => timed('Commit', () => writer.commit(to)),
     cancel: () => writer.cancel(),
     close: () => writer.close(),
@@ -45,7 +45,9 @@ export const instrumentBlobDriver = (driver: BlobDriver): BlobDriver => {
     delete: (path) => timed('Delete', () => driver.delete(path)),
     list: (path) => timed('List', () => driver.list(path)),
   };
-  const { redirectUrl, purgeInterrupted } = driver;
+  const { redirectUrl, purgeInterrupted, openFile } = driver;
+  // Another way to read: timed as Reader, the opening only.
+  if (openFile) instrumented.openFile = (path) => timed('Reader', () => openFile.call(driver, path));
   if (redirectUrl) instrumented.redirectUrl = (path, expiresInSeconds) => timed('URLFor', () => redirectUrl.call(driver, path, expiresInSeconds));
   if (purgeInterrupted) instrumented.purgeInterrupted = (before) => timed('PurgeInterrupted', () => purgeInterrupted.call(driver, before));
   return instrumented;
