@@ -25,7 +25,7 @@ export interface ProjectionRunnerOptions {
  * writes, on stop, or once it is this many positions ahead of the stored one. A restart then reads again at most
  * that many positions of events this projection has no use for.
  */
-const CHECKPOINT_LAG = 1000;
+export const CHECKPOINT_LAG = 1000;
 /** Events applied and committed together before the runner lets other work run. */
 const SLICE = 200;
 

@@ -5,7 +5,7 @@ import { PUBLIC_EVENT_VERSIONS, toCloudEvent, type PublicCloudEvent, type Public
 import { LifecycleStreams, RetentionStreams, SyncStreams } from '@wharf/contracts/lifecycle';
 import type { EventStore, RecordedEvent, Subscription } from '@wharf/event-store';
 import { DOCUMENT_STORE, EVENT_STORE, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
-import type { DocumentStore, DocumentWrite } from '@wharf/read-model';
+import { CHECKPOINT_LAG, type DocumentStore, type DocumentWrite } from '@wharf/read-model';
 import { publicEventOf, type NamespaceOwner } from './public-event-mapping';
 
 /** One public event as the journal keeps it: scoped to its account, in log order, with the version it was written in. */
@@ -56,6 +56,8 @@ export class EventJournal implements OnApplicationBootstrap, BeforeApplicationSh
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private reached = 0;
+  /** The checkpoint as last stored. */
+  private stored = 0;
   private listeners = new Set<() => void>();
 
   constructor(
@@ -107,6 +109,7 @@ export class EventJournal implements OnApplicationBootstrap, BeforeApplicationSh
 
   private async follow(): Promise<void> {
     const stored = await this.documents.readCheckpoint(JOURNAL_COLLECTION);
+    this.stored = stored ?? 0;
     this.advance(stored ?? 0);
     const subscription = this.events.subscribe({ from: stored ?? 'start', filter: { streamPrefixes: PUBLISHED_STREAMS } }, (batch, checkpoint) =>
       this.record(batch, checkpoint),
@@ -169,7 +172,12 @@ export class EventJournal implements OnApplicationBootstrap, BeforeApplicationSh
       };
       writes.push({ collection: JOURNAL_COLLECTION, id: doc.id, position: event.position, doc });
     }
-    await this.documents.commit(writes, { name: JOURNAL_COLLECTION, position: checkpoint });
+    // A batch with nothing to record (quota reservations mostly) moves the checkpoint in memory only, as
+    // projections do: read again after a restart, those events record nothing again.
+    if (writes.length > 0 || checkpoint - this.stored >= CHECKPOINT_LAG) {
+      await this.documents.commit(writes, { name: JOURNAL_COLLECTION, position: checkpoint });
+      this.stored = checkpoint;
+    }
     this.advance(checkpoint);
   }
 

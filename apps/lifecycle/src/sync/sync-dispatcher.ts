@@ -4,7 +4,7 @@ import { RepositoryStreams } from '@wharf/contracts/catalog';
 import type { EventStore, RecordedEvent, Subscription } from '@wharf/event-store';
 import { SyncStreams } from '@wharf/contracts/lifecycle';
 import { CommandRunner, DOCUMENT_STORE, EVENT_STORE, ProjectionHost } from '@wharf/platform';
-import type { DocumentStore } from '@wharf/read-model';
+import { CHECKPOINT_LAG, type DocumentStore } from '@wharf/read-model';
 import { SyncRunner } from './sync-runner';
 import { syncTasksDecider } from './sync-tasks.decider';
 import { tasksView } from './sync-views.projection';
@@ -30,6 +30,8 @@ export class SyncDispatcher implements OnApplicationBootstrap, BeforeApplication
   private subscription: Subscription | undefined;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The checkpoint as last stored. */
+  private stored = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -56,6 +58,7 @@ export class SyncDispatcher implements OnApplicationBootstrap, BeforeApplication
       stored = await this.events.headPosition();
       await this.documents.commit([], { name: CHECKPOINT, position: stored });
     }
+    this.stored = stored;
     const subscription = this.events.subscribe({ from: stored, filter: { streamPrefixes: [RepositoryStreams.repository] } }, (batch, checkpoint) => this.dispatch(batch, checkpoint));
     this.subscription = subscription;
     subscription.done.catch((error: unknown) => {
@@ -99,6 +102,11 @@ export class SyncDispatcher implements OnApplicationBootstrap, BeforeApplication
         });
       }
     }
-    await this.documents.commit([], { name: CHECKPOINT, position: checkpoint });
+    // Read again after a restart, pushes queue the jobs they queued before (a job's id comes from its push), so the
+    // checkpoint is stored only now and then (as projections do theirs).
+    if (checkpoint - this.stored >= CHECKPOINT_LAG) {
+      await this.documents.commit([], { name: CHECKPOINT, position: checkpoint });
+      this.stored = checkpoint;
+    }
   }
 }

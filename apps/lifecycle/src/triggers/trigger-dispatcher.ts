@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { TriggerStreams } from '@wharf/contracts/lifecycle';
 import { ExpectedVersionConflictError, NO_STREAM, type EventStore } from '@wharf/event-store';
 import { CommandRunner, DOCUMENT_STORE, EVENT_STORE, ProjectionHost } from '@wharf/platform';
-import type { DocumentStore } from '@wharf/read-model';
+import { CHECKPOINT_LAG, type DocumentStore } from '@wharf/read-model';
 import { currentCloudEvent } from '../events/event-feed.handler';
 import { EventJournal, type JournalDocument } from '../events/event-journal';
 import { deliveriesView } from '../webhooks/deliveries.projection';
@@ -68,7 +68,8 @@ export class TriggerDispatcher implements OnApplicationBootstrap, BeforeApplicat
       try {
         await this.projections.start();
         await this.loadSchedule();
-        let checkpoint = Math.max((await this.documents.readCheckpoint(CHECKPOINT)) ?? 0, this.schedule.state.through);
+        let stored = Math.max((await this.documents.readCheckpoint(CHECKPOINT)) ?? 0, this.schedule.state.through);
+        let checkpoint = stored;
         while (!this.stopped) {
           const reached = this.journal.position;
           const docs = await this.journal.collection.find({
@@ -81,7 +82,12 @@ export class TriggerDispatcher implements OnApplicationBootstrap, BeforeApplicat
           });
           const next = docs.length === BATCH ? docs[docs.length - 1]!.position : Math.max(checkpoint, reached, docs.at(-1)?.position ?? 0);
           const fired = await this.dispatch(docs, next);
-          if (next > checkpoint) await this.documents.commit([], { name: CHECKPOINT, position: next });
+          // Read again after a restart, pushes that fired nothing fire nothing again, and those that did are behind
+          // the schedule's `through`: the checkpoint is stored only now and then (as projections do theirs).
+          if (next - stored >= CHECKPOINT_LAG) {
+            await this.documents.commit([], { name: CHECKPOINT, position: next });
+            stored = next;
+          }
           checkpoint = next;
           this.lanes.advance(checkpoint);
           for (const triggerId of fired) this.lanes.wake(triggerId);
