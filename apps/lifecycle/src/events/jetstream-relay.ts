@@ -2,9 +2,13 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { publicEventSubject } from '@wharf/contracts/events';
 import { DOCUMENT_STORE, WHARF_CONFIG, type WharfConfig } from '@wharf/platform';
 import type { DocumentStore } from '@wharf/read-model';
-import { connect, headers, NatsError, type JetStreamClient, type NatsConnection } from 'nats';
+import type { JetStreamClient, NatsConnection } from 'nats';
 import { currentCloudEvent } from './event-feed.handler';
 import { EventJournal } from './event-journal';
+
+/** The NATS client, loaded only when the transport is NATS (the embedded default never needs it). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- loaded when the transport is NATS
+const nats = (): typeof import('nats') => require('nats');
 
 export const EVENTS_STREAM = 'WHARF_EVENTS';
 const CHECKPOINT = 'public_events_jetstream_relay';
@@ -35,7 +39,7 @@ export class JetStreamRelay implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.transport.kind !== 'nats') return;
-    this.connection = await connect({ servers: this.config.transport.url, name: 'wharf-events-relay' });
+    this.connection = await nats().connect({ servers: this.config.transport.url, name: 'wharf-events-relay' });
     const manager = await this.connection.jetstreamManager().catch((error: unknown) => {
       throw new Error(`The public event relay needs JetStream on NATS_URL (start nats-server with -js -sd <dir>): ${String(error)}`);
     });
@@ -43,7 +47,7 @@ export class JetStreamRelay implements OnApplicationBootstrap, BeforeApplication
     try {
       await manager.streams.info(EVENTS_STREAM);
     } catch (error) {
-      if (!(error instanceof NatsError && error.api_error?.err_code === STREAM_NOT_FOUND)) throw error;
+      if (!(error instanceof nats().NatsError && error.api_error?.err_code === STREAM_NOT_FOUND)) throw error;
       await manager.streams.add({ name: EVENTS_STREAM, subjects });
     }
     this.running = this.run(this.connection.jetstream());
@@ -78,7 +82,7 @@ export class JetStreamRelay implements OnApplicationBootstrap, BeforeApplication
       // from the checkpoint (after any failure) re-publishes that prefix as duplicates it drops.
       await Promise.all(
         docs.map((doc) => {
-          const header = headers();
+          const header = nats().headers();
           header.set('Nats-Msg-Id', doc.id);
           header.set('Content-Type', 'application/cloudevents+json');
           return jetstream.publish(publicEventSubject(doc.name), JSON.stringify(currentCloudEvent(doc)), { msgID: doc.id, headers: header });
