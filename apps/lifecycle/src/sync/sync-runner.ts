@@ -10,8 +10,13 @@ import { PermanentSyncError, TargetRegistry, TransientSyncError } from './target
 
 /** Jobs copying at once, across all targets. */
 const CONCURRENCY = 2;
-/** How often due jobs are looked for when nothing wakes the runner sooner. */
+/** How often due jobs (retries, deadlines) are looked for while some are open, when nothing wakes the runner sooner. */
 const POLL_MS = 1000;
+/**
+ * The same with no job open: queueing one wakes the runner, so this is only a fallback and an idle server does
+ * not read the jobs every second.
+ */
+const IDLE_POLL_MS = 60_000;
 /** Waits between attempts: 1 s, 2 s, 4 s … at most this. */
 const MAX_BACKOFF_MS = 30 * 1000;
 
@@ -83,13 +88,17 @@ export class SyncRunner implements OnApplicationBootstrap, BeforeApplicationShut
       this.rescan = true;
       return;
     }
+    let anyOpen = true;
     this.scanning = this.startDue()
+      .then((open) => {
+        anyOpen = open;
+      })
       .catch((error: unknown) => this.logger.error(`Looking for sync jobs failed: ${String(error)}`))
       .finally(() => {
         this.scanning = undefined;
         const again = this.rescan;
         this.rescan = false;
-        this.schedule(again ? 0 : POLL_MS);
+        this.schedule(again ? 0 : anyOpen ? POLL_MS : IDLE_POLL_MS);
       });
   }
 
@@ -97,7 +106,8 @@ export class SyncRunner implements OnApplicationBootstrap, BeforeApplicationShut
     return `${job.remoteRegionId}|${job.remoteNamespace}/${job.repoName}:${job.tag}`;
   }
 
-  private async startDue(): Promise<void> {
+  /** Starts or ends the jobs that are due; says whether any job is open. */
+  private async startDue(): Promise<boolean> {
     const open = await this.projections.collection(jobsView).find({
       where: [{ field: 'status', op: 'in', values: ['waiting', 'running'] }],
       sort: [{ field: 'number', direction: 'asc' }],
@@ -106,7 +116,7 @@ export class SyncRunner implements OnApplicationBootstrap, BeforeApplicationShut
     const newest = new Map<string, number>();
     for (const job of open) newest.set(this.keyOf(job), job.number);
     for (const job of open) {
-      if (this.stop.signal.aborted || this.running.size >= CONCURRENCY) return;
+      if (this.stop.signal.aborted || this.running.size >= CONCURRENCY) return true;
       if (this.running.has(job.jobId) || [...this.running.values()].some((r) => r.key === this.keyOf(job))) continue;
       if (newest.get(this.keyOf(job))! > job.number && job.status === 'waiting') {
         await this.end(job, 'cancel', `superseded by job ${newest.get(this.keyOf(job))}, a newer push of the tag`);
@@ -125,6 +135,7 @@ export class SyncRunner implements OnApplicationBootstrap, BeforeApplicationShut
         });
       this.running.set(job.jobId, { key: this.keyOf(job), work });
     }
+    return open.length > 0;
   }
 
   /** `settled`: answer once the jobs view shows it (progress records need not wait: nothing reads them back at once). */

@@ -33,11 +33,21 @@ const createLogger = ({ level, format }: LoggingOptions): Logger => {
   const options = pinoOptions(level);
   const chosen = format ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (chosen === 'pretty') return pino(options, pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid' }));
-  // Lines are gathered and written 4 KiB at a time, or every 250 ms, whichever comes first: a busy process makes
-  // one write for many access lines instead of one each. Whatever is pending is flushed at exit.
+  // Lines are gathered and written 4 KiB at a time, or within 250 ms, whichever comes first: a busy process makes
+  // one write for many access lines instead of one each. Whatever is pending is flushed at exit. A process that
+  // logged nothing meanwhile is not woken to flush nothing (an empty flush still writes, on libuv's threads).
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => destination.flush(), 250).unref();
-  return pino(options, destination);
+  let unflushed = false;
+  setInterval(() => {
+    if (!unflushed) return;
+    unflushed = false;
+    destination.flush();
+  }, 250).unref();
+  const streamWrite = (line: string): string => {
+    unflushed = true;
+    return line;
+  };
+  return pino({ ...options, hooks: { ...options.hooks, streamWrite } }, destination);
 };
 
 let root: Logger | undefined;
