@@ -13,7 +13,7 @@ export const AccessRpc = {
   /** For each repository, the subset of the requested actions the principal (null: anonymous) may take. */
   authorize: rpc(
     'access.repository.authorize',
-    z.object({ principal: Principal.nullable(), requests: z.array(RepositoryAccess).max(100) }),
+    z.object({ principal: Principal.nullable(), requests: z.array(RepositoryAccess).max(1000) }),
     z.object({ granted: z.array(RepositoryAccess) }),
   ),
 } as const;
