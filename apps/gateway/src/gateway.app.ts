@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { apiRequestMetrics, nestLogger, observeHttp } from '@wharf/observability';
-import { readTlsFiles, reloadTlsOnHangup, type WharfConfig } from '@wharf/platform';
+import { configureKeepAlive, readTlsFiles, reloadTlsOnHangup, type WharfConfig } from '@wharf/platform';
 import type { ServiceClient } from '@wharf/transport';
 import { GatewayModule } from './gateway.module';
 import { jsonBodies, MAX_BODY_BYTES } from './json-bodies';
@@ -23,11 +23,8 @@ export const createGateway = async (config: WharfConfig, services: ServiceClient
   app.use(jsonBodies(MAX_BODY_BYTES));
   app.set('trust proxy', config.trustProxy ?? false);
   app.disable('x-powered-by');
-  // Idle keep-alive connections stay open longer than clients and proxies keep them (Node's default is 5 s),
-  // so a client never reuses a socket the server is closing at that moment.
   const server = app.getHttpServer() as import('node:http').Server;
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  configureKeepAlive(server);
   serveOpenApi(app);
   return app;
 };

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy, NatsOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { distributionRequestMetrics, nestLogger, observeHttp } from '@wharf/observability';
-import { readTlsFiles, reloadTlsOnHangup, type ServiceRuntime } from '@wharf/platform';
+import { configureKeepAlive, readTlsFiles, reloadTlsOnHangup, type ServiceRuntime } from '@wharf/platform';
 import { RpcErrorFilter } from '@wharf/transport';
 import { verifiedCallers } from './auth/verified-callers';
 import { handlerOf } from './http/request-handlers';
@@ -26,11 +26,8 @@ export const startRegistry = async (runtime: ServiceRuntime, transport: NatsOpti
   // Deferred, so the error filter is registered before the listeners are.
   app.connectMicroservice(transport, { inheritAppConfig: false, deferInitialization: true }).useGlobalFilters(new RpcErrorFilter());
   await app.startAllMicroservices();
-  // Idle keep-alive connections stay open longer than clients and proxies keep them (Node's default is 5 s),
-  // so a client never reuses a socket the server is closing at that moment.
   const server = app.getHttpServer() as import('node:http').Server;
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  configureKeepAlive(server);
   reloadTlsOnHangup(server as import('node:https').Server, config, 'registry');
   await app.listen(config.registryPort, config.host);
   return app;

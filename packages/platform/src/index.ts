@@ -11,4 +11,5 @@ export * from './close-after-answer';
 export * from './request-body';
 export * from './readiness';
 export * from './tls';
+export * from './keep-alive';
 export * from './lifecycle-settings';
