@@ -7,7 +7,7 @@ import { blobDriverContract } from './testing';
 blobDriverContract('filesystem', async () => {
   const root = await mkdtemp(join(tmpdir(), 'wharf-blobs-'));
   return { driver: getFilesystemBlobDriver({ root }), cleanup: () => rm(root, { recursive: true, force: true }) };
-});
+}, { openFile: true });
 
 describe('filesystem driver specifics', () => {
   it('leaves no temporary file after atomic writes', async () => {

@@ -12,7 +12,7 @@ const counted = (action: string) => sampled('registry_storage_action_seconds', {
 blobDriverContract('filesystem, instrumented', async () => {
   const root = await mkdtemp(join(tmpdir(), 'wharf-blobs-'));
   return { driver: instrumentBlobDriver(getFilesystemBlobDriver({ root })), cleanup: () => rm(root, { recursive: true, force: true }) };
-});
+}, { openFile: true });
 
 describe('instrumentBlobDriver', () => {
   it("times each call under Distribution's action names, a writer's commit included", async () => {
