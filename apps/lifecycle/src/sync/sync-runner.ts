@@ -88,13 +88,12 @@ export class SyncRunner implements OnApplicationBootstrap, BeforeApplicationShut
       this.rescan = true;
       return;
     }
-    let anyOpen = true;
     this.scanning = this.startDue()
-      .then((open) => {
-        anyOpen = open;
+      .catch((error: unknown) => {
+        this.logger.error(`Looking for sync jobs failed: ${String(error)}`);
+        return true;
       })
-      .catch((error: unknown) => this.logger.error(`Looking for sync jobs failed: ${String(error)}`))
-      .finally(() => {
+      .then((anyOpen) => {
         this.scanning = undefined;
         const again = this.rescan;
         this.rescan = false;

@@ -523,8 +523,8 @@ export class RegistryApi implements BeforeApplicationShutdown {
     const repositories: string[] = [];
     let more = true;
     while (repositories.length < n && more) {
-      // As many names as are still wanted (at least 100: some may not be the caller's to see), in one call.
-      const page = await this.services.call(RepositoryRpc.listRepositories, { limit: Math.min(1000, Math.max(100, n - repositories.length)), ...(after !== undefined ? { after } : {}) });
+      // As many names as are still wanted (n is at most 1,000; at least 100: some may not be the caller's to see).
+      const page = await this.services.call(RepositoryRpc.listRepositories, { limit: Math.max(100, n - repositories.length), ...(after !== undefined ? { after } : {}) });
       more = page.more;
       if (page.names.length === 0) break;
       const { granted } = await this.services.call(AccessRpc.authorize, {
