@@ -11,7 +11,8 @@ import { ProjectionRunner, ReadModelLaggingError, type DocumentStore, type Docum
 @Injectable()
 export class ProjectionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ProjectionHost');
-  private readonly runners = new Map<string, ProjectionRunner>();
+  private readonly runner: ProjectionRunner;
+  private readonly names: readonly string[];
   private started: Promise<void> | undefined;
   private readonly waitTimeoutMs = 10000;
 
@@ -20,17 +21,16 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(PROJECTIONS) projections: readonly Projection<Document, never>[],
   ) {
-    for (const projection of projections) {
-      const runner = new ProjectionRunner(events, documents, projection as unknown as Projection, {
-        onError: (error, name) => this.logger.error(`Projection ${name} failed; retrying from its checkpoint: ${String(error)}`),
-      });
-      this.runners.set(projection.name, runner);
-    }
+    // One runner for all of the service's projections: one subscription, one commit per batch of events.
+    this.runner = new ProjectionRunner(events, documents, projections, {
+      onError: (error, name) => this.logger.error(`Projection ${name} failed; retrying from its checkpoint: ${String(error)}`),
+    });
+    this.names = projections.map((projection) => projection.name);
   }
 
   /** Starts every projection; safe to call again (services that need their read models at start-up do). */
   start(): Promise<void> {
-    this.started ??= Promise.all([...this.runners.values()].map((runner) => runner.start())).then(() => undefined);
+    this.started ??= this.runner.start();
     return this.started;
   }
 
@@ -39,16 +39,14 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    await this.runner.stop();
   }
 
   /** Resolves once `projection` has applied every event up to `position`. */
   async waitFor(projection: Projection<Document, never> | string, position: number): Promise<void> {
-    const name = typeof projection === 'string' ? projection : projection.name;
-    const runner = this.runners.get(name);
-    if (!runner) throw new Error(`Projection ${name} is not hosted by this service`);
+    const name = this.hosted(typeof projection === 'string' ? projection : projection.name);
     try {
-      await runner.waitFor(position, this.waitTimeoutMs);
+      await this.runner.waitFor(name, position, this.waitTimeoutMs);
     } catch (error) {
       if (error instanceof ReadModelLaggingError) {
         throw new DomainError('PLATFORM.READ_MODEL_LAGGING', { projection: name, position, reached: error.reached });
@@ -60,7 +58,7 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
   /** Resolves once every hosted projection has caught up with the log as it is now. */
   async waitForHead(): Promise<void> {
     const head = await this.events.headPosition();
-    await Promise.all([...this.runners.keys()].map((name) => this.waitFor(name, head)));
+    await Promise.all(this.names.map((name) => this.waitFor(name, head)));
   }
 
   /**
@@ -69,26 +67,27 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
    */
   async caughtUpWithin(boundMs: number): Promise<{ headPosition: number; projections: { name: string; checkpoint: number }[] }> {
     const headPosition = await this.events.headPosition();
-    await Promise.all([...this.runners.values()].map((runner) => this.documents.readCheckpoint(runner.collection)));
-    await Promise.all([...this.runners.values()].map((runner) => runner.waitFor(headPosition, boundMs)));
+    await Promise.all(this.names.map((name) => this.documents.readCheckpoint(this.runner.collectionOf(name))));
+    await Promise.all(this.names.map((name) => this.runner.waitFor(name, headPosition, boundMs)));
     return { headPosition, projections: this.checkpoints() };
   }
 
   /** The projection's count of committed changes (ProjectionRunner.changes), for readers that cache answers. */
   changesOf(projection: Projection<Document, never>): number {
-    const runner = this.runners.get(projection.name);
-    if (!runner) throw new Error(`Projection ${projection.name} is not hosted by this service`);
-    return runner.changes;
+    return this.runner.changesOf(this.hosted(projection.name));
   }
 
   checkpoints(): { name: string; checkpoint: number }[] {
-    return [...this.runners.entries()].map(([name, runner]) => ({ name, checkpoint: runner.checkpoint }));
+    return this.names.map((name) => ({ name, checkpoint: this.runner.checkpointOf(name) }));
   }
 
   /** The collection a projection writes, for the service's queries. */
   collection<D extends Document>(projection: Projection<D, never>) {
-    const runner = this.runners.get(projection.name);
-    if (!runner) throw new Error(`Projection ${projection.name} is not hosted by this service`);
-    return this.documents.collection<D>(runner.collection);
+    return this.documents.collection<D>(this.runner.collectionOf(this.hosted(projection.name)));
+  }
+
+  private hosted(name: string): string {
+    if (!this.names.includes(name)) throw new Error(`Projection ${name} is not hosted by this service`);
+    return name;
   }
 }

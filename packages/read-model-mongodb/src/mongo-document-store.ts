@@ -170,12 +170,12 @@ export const getMongoDocumentStore = (options: MongoDocumentStoreOptions): Docum
     }
   };
 
-  const apply = async (writes: readonly DocumentWrite[], checkpoint: Checkpoint | undefined, session?: ClientSession): Promise<void> => {
+  const apply = async (writes: readonly DocumentWrite[], positions: readonly Checkpoint[], session?: ClientSession): Promise<void> => {
     const byCollection = new Map<string, DocumentWrite[]>();
     for (const write of writes) byCollection.set(write.collection, [...(byCollection.get(write.collection) ?? []), write]);
     for (const [name, collectionWrites] of byCollection) await writeCollection(name, collectionWrites, session);
-    if (checkpoint) {
-      // Last, so that without a transaction the checkpoint never runs ahead of the documents.
+    // Last, so that without a transaction no checkpoint runs ahead of the documents.
+    for (const checkpoint of positions) {
       await checkpoints.updateOne({ _id: checkpoint.name }, { $max: { position: checkpoint.position } }, { upsert: true, ...inSession(session) });
     }
   };
@@ -201,14 +201,14 @@ export const getMongoDocumentStore = (options: MongoDocumentStoreOptions): Docum
         if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
       });
     },
-    async commit(writes, checkpoint) {
-      if (writes.length === 0) {
-        if (checkpoint) await apply([], checkpoint);
+    async commit(writes, positions = []) {
+      if (writes.length === 0 && positions.length <= 1) {
+        if (positions.length === 1) await apply([], positions);
         return;
       }
-      if (!(await useTransactions())) return apply(writes, checkpoint);
+      if (!(await useTransactions())) return apply(writes, positions);
       // withTransaction retries the callback on transient errors; the guarded writes make that harmless.
-      await client.withSession((session) => session.withTransaction(() => apply(writes, checkpoint, session)));
+      await client.withSession((session) => session.withTransaction(() => apply(writes, positions, session)));
     },
     async readStored<D extends Document>(name: string, id: string): Promise<StoredDocument<D> | null> {
       const found = await stored(name).findOne({ _id: id });

@@ -141,7 +141,7 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       .run(checkpoint.name, checkpoint.position);
   };
 
-  const applyCommit = db.transaction((writes: readonly DocumentWrite[], checkpoint: Checkpoint | undefined) => {
+  const applyCommit = db.transaction((writes: readonly DocumentWrite[], checkpoints: readonly Checkpoint[]) => {
     const tables = new Map<string, string>();
     for (const write of writes) {
       let table = tables.get(write.collection);
@@ -153,7 +153,7 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       }
       upsert(table, write);
     }
-    if (checkpoint) advanceCheckpoint(checkpoint);
+    for (const checkpoint of checkpoints) advanceCheckpoint(checkpoint);
   });
 
   const ensure = db.transaction((table: string, options: CollectionOptions) => {
@@ -190,11 +190,11 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       // Without the closing quote, so the statements on its text indexes go too.
       statements.forget(`"${table}`);
     },
-    async commit(writes, checkpoint) {
-      if (writes.length === 0 && !checkpoint) return;
+    async commit(writes, checkpoints = []) {
+      if (writes.length === 0 && checkpoints.length === 0) return;
       // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades from read to write can fail
       // with SQLITE_BUSY at once, without waiting out busy_timeout, when another process writes.
-      applyCommit.immediate(writes, checkpoint);
+      applyCommit.immediate(writes, checkpoints);
     },
     async readStored<D extends Document>(name: string, id: string): Promise<StoredDocument<D> | null> {
       const table = names.table(name);

@@ -40,7 +40,7 @@ describe('SQLite document store', () => {
     const reader = open(file);
     expect(await reader.collection('items').count()).toBe(0);
     await writer.ensureCollection('items');
-    await writer.commit([{ collection: 'items', id: 'a', position: 1, doc: { id: 'a' } }], { name: 'items', position: 1 });
+    await writer.commit([{ collection: 'items', id: 'a', position: 1, doc: { id: 'a' } }], [{ name: 'items', position: 1 }]);
     expect(await reader.collection('items').get('a')).toEqual({ id: 'a' });
     expect(await reader.readCheckpoint('items')).toBe(1);
     await reader.commit([{ collection: 'items', id: 'a', position: 1, doc: { id: 'a', stale: true } }]);
@@ -63,7 +63,7 @@ describe('SQLite document store', () => {
     const file = tempFile();
     const catalog = open(file, 'catalog');
     const identity = open(file, 'identity');
-    await catalog.commit([{ collection: 'items', id: 'a', position: 1, doc: { id: 'a' } }], { name: 'items', position: 1 });
+    await catalog.commit([{ collection: 'items', id: 'a', position: 1, doc: { id: 'a' } }], [{ name: 'items', position: 1 }]);
     expect(await identity.collection('items').get('a')).toBeNull();
     expect(await identity.readCheckpoint('items')).toBeNull();
     await identity.dropCollection('items');

@@ -85,8 +85,11 @@ export interface DocumentStore {
   collection<D extends Document>(name: string): Collection<D>;
   ensureCollection(name: string, options?: CollectionOptions): Promise<void>;
   dropCollection(name: string): Promise<void>;
-  /** Applies the writes and moves the checkpoint forward (never back), atomically where the adapter can. */
-  commit(writes: readonly DocumentWrite[], checkpoint?: Checkpoint): Promise<void>;
+  /**
+   * Applies the writes and moves the checkpoints forward (never back), atomically where the adapter can: the
+   * projections of a service commit what one batch of events made of their documents together.
+   */
+  commit(writes: readonly DocumentWrite[], checkpoints?: readonly Checkpoint[]): Promise<void>;
   /** The stored state of a document including tombstones; null when nothing was ever written. */
   readStored<D extends Document>(collection: string, id: string): Promise<StoredDocument<D> | null>;
   readCheckpoint(name: string): Promise<number | null>;

@@ -71,7 +71,7 @@ const isAfter = (doc: Document, sort: readonly SortKey[], cursor: Cursor): boole
 /** The in-memory adapter: the reference semantics of the port, and a fake for tests. Passes the same contract. */
 export const getInMemoryDocumentStore = (): DocumentStore => {
   const collections = new Map<string, Map<string, StoredDocument>>();
-  const checkpoints = new Map<string, number>();
+  const checkpointPositions = new Map<string, number>();
   const table = (name: string) => {
     let rows = collections.get(name);
     if (!rows) {
@@ -119,23 +119,23 @@ export const getInMemoryDocumentStore = (): DocumentStore => {
     },
     async dropCollection(name) {
       collections.delete(name);
-      checkpoints.delete(name);
+      checkpointPositions.delete(name);
     },
-    async commit(writes: readonly DocumentWrite[], checkpoint?: Checkpoint) {
+    async commit(writes: readonly DocumentWrite[], checkpoints: readonly Checkpoint[] = []) {
       for (const write of writes) {
         const rows = table(write.collection);
         const stored = rows.get(write.id);
         if (stored && stored.position >= write.position) continue;
         rows.set(write.id, { doc: write.doc === null ? null : clone(write.doc), position: write.position });
       }
-      if (checkpoint) checkpoints.set(checkpoint.name, Math.max(checkpoints.get(checkpoint.name) ?? 0, checkpoint.position));
+      for (const checkpoint of checkpoints) checkpointPositions.set(checkpoint.name, Math.max(checkpointPositions.get(checkpoint.name) ?? 0, checkpoint.position));
     },
     async readStored<D extends Document>(name: string, id: string) {
       const stored = table(name).get(id);
       return stored ? (clone(stored) as StoredDocument<D>) : null;
     },
     async readCheckpoint(name) {
-      return checkpoints.get(name) ?? null;
+      return checkpointPositions.get(name) ?? null;
     },
     async close() {},
   };

@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent, Subscription } from '@wharf/event-store';
-import type { Document, DocumentStore, DocumentWrite, StoredDocument } from './document-store';
+import type { Checkpoint, Document, DocumentStore, DocumentWrite, StoredDocument } from './document-store';
 import { collectionOf, type Projection } from './projection';
 
 export class ReadModelLaggingError extends Error {
@@ -14,16 +14,19 @@ export class ReadModelLaggingError extends Error {
 }
 
 export interface ProjectionRunnerOptions {
-  /** Called when a batch fails; the runner then restarts from its checkpoint after `retryDelayMs`. */
+  /**
+   * Called when a batch fails, with the collection of the projection that failed (or of every projection, when
+   * their commit failed); the runner then restarts from the checkpoints after `retryDelayMs`.
+   */
   onError?: (error: unknown, projection: string) => void;
   retryDelayMs?: number;
   batchSize?: number;
 }
 
 /**
- * A batch that changes no document moves the checkpoint in memory only; it is stored with the next batch that
- * writes, on stop, or once it is this many positions ahead of the stored one. A restart then reads again at most
- * that many positions of events this projection has no use for.
+ * A batch that changes none of a projection's documents moves its checkpoint in memory only; it is stored with the
+ * next batch that writes, on stop, or once it is this many positions ahead of the stored one. A restart then reads
+ * again at most that many positions of events the projection has no use for.
  */
 export const CHECKPOINT_LAG = 1000;
 /** Events applied and committed together before the runner lets other work run. */
@@ -34,49 +37,87 @@ interface Waiter {
   resolve: () => void;
 }
 
-/**
- * Catches a projection up from the event store and keeps it live. Documents and checkpoint are committed
- * together per batch. `waitFor(position)` is the read-your-writes rule: it resolves once the projection has
- * applied everything up to that position.
- */
-export class ProjectionRunner<D extends Document = Document> {
-  readonly collection: string;
-  private position = 0;
+/** One projection's progress within the runner. */
+interface Tracked {
+  projection: Projection;
+  collection: string;
+  /** Applied up to here (in memory). */
+  position: number;
   /** The checkpoint as last stored. */
-  private stored = 0;
-  private committedWrites = 0;
+  stored: number;
+  committedWrites: number;
+  waiters: Waiter[];
+}
+
+/** A checkpoint to store with a commit. */
+interface Storing {
+  tracked: Tracked;
+  position: number;
+}
+
+/** Records which projection a failure belongs to, for the runner's report. */
+class ProjectionFailure extends Error {
+  constructor(
+    readonly projection: string,
+    readonly failure: unknown,
+  ) {
+    super(`${projection}: ${String(failure)}`);
+  }
+}
+
+const readsStream = (projection: Projection, stream: string): boolean =>
+  projection.streamPrefixes.length === 0 || projection.streamPrefixes.some((prefix) => stream.startsWith(prefix));
+
+/**
+ * Catches a service's projections up from the event store and keeps them live, all of them from one
+ * subscription: each batch is applied to every projection, and the documents they write are committed together
+ * with their checkpoints, in one transaction of the document store. `waitFor(name, position)` is the
+ * read-your-writes rule: it resolves once that projection has applied everything up to the position.
+ */
+export class ProjectionRunner {
+  private readonly tracked = new Map<string, Tracked>();
   private subscription: Subscription | undefined;
   private stopped = true;
-  private waiters: Waiter[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly events: EventStore,
     private readonly documents: DocumentStore,
-    private readonly projection: Projection<D>,
+    projections: readonly Projection<Document, never>[],
     private readonly options: ProjectionRunnerOptions = {},
   ) {
-    this.collection = collectionOf(projection);
+    for (const projection of projections as readonly Projection[]) {
+      if (this.tracked.has(projection.name)) throw new Error(`Projection ${projection.name} is given twice`);
+      this.tracked.set(projection.name, { projection, collection: collectionOf(projection), position: 0, stored: 0, committedWrites: 0, waiters: [] });
+    }
   }
 
-  get checkpoint(): number {
-    return this.position;
+  /** The collection a projection writes (its name and version). */
+  collectionOf(name: string): string {
+    return this.track(name).collection;
+  }
+
+  /** The position a projection has applied everything up to. */
+  checkpointOf(name: string): number {
+    return this.track(name).position;
   }
 
   /**
-   * How many batches that changed documents this runner has committed: while it stays the same, a query on the
-   * collection answers as it did (a reader caching an answer keeps this number with it).
+   * How many batches that changed the projection's documents this runner has committed: while it stays the same,
+   * a query on its collection answers as it did (a reader caching an answer keeps this number with it).
    */
-  get changes(): number {
-    return this.committedWrites;
+  changesOf(name: string): number {
+    return this.track(name).committedWrites;
   }
 
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    const { indexes, textIndexes } = this.projection;
-    await this.documents.ensureCollection(this.collection, { ...(indexes ? { indexes } : {}), ...(textIndexes ? { textIndexes } : {}) });
-    await this.subscribeFromCheckpoint();
+    for (const { projection, collection } of this.tracked.values()) {
+      const { indexes, textIndexes } = projection;
+      await this.documents.ensureCollection(collection, { ...(indexes ? { indexes } : {}), ...(textIndexes ? { textIndexes } : {}) });
+    }
+    await this.subscribeFromCheckpoints();
   }
 
   async stop(): Promise<void> {
@@ -84,12 +125,14 @@ export class ProjectionRunner<D extends Document = Document> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.subscription?.stop();
     this.subscription = undefined;
-    if (this.position > this.stored) await this.storeCheckpoint([], this.position);
+    const behind = [...this.tracked.values()].filter((t) => t.position > t.stored);
+    if (behind.length > 0) await this.commit([], behind.map((tracked) => ({ tracked, position: tracked.position })), []);
   }
 
-  /** Resolves when everything up to `position` is applied; rejects with ReadModelLaggingError after `timeoutMs`. */
-  waitFor(position: number, timeoutMs = 5000): Promise<void> {
-    if (this.position >= position) return Promise.resolve();
+  /** Resolves when the projection has applied everything up to `position`; rejects with ReadModelLaggingError after `timeoutMs`. */
+  waitFor(name: string, position: number, timeoutMs = 5000): Promise<void> {
+    const tracked = this.track(name);
+    if (tracked.position >= position) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         position,
@@ -99,21 +142,34 @@ export class ProjectionRunner<D extends Document = Document> {
         },
       };
       const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new ReadModelLaggingError(this.collection, position, this.position));
+        tracked.waiters = tracked.waiters.filter((w) => w !== waiter);
+        reject(new ReadModelLaggingError(tracked.collection, position, tracked.position));
       }, timeoutMs);
-      this.waiters.push(waiter);
+      tracked.waiters.push(waiter);
     });
   }
 
-  private async subscribeFromCheckpoint(): Promise<void> {
-    const stored = await this.documents.readCheckpoint(this.collection);
-    this.stored = stored ?? 0;
-    this.advance(stored ?? 0);
+  private track(name: string): Tracked {
+    const tracked = this.tracked.get(name);
+    if (!tracked) throw new Error(`Projection ${name} is not run by this runner`);
+    return tracked;
+  }
+
+  /** Subscribes from the lowest stored checkpoint, to the streams any of the projections reads. */
+  private async subscribeFromCheckpoints(): Promise<void> {
+    const all = [...this.tracked.values()];
+    if (all.length === 0) return;
+    for (const tracked of all) {
+      tracked.stored = (await this.documents.readCheckpoint(tracked.collection)) ?? 0;
+      this.advance(tracked, tracked.stored);
+    }
+    const from = Math.min(...all.map((t) => t.stored));
+    const everyStream = all.some((t) => t.projection.streamPrefixes.length === 0);
+    const prefixes = [...new Set(all.flatMap((t) => t.projection.streamPrefixes))];
     const subscription = this.events.subscribe(
       {
-        from: stored ?? 'start',
-        filter: { streamPrefixes: this.projection.streamPrefixes },
+        from: from === 0 ? 'start' : from,
+        ...(everyStream ? {} : { filter: { streamPrefixes: prefixes } }),
         ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
       },
       (batch, checkpoint) => this.apply(batch, checkpoint),
@@ -121,15 +177,16 @@ export class ProjectionRunner<D extends Document = Document> {
     this.subscription = subscription;
     subscription.done.catch((error: unknown) => {
       if (this.stopped || this.subscription !== subscription) return;
-      this.options.onError?.(error, this.collection);
+      if (error instanceof ProjectionFailure) this.options.onError?.(error.failure, error.projection);
+      else this.options.onError?.(error, all.map((t) => t.collection).join(', '));
       this.retryTimer = setTimeout(() => {
-        if (!this.stopped) void this.subscribeFromCheckpoint().catch((e: unknown) => this.options.onError?.(e, this.collection));
+        if (!this.stopped) void this.subscribeFromCheckpoints().catch((e: unknown) => this.options.onError?.(e, all.map((t) => t.collection).join(', ')));
       }, this.options.retryDelayMs ?? 1000);
     });
   }
 
   /**
-   * Applies a batch a slice at a time, each slice's documents committed with its checkpoint, yielding to I/O
+   * Applies a batch a slice at a time, each slice's documents committed with the checkpoints, yielding to I/O
    * between slices: a long batch (catching up, or a garbage collection's thousands of events) then holds up
    * requests for one slice at most.
    */
@@ -143,35 +200,62 @@ export class ProjectionRunner<D extends Document = Document> {
   }
 
   private async applySlice(batch: readonly RecordedEvent[], checkpoint: number): Promise<void> {
-    const current = new Map<string, StoredDocument<D> | null>();
+    const writes: DocumentWrite[] = [];
+    const storing: Storing[] = [];
+    const changed: Tracked[] = [];
+    for (const tracked of this.tracked.values()) {
+      let own: DocumentWrite[];
+      try {
+        own = await this.evolve(tracked, batch);
+      } catch (error) {
+        throw new ProjectionFailure(tracked.collection, error);
+      }
+      if (own.length > 0) {
+        writes.push(...own);
+        changed.push(tracked);
+      }
+      if (own.length > 0 || checkpoint - tracked.stored >= CHECKPOINT_LAG) storing.push({ tracked, position: checkpoint });
+    }
+    if (storing.length > 0) await this.commit(writes, storing, changed);
+    for (const tracked of this.tracked.values()) this.advance(tracked, checkpoint);
+  }
+
+  /** The documents the projection writes for the events of the batch it has not applied yet. */
+  private async evolve(tracked: Tracked, batch: readonly RecordedEvent[]): Promise<DocumentWrite[]> {
+    const { projection, collection } = tracked;
+    const current = new Map<string, StoredDocument | null>();
     const writes = new Map<string, DocumentWrite>();
     for (const event of batch) {
-      for (const id of this.projection.documentIds(event)) {
-        if (!current.has(id)) current.set(id, await this.documents.readStored<D>(this.collection, id));
+      if (event.position <= tracked.position || !readsStream(projection, event.streamName)) continue;
+      for (const id of projection.documentIds(event)) {
+        if (!current.has(id)) current.set(id, await this.documents.readStored(collection, id));
         const stored = current.get(id) ?? null;
         if (stored && stored.position >= event.position) continue;
-        const doc = this.projection.evolve(stored?.doc ?? null, event, id);
+        const doc = projection.evolve(stored?.doc ?? null, event, id);
         current.set(id, { doc, position: event.position });
-        writes.set(id, { collection: this.collection, id, position: event.position, doc });
+        writes.set(id, { collection, id, position: event.position, doc });
       }
     }
-    if (writes.size > 0 || checkpoint - this.stored >= CHECKPOINT_LAG) await this.storeCheckpoint([...writes.values()], checkpoint);
-    this.advance(checkpoint);
+    return [...writes.values()];
   }
 
-  private async storeCheckpoint(writes: DocumentWrite[], checkpoint: number): Promise<void> {
+  /** Commits the documents with the checkpoints in `storing`; `changed` are the projections the documents belong to. */
+  private async commit(writes: DocumentWrite[], storing: Storing[], changed: Tracked[]): Promise<void> {
     // Counted before the commit as well as after: a query started while it commits never matches either count.
-    if (writes.length > 0) this.committedWrites++;
-    await this.documents.commit(writes, { name: this.collection, position: checkpoint });
-    if (writes.length > 0) this.committedWrites++;
-    this.stored = Math.max(this.stored, checkpoint);
+    for (const tracked of changed) tracked.committedWrites++;
+    await this.documents.commit(
+      writes,
+      storing.map(({ tracked, position }): Checkpoint => ({ name: tracked.collection, position })),
+    );
+    for (const tracked of changed) tracked.committedWrites++;
+    for (const { tracked, position } of storing) tracked.stored = Math.max(tracked.stored, position);
   }
 
-  private advance(position: number): void {
-    if (position <= this.position) return;
-    this.position = position;
-    const ready = this.waiters.filter((w) => w.position <= position);
-    this.waiters = this.waiters.filter((w) => w.position > position);
+  private advance(tracked: Tracked, position: number): void {
+    if (position <= tracked.position) return;
+    tracked.position = position;
+    const ready = tracked.waiters.filter((w) => w.position <= position);
+    tracked.waiters = tracked.waiters.filter((w) => w.position > position);
     for (const waiter of ready) waiter.resolve();
   }
 }

@@ -175,7 +175,7 @@ export class EventJournal implements OnApplicationBootstrap, BeforeApplicationSh
     // A batch with nothing to record (quota reservations mostly) moves the checkpoint in memory only, as
     // projections do: read again after a restart, those events record nothing again.
     if (writes.length > 0 || checkpoint - this.stored >= CHECKPOINT_LAG) {
-      await this.documents.commit(writes, { name: JOURNAL_COLLECTION, position: checkpoint });
+      await this.documents.commit(writes, [{ name: JOURNAL_COLLECTION, position: checkpoint }]);
       this.stored = checkpoint;
     }
     this.advance(checkpoint);

@@ -90,7 +90,7 @@ export class JetStreamRelay implements OnApplicationBootstrap, BeforeApplication
       );
       const next = docs.length === BATCH ? docs[docs.length - 1]!.position : Math.max(checkpoint, reached, docs.at(-1)?.position ?? 0);
       if (next > checkpoint) {
-        await this.documents.commit([], { name: CHECKPOINT, position: next });
+        await this.documents.commit([], [{ name: CHECKPOINT, position: next }]);
         checkpoint = next;
       }
       if (docs.length < BATCH) await Promise.race([this.journal.waitPast(reached, 5000), this.stopped$]);

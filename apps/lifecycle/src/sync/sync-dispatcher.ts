@@ -56,7 +56,7 @@ export class SyncDispatcher implements OnApplicationBootstrap, BeforeApplication
     let stored = await this.documents.readCheckpoint(CHECKPOINT);
     if (stored === null) {
       stored = await this.events.headPosition();
-      await this.documents.commit([], { name: CHECKPOINT, position: stored });
+      await this.documents.commit([], [{ name: CHECKPOINT, position: stored }]);
     }
     this.stored = stored;
     const subscription = this.events.subscribe({ from: stored, filter: { streamPrefixes: [RepositoryStreams.repository] } }, (batch, checkpoint) => this.dispatch(batch, checkpoint));
@@ -105,7 +105,7 @@ export class SyncDispatcher implements OnApplicationBootstrap, BeforeApplication
     // Read again after a restart, pushes queue the jobs they queued before (a job's id comes from its push), so the
     // checkpoint is stored only now and then (as projections do theirs).
     if (checkpoint - this.stored >= CHECKPOINT_LAG) {
-      await this.documents.commit([], { name: CHECKPOINT, position: checkpoint });
+      await this.documents.commit([], [{ name: CHECKPOINT, position: checkpoint }]);
       this.stored = checkpoint;
     }
   }

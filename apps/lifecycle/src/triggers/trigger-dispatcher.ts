@@ -85,7 +85,7 @@ export class TriggerDispatcher implements OnApplicationBootstrap, BeforeApplicat
           // Read again after a restart, pushes that fired nothing fire nothing again, and those that did are behind
           // the schedule's `through`: the checkpoint is stored only now and then (as projections do theirs).
           if (next - stored >= CHECKPOINT_LAG) {
-            await this.documents.commit([], { name: CHECKPOINT, position: next });
+            await this.documents.commit([], [{ name: CHECKPOINT, position: next }]);
             stored = next;
           }
           checkpoint = next;

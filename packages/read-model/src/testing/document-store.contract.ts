@@ -222,12 +222,34 @@ export const documentStoreContract = (name: string, options: DocumentStoreContra
       const collection = fresh();
       await store.ensureCollection(collection);
       expect(await store.readCheckpoint(collection)).toBeNull();
-      await store.commit([{ collection, id: 'a', position: 7, doc: { id: 'a' } }], { name: collection, position: 7 });
+      await store.commit([{ collection, id: 'a', position: 7, doc: { id: 'a' } }], [{ name: collection, position: 7 }]);
       expect(await store.readCheckpoint(collection)).toBe(7);
-      await store.commit([], { name: collection, position: 5 });
+      await store.commit([], [{ name: collection, position: 5 }]);
       expect(await store.readCheckpoint(collection)).toBe(7);
-      await store.commit([], { name: collection, position: 9 });
+      await store.commit([], [{ name: collection, position: 9 }]);
       expect(await store.readCheckpoint(collection)).toBe(9);
+    });
+
+    it('commits the writes of several collections with the checkpoint of each', async () => {
+      const [first, second] = [fresh(), fresh()];
+      await store.ensureCollection(first);
+      await store.ensureCollection(second);
+      await store.commit([], [{ name: second, position: 12 }]);
+      await store.commit(
+        [
+          { collection: first, id: 'a', position: 10, doc: { id: 'a' } },
+          { collection: second, id: 'b', position: 10, doc: { id: 'b' } },
+        ],
+        [
+          { name: first, position: 10 },
+          { name: second, position: 10 },
+        ],
+      );
+      expect(await store.collection(first).get('a')).toEqual({ id: 'a' });
+      expect(await store.collection(second).get('b')).toEqual({ id: 'b' });
+      expect(await store.readCheckpoint(first)).toBe(10);
+      // Each checkpoint only moves forward, whatever the others in the same commit do.
+      expect(await store.readCheckpoint(second)).toBe(12);
     });
 
     it('refuses field names that are not plain identifiers', async () => {
@@ -253,7 +275,7 @@ export const documentStoreContract = (name: string, options: DocumentStoreContra
           { collection, id: 'kept', position: 1, doc: { id: 'kept', name: 'k' } },
           { collection, id: 'gone', position: 2, doc: null },
         ],
-        { name: collection, position: 2 },
+        [{ name: collection, position: 2 }],
       );
       await store.close();
       store = await options.reopen!();
