@@ -29,8 +29,12 @@ export interface ProjectionRunnerOptions {
  * again at most that many positions of events the projection has no use for.
  */
 export const CHECKPOINT_LAG = 1000;
-/** Events applied and committed together before the runner lets other work run. */
-const SLICE = 200;
+/**
+ * Events applied and committed together before the runner lets other work run, times the projections they are
+ * applied to: a runner of many projections commits fewer events at a time, so a slice takes about as long whatever
+ * the number of projections.
+ */
+const SLICE_WORK = 200;
 
 interface Waiter {
   position: number;
@@ -191,9 +195,10 @@ export class ProjectionRunner {
    * requests for one slice at most.
    */
   private async apply(batch: readonly RecordedEvent[], checkpoint: number): Promise<void> {
+    const slice = Math.max(1, Math.floor(SLICE_WORK / this.tracked.size));
     let start = 0;
-    for (; batch.length - start > SLICE; start += SLICE) {
-      await this.applySlice(batch.slice(start, start + SLICE), batch[start + SLICE - 1]!.position);
+    for (; batch.length - start > slice; start += slice) {
+      await this.applySlice(batch.slice(start, start + slice), batch[start + slice - 1]!.position);
       await new Promise((resolve) => setImmediate(resolve));
     }
     await this.applySlice(batch.slice(start), checkpoint);

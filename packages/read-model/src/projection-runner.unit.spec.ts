@@ -175,6 +175,18 @@ describe('projection runner', () => {
       await runner.stop();
     });
 
+    it('commits fewer events at a time the more projections it runs, so a slice takes about as long', async () => {
+      const positions: number[] = [];
+      const counted: DocumentStore = { ...documents, commit: (writes, stored) => (positions.push(...(stored ?? []).map((c) => c.position)), documents.commit(writes, stored)) };
+      const { position } = await events.appendToStream('test.counter-k', Array.from({ length: 250 }, () => add(1)));
+      const runner = new ProjectionRunner(events, counted, [counters, tallies], { batchSize: 1000 });
+      await runner.start();
+      await runner.waitFor('counters', position);
+      // Tallies reads none of these events: only the counters' checkpoint goes with each commit.
+      expect(positions).toEqual([100, 200, 250]);
+      await runner.stop();
+    });
+
     it('rebuilds a new projection from the first event without applying anything twice to the others', async () => {
       const first = new ProjectionRunner(events, documents, [counters]);
       await first.start();
