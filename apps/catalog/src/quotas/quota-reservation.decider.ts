@@ -9,7 +9,9 @@ import type { Command, Decider, Event } from '@wharf/event-store';
  * it is settled, which its creator does once the creation is visible in the read models (or has failed); from then
  * on the read models count it. A reservation never settled (its process died) stops counting after RESERVATION_TTL_MS.
  * Each reservation lists every reservation under way once it is made, so the state is read from the newest
- * reservation and the settlements after it, however long the stream.
+ * reservation and the settlements after it, however long the stream. A creator that made several settles those
+ * that have ended with its next reservation, by leaving them off that list (`ended`), instead of appending a
+ * settlement for each: only the last ones of a burst need a settlement of their own.
  *
  * The same stream announces the account's quota crossings, each once until it is undone: QuotaWarningReached when a
  * reservation brings the key's count to QUOTA_WARNING_PERCENT of its limit (again only after a reservation found it
@@ -71,11 +73,22 @@ export interface ReservationCap {
 /**
  * `used` is what the read models count for the key; `present` lists which names of the reservations still under
  * way the read models already show (they are counted once). `limit` is the account's limit for the key; `cap`, if
- * any, is checked first.
+ * any, is checked first. `ended` are reservations of the caller whose creations have ended since (done, so the read
+ * models count them, or failed): this reservation settles them.
  */
 export type ReserveQuota = Command<
   'ReserveQuota',
-  { reservationId: string; accountId: string; key: QuotaKey; name: string; limit: number; used: number; present: string[]; cap?: ReservationCap }
+  {
+    reservationId: string;
+    accountId: string;
+    key: QuotaKey;
+    name: string;
+    limit: number;
+    used: number;
+    present: string[];
+    cap?: ReservationCap;
+    ended?: string[];
+  }
 >;
 /** `namespaces`: the account's namespaces as the read models show them, caught up with the stream's head. */
 export type CloseAccount = Command<'CloseAccount', { accountId: string; namespaces: string[] }>;
@@ -124,14 +137,17 @@ const EXCEEDED: Record<QuotaKey, ErrorCode> = {
   tag: 'CATALOG.TAG_QUOTA_EXCEEDED',
 };
 
-const unexpired = (state: QuotaReservationState, now: string): (PendingReservation & { reservationId: string })[] => {
+/** The reservations still under way at `now`: neither expired nor among `ended`. */
+const unexpired = (state: QuotaReservationState, now: string, ended: ReadonlySet<string> = new Set()): (PendingReservation & { reservationId: string })[] => {
   const oldest = Date.parse(now) - RESERVATION_TTL_MS;
-  return [...state.pending].filter(([, pending]) => Date.parse(pending.reservedAt) > oldest).map(([reservationId, pending]) => ({ reservationId, ...pending }));
+  return [...state.pending]
+    .filter(([reservationId, pending]) => Date.parse(pending.reservedAt) > oldest && !ended.has(reservationId))
+    .map(([reservationId, pending]) => ({ reservationId, ...pending }));
 };
 
-/** Names of the key's reservations still under way (and not expired at `now`). */
-export const pendingNames = (state: QuotaReservationState, key: QuotaKey, now: string): Set<string> =>
-  new Set(unexpired(state, now).filter((pending) => pending.key === key).map((pending) => pending.name));
+/** Names of the key's reservations still under way (not expired at `now`, nor among `ended`). */
+export const pendingNames = (state: QuotaReservationState, key: QuotaKey, now: string, ended?: ReadonlySet<string>): Set<string> =>
+  new Set(unexpired(state, now, ended).filter((pending) => pending.key === key).map((pending) => pending.name));
 
 /** The count at which a key's warning is announced; a limit of 0 has none (every creation is refused). */
 export const warningThreshold = (limit: number): number => (limit === 0 ? Infinity : Math.ceil((limit * QUOTA_WARNING_PERCENT) / 100));
@@ -150,8 +166,9 @@ export const decide = (command: QuotaReservationCommand, state: QuotaReservation
       const { reservationId, accountId, key, name, limit, used, present, cap } = command.data;
       if (state.pending.has(reservationId)) return [];
       if (state.closed) throw new DomainError('CATALOG.ACCOUNT_CLOSED', { accountId });
+      const ended = new Set(command.data.ended);
       const shown = new Set(present);
-      const notShown = [...pendingNames(state, key, now)].filter((pending) => !shown.has(pending));
+      const notShown = [...pendingNames(state, key, now, ended)].filter((pending) => !shown.has(pending));
       // Several creations of one name (concurrent pushes into a new repository) make one thing: it counts once.
       const counted = used + new Set([...notShown, ...(shown.has(name) ? [] : [name])]).size;
       if (cap && counted > cap.limit) throw new DomainError(cap.code, { limit: cap.limit });
@@ -161,7 +178,7 @@ export const decide = (command: QuotaReservationCommand, state: QuotaReservation
         if (state.exceeded.has(key)) throw refusal(exceeded);
         return [exceeded];
       }
-      const underWay = [...unexpired(state, now), { reservationId, key, name, reservedAt: now }];
+      const underWay = [...unexpired(state, now, ended), { reservationId, key, name, reservedAt: now }];
       const reaches = counted >= warningThreshold(limit);
       const announce = reaches && !state.warned.has(key);
       // A key below the threshold may warn again; a key that had room may be refused (and announced) again.

@@ -39,7 +39,10 @@ const lastPlace = (name: string, before: Held[] = []): QuotaReservationEvent[] =
 /** Reservations made one after the other, none settled. */
 const underWay = (...held: Held[]): QuotaReservationEvent[] => held.map((h, i) => reserved(h, held.slice(0, i)));
 
-const reserve = (name: string, counted: { used: number; present?: string[]; limit?: number; key?: QuotaKey; cap?: ReserveQuota['data']['cap'] }): ReserveQuota => ({
+const reserve = (
+  name: string,
+  counted: { used: number; present?: string[]; limit?: number; key?: QuotaKey; cap?: ReserveQuota['data']['cap']; ended?: string[] },
+): ReserveQuota => ({
   type: 'ReserveQuota',
   data: {
     reservationId: `r-${name}`,
@@ -50,6 +53,7 @@ const reserve = (name: string, counted: { used: number; present?: string[]; limi
     used: counted.used,
     present: counted.present ?? [],
     ...(counted.cap ? { cap: counted.cap } : {}),
+    ...(counted.ended ? { ended: counted.ended } : {}),
   },
   metadata: { now },
 });
@@ -103,6 +107,19 @@ describe('quota reservation decider', () => {
 
   it('gives the place back once settled, to the read models count', () => {
     spec.given([...underWay({ name: 'e' }), settlement('r-e', 'acc-1', now)]).when(reserve('f', { used: 4 })).then(lastPlace('f'));
+  });
+
+  it('settles the caller’s ended reservations by leaving them off its list: they count through the read models only', () => {
+    // b ended (the read models count it among the 2 used), d is another creator's, still under way.
+    spec
+      .given(underWay({ name: 'b' }, { name: 'd' }))
+      .when(reserve('f', { used: 2, ended: ['r-b'] }))
+      .then([reserved({ name: 'f' }, [{ name: 'd' }])]);
+    // Without the end, b still counts as under way, and f takes the last place.
+    spec
+      .given(underWay({ name: 'b' }, { name: 'd' }))
+      .when(reserve('f', { used: 2 }))
+      .then(lastPlace('f', [{ name: 'b' }, { name: 'd' }]));
   });
 
   it('counts each key apart', () => {
