@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { createReadStream, type Dirent } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { checkPath, PathNotFoundError, type BlobDriver, type FileWriter } from './blob-driver';
@@ -29,6 +29,34 @@ const remainder = (pieces: readonly Buffer[], written: number): Buffer[] => {
 };
 
 const isNotFound = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+/** Unless the error says the path is gone already (another remover got there first). */
+const unlessGone = (error: unknown): void => {
+  if (!isNotFound(error)) throw error;
+};
+
+/**
+ * Removes a file, or a directory with everything in it, in as few calls as it can: a directory is listed in one
+ * call (with the kind of each entry), its files are unlinked together, then it is removed. A missing `target`
+ * rejects with ENOENT; entries that vanish meanwhile do not count.
+ */
+const removeTree = async (target: string): Promise<void> => {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(target, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    await unlink(target);
+    return;
+  }
+  await Promise.all(
+    entries.map((entry) => {
+      const path = join(target, entry.name);
+      return (entry.isDirectory() ? removeTree(path) : unlink(path)).catch(unlessGone);
+    }),
+  );
+  await rmdir(target).catch(unlessGone);
+};
 
 /**
  * A writer asks the disk to start writing back what it wrote once this much is waiting, and goes on writing
@@ -60,8 +88,12 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
 
   const fileWriter = async (path: string, append: boolean): Promise<FileWriter> => {
     const file = resolve(path);
-    await makeDirectory(dirname(file));
-    const handle: FileHandle = await open(file, append ? 'a' : 'w', FILE_MODE);
+    // Opened first, the directory made only when it is missing: most writers append to a file that exists.
+    const handle: FileHandle = await open(file, append ? 'a' : 'w', FILE_MODE).catch(async (error: unknown) => {
+      if (!isNotFound(error)) throw error;
+      await makeDirectory(dirname(file));
+      return open(file, append ? 'a' : 'w', FILE_MODE);
+    });
     let size = (await handle.stat()).size;
     let closed = false;
     let unsynced = 0;
@@ -176,13 +208,9 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
     },
     move: moveFile,
     async delete(path) {
-      const target = resolve(path);
-      try {
-        await stat(target);
-      } catch (error) {
+      await removeTree(resolve(path)).catch((error: unknown) => {
         throw isNotFound(error) ? new PathNotFoundError(path, NAME) : error;
-      }
-      await rm(target, { recursive: true, force: true });
+      });
     },
     async list(path) {
       try {

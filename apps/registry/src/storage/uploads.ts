@@ -17,6 +17,9 @@ interface HashState {
   size: number;
 }
 
+/** Uploads whose repository this process remembers (started or checked here), beyond which the oldest are forgotten. */
+const KNOWN_OWNERS = 10_000;
+
 export interface UploadStatus {
   id: string;
   size: number;
@@ -30,6 +33,11 @@ export interface UploadStatus {
 export class Uploads {
   private readonly hashes = new Map<string, HashState>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  /**
+   * The repository of uploads started or checked by this process, so each request on an upload need not read its
+   * info file again (an upload never changes repository). An upload that is gone still fails: its data is looked at.
+   */
+  private readonly owners = new Map<string, string>();
 
   constructor(private readonly content: ContentStore) {}
 
@@ -54,6 +62,7 @@ export class Uploads {
     await this.driver.putContent(ContentLayout.uploadInfo(id), Buffer.from(JSON.stringify(info)));
     const writer = await this.driver.writer(ContentLayout.uploadData(id));
     await writer.close();
+    this.remember(id, repository);
     return { id, size: 0 };
   }
 
@@ -123,6 +132,7 @@ export class Uploads {
       await record(size);
       if (!(await this.content.commitUpload(id, digest, size))) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
       this.hashes.delete(id);
+      this.owners.delete(id);
       return { size };
     });
   }
@@ -132,19 +142,29 @@ export class Uploads {
       await this.requireOwned(repository, id);
       this.hashes.delete(id);
       await this.driver.delete(ContentLayout.upload(id));
+      this.owners.delete(id);
     });
   }
 
   private async requireOwned(repository: string, id: string): Promise<void> {
     if (!ContentStore.isUploadId(id)) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
-    let info: UploadInfo;
-    try {
-      info = JSON.parse((await this.driver.getContent(ContentLayout.uploadInfo(id))).toString()) as UploadInfo;
-    } catch (error) {
-      if (error instanceof PathNotFoundError) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
-      throw error;
+    let owner = this.owners.get(id);
+    if (owner === undefined) {
+      try {
+        owner = (JSON.parse((await this.driver.getContent(ContentLayout.uploadInfo(id))).toString()) as UploadInfo).repository;
+      } catch (error) {
+        if (error instanceof PathNotFoundError) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
+        throw error;
+      }
+      this.remember(id, owner);
     }
-    if (info.repository !== repository) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
+    if (owner !== repository) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { id });
+  }
+
+  private remember(id: string, repository: string): void {
+    this.owners.set(id, repository);
+    // Maps iterate in insertion order: the first key is the oldest.
+    if (this.owners.size > KNOWN_OWNERS) this.owners.delete(this.owners.keys().next().value!);
   }
 
   /** The hash of the first `size` bytes, from memory when it is current, else by reading them again. */
