@@ -44,7 +44,7 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
 
   /** Resolves once `projection` has applied every event up to `position`. */
   async waitFor(projection: Projection<Document, never> | string, position: number): Promise<void> {
-    const name = this.hosted(typeof projection === 'string' ? projection : projection.name);
+    const name = typeof projection === 'string' ? projection : projection.name;
     try {
       await this.runner.waitFor(name, position, this.waitTimeoutMs);
     } catch (error) {
@@ -72,9 +72,9 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     return { headPosition, projections: this.checkpoints() };
   }
 
-  /** The projection's count of committed changes (ProjectionRunner.changes), for readers that cache answers. */
+  /** The projection's count of committed changes (ProjectionRunner.changesOf), for readers that cache answers. */
   changesOf(projection: Projection<Document, never>): number {
-    return this.runner.changesOf(this.hosted(projection.name));
+    return this.runner.changesOf(projection.name);
   }
 
   checkpoints(): { name: string; checkpoint: number }[] {
@@ -83,11 +83,6 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
 
   /** The collection a projection writes, for the service's queries. */
   collection<D extends Document>(projection: Projection<D, never>) {
-    return this.documents.collection<D>(this.runner.collectionOf(this.hosted(projection.name)));
-  }
-
-  private hosted(name: string): string {
-    if (!this.names.includes(name)) throw new Error(`Projection ${name} is not hosted by this service`);
-    return name;
+    return this.documents.collection<D>(this.runner.collectionOf(projection.name));
   }
 }

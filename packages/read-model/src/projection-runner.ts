@@ -155,7 +155,7 @@ export class ProjectionRunner {
 
   private track(name: string): Tracked {
     const tracked = this.tracked.get(name);
-    if (!tracked) throw new Error(`Projection ${name} is not run by this runner`);
+    if (!tracked) throw new Error(`Projection ${name} is not run here (not one of this service's projections)`);
     return tracked;
   }
 

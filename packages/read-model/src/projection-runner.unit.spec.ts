@@ -207,7 +207,7 @@ describe('projection runner', () => {
     it('refuses a projection given twice, and a wait for one it does not run', async () => {
       expect(() => new ProjectionRunner(events, documents, [counters, counters])).toThrow('given twice');
       const runner = new ProjectionRunner(events, documents, [counters]);
-      expect(() => runner.waitFor('tallies', 1)).toThrow('not run by this runner');
+      expect(() => runner.waitFor('tallies', 1)).toThrow('Projection tallies is not run here');
     });
   });
 });
