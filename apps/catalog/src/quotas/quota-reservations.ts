@@ -20,8 +20,12 @@ import { Quotas } from './quotas';
 
 /** Re-decisions after a concurrent reservation before the caller gets a retryable conflict (each round, one wins). */
 const RETRIES = 100;
-/** Events read at a time, newest first, back to the newest reservation. */
-const PAGE = 20;
+/**
+ * Events read at a time, newest first, back to the newest reservation: two at first (the newest reservation is
+ * mostly the last event or the one before), doubling up to the most.
+ */
+const FIRST_PAGE = 2;
+const MOST_PAGE = 64;
 /**
  * How long the end of a creation waits for the next reservation on its stream to settle it (see `ended`) before
  * a settlement of its own is appended.
@@ -214,13 +218,13 @@ export class QuotaReservations implements BeforeApplicationShutdown {
   /** The reservations under way: the newest reservation's list and the settlements after it. Also the stream's last event. */
   private async recent(stream: string): Promise<{ state: QuotaReservationState; head: RecordedEvent | undefined }> {
     const newestFirst: RecordedEvent[] = [];
-    for (;;) {
+    for (let size = FIRST_PAGE; ; size = Math.min(2 * size, MOST_PAGE)) {
       const from = newestFirst.at(-1);
       if (from?.revision === 0 || from?.type === 'QuotaReserved') break;
-      const page = await this.events.readStream(stream, { direction: 'backwards', maxCount: PAGE, ...(from ? { fromRevision: from.revision - 1 } : {}) });
+      const page = await this.events.readStream(stream, { direction: 'backwards', maxCount: size, ...(from ? { fromRevision: from.revision - 1 } : {}) });
       const reservation = page.findIndex((event) => event.type === 'QuotaReserved');
       newestFirst.push(...(reservation === -1 ? page : page.slice(0, reservation + 1)));
-      if (page.length < PAGE) break;
+      if (page.length < size) break;
     }
     const state = newestFirst.reduceRight((folded, event) => evolve(folded, event as unknown as QuotaReservationEvent), initialState());
     return { state, head: newestFirst[0] };

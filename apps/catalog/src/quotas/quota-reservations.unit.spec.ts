@@ -43,6 +43,25 @@ describe('quota reservations', () => {
     expect((await recorded()).map((event) => event.type)).toEqual(['QuotaReserved', 'QuotaReserved', 'QuotaReservationSettled']);
   });
 
+  it('reads back past many settlements to the newest reservation', async () => {
+    let finish = () => {};
+    const finishing = new Promise<void>((resolve) => (finish = resolve));
+    // Another process's creation under way, which only the reservations' lists carry.
+    const elsewhere = new QuotaReservations(events, clock, readModels(created));
+    void elsewhere.holding('acc-1', 'tag', 'x', () => new Promise(() => undefined));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const holdings = names.map((name) => reservations.holding('acc-1', 'tag', name, () => finishing.then(() => void created.add(name))));
+    // Every reservation is made before any creation ends: each lists the ones before it as under way.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    finish();
+    await Promise.all(holdings);
+    await reservations.beforeApplicationShutdown();
+    expect((await recorded()).map((event) => event.type)).toEqual(['QuotaReserved', ...names.map(() => 'QuotaReserved'), ...names.map(() => 'QuotaReservationSettled')]);
+    await reservations.holding('acc-1', 'tag', 'f', create('f'));
+    expect((await recorded()).at(-1)!.data.underWay.map((pending) => pending.name)).toEqual(['x', 'f']);
+  });
+
   it('settles a creation that no reservation follows after a second', async () => {
     await reservations.holding('acc-1', 'tag', 'a', create('a'));
     expect((await recorded()).map((event) => event.type)).toEqual(['QuotaReserved']);
