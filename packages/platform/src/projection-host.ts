@@ -77,6 +77,11 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     return this.runner.changesOf(projection.name);
   }
 
+  /** The position up to which `projection` has applied the log. */
+  checkpointOf(projection: Projection<Document, never>): number {
+    return this.runner.checkpointOf(projection.name);
+  }
+
   checkpoints(): { name: string; checkpoint: number }[] {
     return this.names.map((name) => ({ name, checkpoint: this.runner.checkpointOf(name) }));
   }
