@@ -15,6 +15,8 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
   private readonly names: readonly string[];
   private started: Promise<void> | undefined;
   private readonly waitTimeoutMs = 10000;
+  /** Per projection, whether its collection was empty when the runner had committed `changes` batches. */
+  private readonly emptiness = new Map<string, { changes: number; empty: boolean }>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -77,9 +79,27 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     return this.runner.changesOf(projection.name);
   }
 
-  /** The position up to which `projection` has applied the log. */
-  checkpointOf(projection: Projection<Document, never>): number {
-    return this.runner.checkpointOf(projection.name);
+  /**
+   * Whether the projection's collection holds no document once it has applied the log up to `position`: false
+   * when it does not get there in time. The answer is kept until the projection next commits a change, so a
+   * follower of the log can skip work that only a document of it would call for (a trigger, a sync task).
+   */
+  async emptyThrough(projection: Projection<Document, never>, position: number): Promise<boolean> {
+    if (this.runner.checkpointOf(projection.name) < position) {
+      const reached = await this.waitFor(projection, position).then(
+        () => true,
+        () => false,
+      );
+      if (!reached) return false;
+    }
+    // Read before the count: a change committed meanwhile makes it be counted again next time.
+    const changes = this.runner.changesOf(projection.name);
+    let known = this.emptiness.get(projection.name);
+    if (known?.changes !== changes) {
+      known = { changes, empty: (await this.collection(projection).count()) === 0 };
+      this.emptiness.set(projection.name, known);
+    }
+    return known.empty;
   }
 
   checkpoints(): { name: string; checkpoint: number }[] {

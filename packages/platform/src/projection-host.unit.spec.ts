@@ -25,3 +25,17 @@ describe('ProjectionHost.caughtUpWithin (readiness of the read models)', () => {
     await host.beforeApplicationShutdown();
   });
 });
+
+describe('ProjectionHost.emptyThrough', () => {
+  it('answers whether the collection is empty once the projection has reached the position, counting again after a change', async () => {
+    const events = getInMemoryEventStore();
+    const host = new ProjectionHost(events, getInMemoryDocumentStore(), [things]);
+    await host.start();
+    const other = await events.appendToStream('test.other-1', [{ type: 'SomethingElse', data: {}, metadata: {} }]);
+    expect(await host.emptyThrough(things, other.position)).toBe(true);
+    const thing = await events.appendToStream('test.thing-1', [{ type: 'ThingHappened', data: {}, metadata: {} }]);
+    // Asked before the projection has applied the position: it waits for it, then counts again.
+    expect(await host.emptyThrough(things, thing.position)).toBe(false);
+    await host.beforeApplicationShutdown();
+  });
+});

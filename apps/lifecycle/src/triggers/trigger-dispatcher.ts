@@ -35,8 +35,6 @@ export class TriggerDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private readonly stopped$ = new Promise<void>((resolve) => (this.stopping = resolve));
   /** The schedule stream's state and revision, as of its newest event. */
   private schedule: { state: DeliveryScheduleState; revision: number | typeof NO_STREAM } = { state: deliveryScheduleDecider.initialState(), revision: NO_STREAM };
-  /** How many triggers the view held when it had made `changes` commits (see `noTriggersThrough`). */
-  private triggerCount: { changes: number; count: number } | undefined;
 
   constructor(
     private readonly journal: EventJournal,
@@ -74,7 +72,8 @@ export class TriggerDispatcher implements OnApplicationBootstrap, BeforeApplicat
         let checkpoint = stored;
         while (!this.stopped) {
           const reached = this.journal.position;
-          const docs = (await this.noTriggersThrough(reached))
+          // While no repository has a trigger, no push fires anything and no deletion has triggers to drop.
+          const docs = (await this.projections.emptyThrough(triggersView, reached))
             ? []
             : await this.journal.collection.find({
                 where: [
@@ -107,26 +106,6 @@ export class TriggerDispatcher implements OnApplicationBootstrap, BeforeApplicat
         await Promise.race([new Promise((resolve) => setTimeout(resolve, 1000)), this.stopped$]);
       }
     }
-  }
-
-  /**
-   * Whether no repository had a trigger as of `position`: then no push up to it fires anything and no deletion has
-   * triggers to drop, so the journal need not be read. Asked once the triggers view has applied that far (it
-   * follows the same log as the journal, mostly a moment behind; a view that does not get there in time answers
-   * no, and the journal is read); its count is read again whenever the view has committed a change.
-   */
-  private async noTriggersThrough(position: number): Promise<boolean> {
-    if (this.projections.checkpointOf(triggersView) < position) {
-      const reached = await this.projections.waitFor(triggersView, position).then(
-        () => true,
-        () => false,
-      );
-      if (!reached) return false;
-    }
-    // Read before the count: a change committed meanwhile makes it be counted again next time.
-    const changes = this.projections.changesOf(triggersView);
-    if (this.triggerCount?.changes !== changes) this.triggerCount = { changes, count: await this.projections.collection(triggersView).count() };
-    return this.triggerCount.count === 0;
   }
 
   /** Schedules the batch's deliveries (read up to `through`) and drops deleted repositories' triggers; answers the triggers that fired. */
