@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { checkPath, PathNotFoundError, type BlobDriver, type FileWriter } from './blob-driver';
@@ -36,26 +36,25 @@ const unlessGone = (error: unknown): void => {
 };
 
 /**
- * Removes a file, or a directory with everything in it, in as few calls as it can: a directory is listed in one
- * call (with the kind of each entry), its files are unlinked together, then it is removed. A missing `target`
- * rejects with ENOENT; entries that vanish meanwhile do not count.
+ * Removes a directory with everything in it in as few calls as it can: it is listed in one call (with the kind of
+ * each entry, so a symbolic link is unlinked, never followed), its files are unlinked together, then it is removed.
+ * Entries that vanish meanwhile, or the directory itself, do not count.
  */
-const removeTree = async (target: string): Promise<void> => {
+const removeDirectory = async (directory: string): Promise<void> => {
   let entries: Dirent[];
   try {
-    entries = await readdir(target, { withFileTypes: true });
+    entries = await readdir(directory, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
-    await unlink(target);
+    unlessGone(error);
     return;
   }
   await Promise.all(
     entries.map((entry) => {
-      const path = join(target, entry.name);
-      return (entry.isDirectory() ? removeTree(path) : unlink(path)).catch(unlessGone);
+      const path = join(directory, entry.name);
+      return (entry.isDirectory() ? removeDirectory(path) : unlink(path)).catch(unlessGone);
     }),
   );
-  await rmdir(target).catch(unlessGone);
+  await rmdir(directory).catch(unlessGone);
 };
 
 /**
@@ -208,9 +207,12 @@ export const getFilesystemBlobDriver = ({ root }: { root: string }): BlobDriver 
     },
     move: moveFile,
     async delete(path) {
-      await removeTree(resolve(path)).catch((error: unknown) => {
+      const target = resolve(path);
+      const found = await lstat(target).catch((error: unknown) => {
         throw isNotFound(error) ? new PathNotFoundError(path, NAME) : error;
       });
+      if (found.isDirectory()) await removeDirectory(target);
+      else await unlink(target).catch(unlessGone);
     },
     async list(path) {
       try {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getFilesystemBlobDriver } from './filesystem-driver';
@@ -17,6 +17,25 @@ describe('filesystem driver specifics', () => {
     expect(await readdir(root)).toEqual(['same']);
     expect((await driver.getContent('same')).toString()).toMatch(/^content \d+$/);
     await rm(root, { recursive: true, force: true });
+  });
+
+  it('deletes symbolic links in what it deletes, never what they point to', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'wharf-blobs-'));
+    const outside = await mkdtemp(join(tmpdir(), 'wharf-outside-'));
+    try {
+      await writeFile(join(outside, 'keep'), 'keep');
+      await mkdir(join(root, 'dir', 'sub'), { recursive: true });
+      await symlink(outside, join(root, 'dir', 'sub', 'link'));
+      await symlink(outside, join(root, 'top-link'));
+      const driver = getFilesystemBlobDriver({ root });
+      await driver.delete('top-link');
+      await driver.delete('dir');
+      expect(await readdir(root)).toEqual([]);
+      expect(await readdir(outside)).toEqual(['keep']);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('keeps directories 0700 and files 0600 however they are written, whatever the umask', async () => {
