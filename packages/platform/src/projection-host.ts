@@ -80,18 +80,12 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Whether the projection's collection holds no document once it has applied the log up to `position`: false
-   * when it does not get there in time. The answer is kept until the projection next commits a change, so a
+   * Whether the projection's collection holds no document once it has applied the log up to `position` (waited
+   * for as `waitFor` does, failing as it does). The answer is kept until the projection next commits a change, so a
    * follower of the log can skip work that only a document of it would call for (a trigger, a sync task).
    */
   async emptyThrough(projection: Projection<Document, never>, position: number): Promise<boolean> {
-    if (this.runner.checkpointOf(projection.name) < position) {
-      const reached = await this.waitFor(projection, position).then(
-        () => true,
-        () => false,
-      );
-      if (!reached) return false;
-    }
+    await this.waitFor(projection, position);
     // Read before the count: a change committed meanwhile makes it be counted again next time.
     const changes = this.runner.changesOf(projection.name);
     let known = this.emptiness.get(projection.name);

@@ -170,6 +170,7 @@ export class ProjectionRunner {
     const from = Math.min(...all.map((t) => t.stored));
     const everyStream = all.some((t) => t.projection.streamPrefixes.length === 0);
     const prefixes = [...new Set(all.flatMap((t) => t.projection.streamPrefixes))];
+    const everyCollection = all.map((t) => t.collection).join(', ');
     const subscription = this.events.subscribe(
       {
         from: from === 0 ? 'start' : from,
@@ -182,9 +183,9 @@ export class ProjectionRunner {
     subscription.done.catch((error: unknown) => {
       if (this.stopped || this.subscription !== subscription) return;
       if (error instanceof ProjectionFailure) this.options.onError?.(error.failure, error.projection);
-      else this.options.onError?.(error, all.map((t) => t.collection).join(', '));
+      else this.options.onError?.(error, everyCollection);
       this.retryTimer = setTimeout(() => {
-        if (!this.stopped) void this.subscribeFromCheckpoints().catch((e: unknown) => this.options.onError?.(e, all.map((t) => t.collection).join(', ')));
+        if (!this.stopped) void this.subscribeFromCheckpoints().catch((e: unknown) => this.options.onError?.(e, everyCollection));
       }, this.options.retryDelayMs ?? 1000);
     });
   }

@@ -78,9 +78,8 @@ export class SyncDispatcher implements OnApplicationBootstrap, BeforeApplication
         continue;
       }
       if (event.type !== 'TagPointed') continue;
-      // While there is no task, no push queues a job. Else the task view must know every task created up to this push.
+      // The task view must know every task created up to this push; while there is none, no push queues a job.
       if (await this.projections.emptyThrough(tasksView, event.position)) continue;
-      await this.projections.waitFor(tasksView, event.position);
       const { repository, tag, digest } = event.data as { repository: string; tag: string; digest: string };
       const tasks = await this.projections.collection(tasksView).find({ where: [{ field: 'repository', op: 'eq', value: repository }] });
       for (const task of tasks) {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DomainError } from '@wharf/contracts';
 import { TriggerStreams } from '@wharf/contracts/lifecycle';
 import { ExpectedVersionConflictError, NO_STREAM, type EventStore } from '@wharf/event-store';
 import { CommandRunner, DOCUMENT_STORE, EVENT_STORE, ProjectionHost } from '@wharf/platform';
@@ -72,8 +73,13 @@ export class TriggerDispatcher implements OnApplicationBootstrap, BeforeApplicat
         let checkpoint = stored;
         while (!this.stopped) {
           const reached = this.journal.position;
-          // While no repository has a trigger, no push fires anything and no deletion has triggers to drop.
-          const docs = (await this.projections.emptyThrough(triggersView, reached))
+          // While no repository has a trigger, no push fires anything and no deletion has triggers to drop. A view
+          // that does not reach the journal's position in time is not asked: the journal is read.
+          const noTriggers = await this.projections.emptyThrough(triggersView, reached).catch((error: unknown) => {
+            if (error instanceof DomainError && error.code === 'PLATFORM.READ_MODEL_LAGGING') return false;
+            throw error;
+          });
+          const docs = noTriggers
             ? []
             : await this.journal.collection.find({
                 where: [
