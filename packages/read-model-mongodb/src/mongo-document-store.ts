@@ -152,6 +152,13 @@ export const getMongoDocumentStore = (options: MongoDocumentStoreOptions): Docum
         checkQuery({ where });
         return mongo.countDocuments(toMongoFilter(where));
       },
+      async sum(field: string, where = []) {
+        validateQuery({ where });
+        checkQuery({ where });
+        checkFieldNames([field]);
+        const [total] = await mongo.aggregate<{ total: number }>([{ $match: toMongoFilter(where) }, { $group: { _id: null, total: { $sum: `$${field}` } } }]).toArray();
+        return total?.total ?? 0;
+      },
     };
   };
 

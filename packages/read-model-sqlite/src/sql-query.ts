@@ -182,6 +182,16 @@ export const findSql = (table: string, query: FindQuery, textIndexOf?: TextIndex
   ]);
 };
 
+/**
+ * TOTAL (0.0 over no rows, where SUM gives NULL) of a field. With `index`, SQLite reads the field from the index
+ * instead of decoding each document: its planner does not count an expression index as covering on its own.
+ */
+export const sumSql = (table: string, fieldName: string, where: readonly Filter[], textIndexOf?: TextIndexOf, index?: string): Sql => {
+  const conditions = whereClause(where, textIndexOf);
+  const indexed = index === undefined ? '' : ` INDEXED BY "${index}"`;
+  return sql(`SELECT TOTAL(${field(fieldName)}) AS n FROM "${table}"${indexed} WHERE ${conditions.text}`, conditions.params);
+};
+
 export const countSql = (table: string, where: readonly Filter[], textIndexOf?: TextIndexOf): Sql => {
   const conditions = whereClause(where, textIndexOf);
   return sql(`SELECT COUNT(*) AS n FROM "${table}" WHERE ${conditions.text}`, conditions.params);

@@ -8,12 +8,13 @@ import {
   type Document,
   type DocumentStore,
   type DocumentWrite,
+  type Filter,
   type FindQuery,
   type Scalar,
   type StoredDocument,
 } from '@wharf/read-model';
-import { countSql, field, findSql, type TextIndexOf } from './sql-query';
-import { createCheckpointsSql, createIndexSql, createTableSql, createTextIndexSql, fillTextIndexSql, schemaNames, textIndexTable } from './sqlite-schema';
+import { countSql, field, findSql, sumSql, type TextIndexOf } from './sql-query';
+import { createCheckpointsSql, createIndexSql, createTableSql, createTextIndexSql, fillTextIndexSql, indexName, schemaNames, textIndexTable } from './sqlite-schema';
 import { StatementCache } from './statement-cache';
 
 export interface SqliteDocumentStoreOptions {
@@ -51,6 +52,20 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
   const statements = new StatementCache(db);
   /** Table → the fields this store keeps text indexes for (declared through ensureCollection). */
   const textFields = new Map<string, readonly string[]>();
+  /** Table → the field lists this store made indexes on (declared through ensureCollection). */
+  const indexedFields = new Map<string, readonly (readonly string[])[]>();
+  /**
+   * The index a sum of `fieldName` can be read from alone: its fields are the filters' (all equalities), in any
+   * order, then `fieldName`.
+   */
+  const sumIndexOf = (table: string, fieldName: string, where: readonly Filter[]): string | undefined => {
+    if (!where.every((filter) => filter.op === 'eq')) return undefined;
+    const filtered = new Set(where.map((filter) => filter.field));
+    const fields = indexedFields
+      .get(table)
+      ?.find((fields) => fields.length === filtered.size + 1 && fields.at(-1) === fieldName && fields.slice(0, -1).every((name) => filtered.has(name)));
+    return fields && indexName(table, fields);
+  };
   const textIndexOf =
     (table: string): TextIndexOf =>
     (fieldName) =>
@@ -97,6 +112,12 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       async count(where = []) {
         validateQuery({ where });
         const { text, params } = countSql(table, where, textIndexOf(table));
+        return unlessMissing(table, 0, () => (statements.get(text).get(...params) as { n: number }).n);
+      },
+      async sum(fieldName: string, where = []) {
+        validateQuery({ where });
+        validateFieldNames([fieldName]);
+        const { text, params } = sumSql(table, fieldName, where, textIndexOf(table), sumIndexOf(table, fieldName, where));
         return unlessMissing(table, 0, () => (statements.get(text).get(...params) as { n: number }).n);
       },
     };
@@ -166,6 +187,7 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       if (fresh) db.exec(fillTextIndexSql(textTable, table, fieldName));
     }
     textFields.set(table, options.textIndexes ?? []);
+    indexedFields.set(table, options.indexes ?? []);
   });
 
   const drop = db.transaction((name: string, table: string) => {
@@ -174,6 +196,7 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       .all(table.length + '__text__'.length, `${table}__text__`) as { name: string }[];
     for (const { name: textTable } of textTables) db.exec(`DROP TABLE IF EXISTS "${textTable}"`);
     textFields.delete(table);
+    indexedFields.delete(table);
     db.exec(`DROP TABLE IF EXISTS "${table}"`);
     // The checkpoint named after the collection goes too, so a rebuild starts from the first event.
     statements.get(`DELETE FROM "${names.checkpoints}" WHERE name = ?`).run(name);

@@ -34,6 +34,8 @@ export const createTableSql = (table: string): string =>
 export const createCheckpointsSql = (table: string): string =>
   `CREATE TABLE IF NOT EXISTS "${table}" (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`;
 
+export const indexName = (table: string, fields: readonly string[]): string => `ix_${table}__${fields.join('__')}`;
+
 /**
  * An expression index over the fields, then `id`: `ORDER BY fields…, id` (the port's tie-breaker) is then read
  * straight from the index, so a sorted page stops after `limit` rows. Partial on `doc IS NOT NULL`, which every
@@ -41,7 +43,7 @@ export const createCheckpointsSql = (table: string): string =>
  */
 export const createIndexSql = (table: string, fields: readonly string[]): string => {
   validateFieldNames(fields);
-  const name = `ix_${table}__${fields.join('__')}`;
+  const name = indexName(table, fields);
   return `CREATE INDEX IF NOT EXISTS "${name}" ON "${table}" (${[...fields.map(field), 'id'].join(', ')}) WHERE doc IS NOT NULL`;
 };
 

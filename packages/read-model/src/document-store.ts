@@ -46,6 +46,11 @@ export interface Collection<D extends Document = Document> {
    */
   values(field: string, query?: FindQuery): Promise<Scalar[]>;
   count(where?: readonly Filter[]): Promise<number>;
+  /**
+   * The total of a numeric field over the documents `where` matches (those without it add nothing): adapters
+   * read it from an index on the filters' fields followed by this one where the collection has it.
+   */
+  sum(field: string, where?: readonly Filter[]): Promise<number>;
 }
 
 /** A document write from a projection; `doc: null` deletes. Every write carries the event position it reflects. */

@@ -109,6 +109,14 @@ export const getInMemoryDocumentStore = (): DocumentStore => {
       validateQuery({ where });
       return live(name, where).length;
     },
+    async sum(field: string, where: readonly Filter[] = []) {
+      validateQuery({ where });
+      validateFieldNames([field]);
+      return live(name, where).reduce((total, doc) => {
+        const value = doc[field];
+        return total + (typeof value === 'number' ? value : 0);
+      }, 0);
+    },
   });
 
   return {

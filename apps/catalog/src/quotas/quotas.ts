@@ -38,9 +38,8 @@ export class Quotas {
       case 'repository':
         return this.projections.collection(repositoriesProjection).count(accountOnly);
       case 'tag': {
-        const namespaces = await this.projections.collection(namespacesProjection).find({ where: accountOnly });
-        if (namespaces.length === 0) return 0;
-        return this.projections.collection(tagsProjection).count([{ field: 'namespace', op: 'in', values: namespaces.map((ns) => ns.name) }]);
+        // The repositories' own tag counts: one index entry per repository is read, not one per tag.
+        return this.projections.collection(repositoriesProjection).sum('tagCount', accountOnly);
       }
     }
   }
@@ -66,7 +65,7 @@ export class Quotas {
 
   /** Resolves once the read models that count the key have applied every event up to `position`. */
   async catchUp(key: QuotaKey, position: number): Promise<void> {
-    const counting = { namespace: [namespacesProjection], repository: [repositoriesProjection], tag: [namespacesProjection, tagsProjection] }[key];
+    const counting = { namespace: [namespacesProjection], repository: [repositoriesProjection], tag: [repositoriesProjection, tagsProjection] }[key];
     await Promise.all(counting.map((projection) => this.projections.waitFor(projection, position)));
   }
 }

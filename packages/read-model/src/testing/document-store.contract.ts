@@ -181,6 +181,26 @@ export const documentStoreContract = (name: string, options: DocumentStoreContra
       expect(await c.count([{ field: 'ns', op: 'eq', value: 'team' }])).toBe(3);
     });
 
+    it('sums a numeric field over the documents a filter matches, with or without an index for it', async () => {
+      for (const indexes of [undefined, [['ns', 'size']]]) {
+        const c = await seeded(indexes);
+        expect(await c.sum('size')).toBe(70);
+        expect(await c.sum('size', [{ field: 'ns', op: 'eq', value: 'team' }])).toBe(40);
+        expect(await c.sum('size', [{ field: 'ns', op: 'eq', value: 'ops' }, { field: 'public', op: 'eq', value: false }])).toBe(10);
+        expect(await c.sum('size', [{ field: 'ns', op: 'eq', value: 'nobody' }])).toBe(0);
+        // A field no document has, and filters other than equality.
+        expect(await c.sum('weight')).toBe(0);
+        expect(await c.sum('size', [{ field: 'size', op: 'gte', value: 20 }])).toBe(50);
+      }
+    });
+
+    it('sums without the deleted documents', async () => {
+      const c = await seeded([['ns', 'size']]);
+      await store.commit([{ collection: c.name, id: 'r1', position: 10, doc: null }]);
+      expect(await c.sum('size', [{ field: 'ns', op: 'eq', value: 'team' }])).toBe(10);
+      expect(await store.collection(fresh()).sum('size')).toBe(0);
+    });
+
     it('pages with a cursor through ties without skipping or repeating', async () => {
       const c = await seeded();
       for (const sort of [
