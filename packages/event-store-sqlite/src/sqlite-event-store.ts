@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { appendSignal } from './appends-by-others';
 import { RecentEvents, type Row } from './recent-events';
@@ -20,8 +21,13 @@ import {
 
 export interface SqliteEventStoreOptions {
   path: string;
-  /** fsync every commit (`synchronous=FULL`); the default. Off only for throwaway stores. */
+  /**
+   * Acknowledge an append only once it is on disk (the default): the log file is synced after each commit, on the
+   * thread pool. Off only for throwaway stores.
+   */
   durable?: boolean;
+  /** How the log file is made durable; `fdatasync` unless a test stands in for it. */
+  syncLog?: (fd: number) => Promise<void>;
   /**
    * How often subscriptions look for events appended by other processes when no change notification told them
    * (appends in this process, and on a local disk those of other processes, wake them at once).
@@ -72,12 +78,13 @@ const SCHEMA = `
 `;
 const COLUMNS = 'position, id, stream, revision, type, data, metadata';
 
-const openDatabase = (path: string, durable: boolean): Database.Database => {
+const openDatabase = (path: string): Database.Database => {
   // The busy timeout is set on open, before anything takes a lock: processes starting together on one file
   // then wait for each other while switching to WAL and creating the schema instead of failing.
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
+  // A commit does not fsync on the main thread: a durable store syncs the write-ahead log itself (see `syncSoon`).
+  db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
   return db;
 };
@@ -142,14 +149,37 @@ const toRecorded = ([position, id, stream, revision, type, data, metadata]: Row)
 
 const closedError = (): Error => new Error('The SQLite event store is closed');
 
+const fdatasyncLog = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+
+/** Appends committed together and the rows they inserted, waiting for the log to reach the disk. */
+interface Unsynced {
+  rows: Row[];
+  /** Answers the appends: with their outcomes, or with the error that kept them from the disk. */
+  settles: ((failure?: unknown) => void)[];
+}
+
 /**
  * The embedded event store. One table holds every event; its integer primary key is the global position.
  * Writers take SQLite's write lock (`BEGIN IMMEDIATE`), so positions become visible in order, also when
- * several processes share the file. Appends made close together are committed in one transaction, which
- * shares one fsync among them: that is what makes durable commits fast under concurrency.
+ * several processes share the file. Appends made close together are committed in one transaction.
+ *
+ * Durability without blocking the main thread: a commit writes the write-ahead log (`synchronous = NORMAL`), and
+ * the log file is then synced on the thread pool (`fdatasync`), one sync at a time for all commits made before it
+ * began. An append is acknowledged, and its events are shown to subscribers, only once that sync is done. Readers
+ * of streams (the write side deciding its next command) see a commit at once; anything they append after it is
+ * acknowledged by a later sync, which carries the earlier commit to the disk too (the log is written in order).
+ * A failed sync stops the store: its appends and every later one fail. Another process sharing the file may read a
+ * commit before its sync is done (it is told of appends only after), as it reads whatever is committed.
  */
-export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 1000, maxBatch = 512 }: SqliteEventStoreOptions): EventStore => {
-  const db = openDatabase(path, durable);
+export const getSqliteEventStore = ({
+  path,
+  durable = true,
+  pollIntervalMs = 1000,
+  maxBatch = 512,
+  syncLog = fdatasyncLog,
+}: SqliteEventStoreOptions): EventStore => {
+  const db = openDatabase(path);
   const statements = prepareStatements(db);
   const pageStatement = pageStatements(db);
   const signal = appendSignal(path, pollIntervalMs);
@@ -188,6 +218,11 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
       }
     };
   };
+  /** Commits waiting for the next sync of the log, and those the sync under way carries. */
+  let unsynced: Unsynced = { rows: [], settles: [] };
+  let syncing: { rows: Row[]; done: Promise<void> } | undefined;
+  let syncFailure: Error | undefined;
+  let logFd: number | undefined;
   const subscriptions = new Set<Subscription>();
   const queue: PendingAppend[] = [];
   let flushScheduled = false;
@@ -239,22 +274,73 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
       for (const append of batch) append.reject(error);
       return;
     }
-    recent.add(inserted);
-    batch.forEach((append, i) => {
-      const outcome = outcomes[i]!;
-      if ('ok' in outcome) {
-        knownHead = Math.max(knownHead, outcome.ok.position);
-        append.resolve(outcome.ok);
-      } else append.reject(outcome.conflict);
-    });
+    const rows = inserted;
+    const settle = (failure?: unknown): void => {
+      if (failure === undefined) recent.add(rows);
+      batch.forEach((append, i) => {
+        const outcome = outcomes[i]!;
+        if (failure !== undefined) append.reject(failure);
+        else if ('ok' in outcome) {
+          knownHead = Math.max(knownHead, outcome.ok.position);
+          append.resolve(outcome.ok);
+        } else append.reject(outcome.conflict);
+      });
+    };
+    if (!durable) return settle();
+    unsynced.rows.push(...rows);
+    unsynced.settles.push(settle);
+  };
+
+  /** Told once new events are where subscribers may read them. */
+  const published = (): void => {
+    signal.announce();
+    wakeAll();
+  };
+
+  /** Syncs the log for the commits waiting, unless a sync is under way (its end starts the next one). */
+  const syncSoon = (): void => {
+    if (syncing || unsynced.settles.length === 0) return;
+    const group = unsynced;
+    unsynced = { rows: [], settles: [] };
+    const finish = (error?: unknown): void => {
+      syncing = undefined;
+      if (error === undefined) {
+        for (const settle of group.settles) settle();
+        published();
+      } else {
+        syncFailure ??= new Error(`The SQLite event store could not sync its log to disk and takes no more appends: ${String(error)}`);
+        for (const settle of group.settles) settle(syncFailure);
+      }
+      syncSoon();
+    };
+    let synced: Promise<void>;
+    try {
+      if (syncFailure) throw syncFailure;
+      // The log file exists once a commit was made, and SQLite keeps it while the database is open.
+      logFd ??= openSync(`${path}-wal`, 'r');
+      synced = syncLog(logFd);
+    } catch (error) {
+      synced = Promise.reject(error);
+    }
+    syncing = { rows: group.rows, done: synced.then(() => finish(), finish) };
+  };
+
+  /**
+   * The newest position subscribers may read: the head, but below any commit of this store not yet on disk (a
+   * later one of another process is held back with it, as it cannot reach the disk before it).
+   */
+  const readableHead = (): number => {
+    const head = readHead();
+    const firstUnsynced = syncing?.rows[0] ?? unsynced.rows[0];
+    return firstUnsynced === undefined ? head : Math.min(head, firstUnsynced[0] - 1);
   };
 
   const flush = (): void => {
     flushScheduled = false;
     if (queue.length === 0) return;
     while (queue.length > 0) commitAndSettle(queue.splice(0, maxBatch));
-    signal.announce();
-    wakeAll();
+    if (durable) syncSoon();
+    else published();
   };
 
   const scheduleFlush = (): void => {
@@ -271,6 +357,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
     { expectedRevision = 'any' }: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> => {
     if (state === 'closed') return Promise.reject(closedError());
+    if (syncFailure) return Promise.reject(syncFailure);
     let serialized: SerializedEvent[];
     try {
       serialized = events.map(serialize);
@@ -307,9 +394,10 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
     return rows.map(toRecorded);
   };
 
+  /** The head subscribers see: waiting for projections to reach it never waits for a sync under way. */
   const headPosition = async (): Promise<number> => {
     ensureOpen();
-    return statements.head.get()?.head ?? 0;
+    return readableHead();
   };
 
   const pager = (prefixes: readonly string[]) => {
@@ -329,7 +417,7 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
       // Everything at or below a head read first is committed (writers serialise on the write lock), so a page
       // bounded by it never skips an event that commits later with a lower position, and the head can serve as
       // the checkpoint when the page ends early: filtered-out events up to it have been looked at.
-      const head = readHead();
+      const head = readableHead();
       const events = statement.all(after, head, ...prefixParams, limit).map(toRecorded);
       const checkpoint = events.length === limit ? events[events.length - 1]!.position : Math.max(head, after);
       return { events, checkpoint };
@@ -362,6 +450,8 @@ export const getSqliteEventStore = ({ path, durable = true, pollIntervalMs = 100
     await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
     state = 'closed';
     flush();
+    while (syncing) await syncing.done;
+    if (logFd !== undefined) closeSync(logFd);
     stopWatching?.();
     listeners.clear();
     signal.close();

@@ -188,6 +188,77 @@ describe('SQLite event store: durability and close', () => {
     await second.close();
   });
 
+  /** A stand-in for fdatasync that holds each sync until the test lets it finish, or fails it. */
+  const heldSyncs = () => {
+    const held: { finish: () => void; fail: (error: Error) => void }[] = [];
+    const syncLog = () => new Promise<void>((finish, fail) => void held.push({ finish, fail }));
+    return { held, syncLog };
+  };
+  const settled = async (promise: Promise<unknown>): Promise<boolean> => {
+    let done = false;
+    void promise.then(() => (done = true), () => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return done;
+  };
+
+  it('acknowledges an append, and shows it to subscribers, only once the log is synced; streams show it at once', async () => {
+    const { held, syncLog } = heldSyncs();
+    const store = getSqliteEventStore({ path: tempFile(), syncLog });
+    const { seen, stop } = record(store, 's-');
+    const first = store.appendToStream('s-1', [counted(0)]);
+    expect(await settled(first)).toBe(false);
+    expect(held).toHaveLength(1);
+    // The write side deciding its next command reads the stream as committed.
+    expect((await store.readStream('s-1')).map((event) => event.data)).toEqual([{ n: 0 }]);
+    expect(seen).toEqual([]);
+    expect(await store.headPosition()).toBe(0);
+    // Appends made while a sync is under way wait for the next one, which starts when it ends.
+    const second = store.appendToStream('s-2', [counted(1)]);
+    expect(await settled(second)).toBe(false);
+    expect(held).toHaveLength(1);
+    held[0]!.finish();
+    await expect(first).resolves.toEqual({ nextExpectedRevision: 0, position: 1 });
+    expect(await store.headPosition()).toBe(1);
+    await until(() => seen.length === 1);
+    expect(await settled(second)).toBe(false);
+    expect(seen.map((event) => event.streamName)).toEqual(['s-1']);
+    expect(held).toHaveLength(2);
+    held[1]!.finish();
+    await expect(second).resolves.toEqual({ nextExpectedRevision: 0, position: 2 });
+    await until(() => seen.length === 2);
+    await stop();
+    await store.close();
+  });
+
+  it('fails the appends a sync did not carry to the disk, and every append after them', async () => {
+    const { held, syncLog } = heldSyncs();
+    const store = getSqliteEventStore({ path: tempFile(), syncLog });
+    const { seen, stop } = record(store, 's-');
+    const lost = store.appendToStream('s-1', [counted(0)]);
+    await until(() => held.length === 1);
+    const waiting = store.appendToStream('s-2', [counted(1)]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    held[0]!.fail(new Error('EIO: i/o error, fdatasync'));
+    await expect(lost).rejects.toThrow(/could not sync its log to disk.*EIO/);
+    await expect(waiting).rejects.toThrow(/could not sync its log to disk/);
+    await expect(store.appendToStream('s-3', [counted(2)])).rejects.toThrow(/could not sync its log to disk/);
+    expect(seen).toEqual([]);
+    await stop();
+    await store.close();
+  });
+
+  it('waits for the sync under way before it closes', async () => {
+    const { held, syncLog } = heldSyncs();
+    const store = getSqliteEventStore({ path: tempFile(), syncLog });
+    const pending = store.appendToStream('s-1', [counted(0)]);
+    await until(() => held.length === 1);
+    const closing = store.close();
+    expect(await settled(closing)).toBe(false);
+    held[0]!.finish();
+    await closing;
+    await expect(pending).resolves.toEqual({ nextExpectedRevision: 0, position: 1 });
+  });
+
   it('commits appends still queued when close is called', async () => {
     const file = tempFile();
     const store = getSqliteEventStore({ path: file });
