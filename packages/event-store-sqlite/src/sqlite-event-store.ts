@@ -3,6 +3,7 @@ import { closeSync, fdatasync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { appendSignal } from './appends-by-others';
 import { RecentEvents, type Row } from './recent-events';
+import type { WalCheckpoints } from './wal-checkpointer';
 import {
   ExpectedVersionConflictError,
   matchesExpectedRevision,
@@ -35,6 +36,8 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** Most appends committed together in one transaction. */
   maxBatch?: number;
+  /** Copies the log back into the file instead of SQLite's automatic checkpoints, off the main thread. */
+  walCheckpoints?: WalCheckpoints;
 }
 
 /** An event already turned into the text stored for it, so a bad event fails its own append only. */
@@ -78,13 +81,14 @@ const SCHEMA = `
 `;
 const COLUMNS = 'position, id, stream, revision, type, data, metadata';
 
-const openDatabase = (path: string): Database.Database => {
+const openDatabase = (path: string, walCheckpoints: WalCheckpoints | undefined): Database.Database => {
   // The busy timeout is set on open, before anything takes a lock: processes starting together on one file
   // then wait for each other while switching to WAL and creating the schema instead of failing.
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
   // A commit does not fsync on the main thread: a durable store syncs the write-ahead log itself (see `syncSoon`).
   db.pragma('synchronous = NORMAL');
+  if (walCheckpoints) db.pragma('wal_autocheckpoint = 0');
   db.exec(SCHEMA);
   return db;
 };
@@ -178,8 +182,9 @@ export const getSqliteEventStore = ({
   pollIntervalMs = 1000,
   maxBatch = 512,
   syncLog = fdatasyncLog,
+  walCheckpoints,
 }: SqliteEventStoreOptions): EventStore => {
-  const db = openDatabase(path);
+  const db = openDatabase(path, walCheckpoints);
   const statements = prepareStatements(db);
   const pageStatement = pageStatements(db);
   const signal = appendSignal(path, pollIntervalMs);
@@ -339,6 +344,7 @@ export const getSqliteEventStore = ({
     flushScheduled = false;
     if (queue.length === 0) return;
     while (queue.length > 0) commitAndSettle(queue.splice(0, maxBatch));
+    walCheckpoints?.written();
     if (durable) syncSoon();
     else published();
   };

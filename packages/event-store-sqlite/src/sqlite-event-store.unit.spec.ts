@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -15,6 +15,7 @@ import {
 } from '@wharf/event-store';
 import { eventStoreContract } from '@wharf/event-store/testing';
 import { getSqliteEventStore } from './sqlite-event-store';
+import { walCheckpointer } from './wal-checkpointer';
 
 const dirs: string[] = [];
 const tempFile = (): string => {
@@ -286,5 +287,37 @@ describe('SQLite event store: durability and close', () => {
     await expect(store.headPosition()).rejects.toThrow('closed');
     await expect(store.subscribe({ from: 'start' }, async () => undefined).done).rejects.toThrow('closed');
     await expect(store.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('SQLite event store: checkpoints off the main thread', () => {
+  const big = (i: number): Event => ({ type: 'Big', data: { i, text: 'x'.repeat(16_000) } });
+
+  it('leaves copying the log into the file to its checkpointer, which it tells after each commit', async () => {
+    const file = tempFile();
+    let told = 0;
+    const store = getSqliteEventStore({ path: file, walCheckpoints: { written: () => void told++ } });
+    const before = statSync(file).size;
+    // About 1,200 pages: past SQLite's automatic checkpoint, which would copy them into the file within the commit.
+    await Promise.all(Array.from({ length: 300 }, (_, i) => store.appendToStream(`s-${i}`, [big(i)])));
+    await store.appendToStream('s-last', [big(300)]);
+    expect(told).toBe(2);
+    expect(statSync(file).size).toBe(before);
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(4_000_000);
+    await store.close();
+  });
+
+  it('checkpoints on a thread of its own a while after it is told of a write', async () => {
+    const file = tempFile();
+    const errors: unknown[] = [];
+    const checkpoints = walCheckpointer(file, { delayMs: 10, onError: (error) => errors.push(error) });
+    const store = getSqliteEventStore({ path: file, walCheckpoints: { written: () => undefined } });
+    await Promise.all(Array.from({ length: 300 }, (_, i) => store.appendToStream(`s-${i}`, [big(i)])));
+    expect(statSync(file).size).toBeLessThan(1_000_000);
+    checkpoints.written();
+    await until(() => statSync(file).size > 4_000_000);
+    expect(await store.readAll()).toHaveLength(300);
+    expect(errors).toEqual([]);
+    await store.close();
   });
 });

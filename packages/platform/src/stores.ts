@@ -1,7 +1,8 @@
 import { dirname } from 'node:path';
 import { ContentLayout, getFilesystemBlobDriver, type BlobDriver } from '@wharf/blob-store';
 import type { EventStore } from '@wharf/event-store';
-import { getSqliteEventStore } from '@wharf/event-store-sqlite';
+import { Logger } from '@nestjs/common';
+import { getSqliteEventStore, walCheckpointer, type WalCheckpoints } from '@wharf/event-store-sqlite';
 import type { DocumentStore } from '@wharf/read-model';
 import { getSqliteDocumentStore } from '@wharf/read-model-sqlite';
 import { instrumentBlobDriver, instrumentEventStore } from '@wharf/observability';
@@ -26,16 +27,30 @@ const privateSqliteFile = (path: string): string => {
   return path;
 };
 
+/** One checkpointer per SQLite file of this process, shared by the event store and the read models kept in it. */
+const checkpointers = new Map<string, WalCheckpoints>();
+const walCheckpointsOf = (path: string): WalCheckpoints => {
+  let checkpoints = checkpointers.get(path);
+  if (!checkpoints) {
+    const logger = new Logger('WalCheckpointer');
+    checkpoints = walCheckpointer(path, { onError: (error) => logger.error(`Checkpoint of ${path} failed; the next write tries again: ${String(error)}`) });
+    checkpointers.set(path, checkpoints);
+  }
+  return checkpoints;
+};
+
 /** The event store the configuration names, its appends measured. */
 export const openEventStore = (config: WharfConfig): EventStore => {
   if (config.eventStore.kind === 'kurrentdb') return instrumentEventStore(kurrentDb().getKurrentDbEventStore({ connectionString: config.eventStore.url }));
-  return instrumentEventStore(getSqliteEventStore({ path: privateSqliteFile(config.eventStore.path) }));
+  const path = privateSqliteFile(config.eventStore.path);
+  return instrumentEventStore(getSqliteEventStore({ path, walCheckpoints: walCheckpointsOf(path) }));
 };
 
 /** A service's own read-model store: its own tables in SQLite, its own database in MongoDB. */
 export const openDocumentStore = (config: WharfConfig, service: string): DocumentStore => {
   if (config.readModel.kind === 'mongodb') return mongoDb().getMongoDocumentStore({ url: config.readModel.url, database: `wharf_${service}` });
-  return getSqliteDocumentStore({ path: privateSqliteFile(config.readModel.path), namespace: service });
+  const path = privateSqliteFile(config.readModel.path);
+  return getSqliteDocumentStore({ path, namespace: service, walCheckpoints: walCheckpointsOf(path) });
 };
 
 /** The blob store the configuration names, each call timed; the registry serves its bytes and lifecycle's collection deletes them. */

@@ -21,6 +21,11 @@ export interface SqliteDocumentStoreOptions {
   path: string;
   /** Prefix of this store's tables (e.g. the service name), so several services' read models share one file. */
   namespace: string;
+  /**
+   * What copies the file's write-ahead log back into it, told after each commit; SQLite's automatic checkpoints
+   * (run inside a commit on the main thread) are then off.
+   */
+  walCheckpoints?: { written(): void };
 }
 
 interface StoredRow {
@@ -28,7 +33,7 @@ interface StoredRow {
   position: number;
 }
 
-const openDatabase = (path: string): Database.Database => {
+const openDatabase = (path: string, externalCheckpoints: boolean): Database.Database => {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // Read models are rebuilt from the event store, so losing the last commits to a power cut is acceptable;
@@ -36,6 +41,7 @@ const openDatabase = (path: string): Database.Database => {
   db.pragma('synchronous = NORMAL');
   // Other processes (and the event store) write to the same file; wait for their transactions instead of failing.
   db.pragma('busy_timeout = 10000');
+  if (externalCheckpoints) db.pragma('wal_autocheckpoint = 0');
   return db;
 };
 
@@ -45,9 +51,9 @@ const openDatabase = (path: string): Database.Database => {
  * checkpoint are one transaction. Fields declared as text indexes get an FTS5 trigram table kept in step with
  * every write, so `contains` on them reads candidates from the index instead of scanning the collection.
  */
-export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreOptions): DocumentStore => {
+export const getSqliteDocumentStore = ({ path, namespace, walCheckpoints }: SqliteDocumentStoreOptions): DocumentStore => {
   const names = schemaNames(namespace);
-  const db = openDatabase(path);
+  const db = openDatabase(path, walCheckpoints !== undefined);
   db.exec(createCheckpointsSql(names.checkpoints));
   const statements = new StatementCache(db);
   /** Table → the fields this store keeps text indexes for (declared through ensureCollection). */
@@ -218,6 +224,7 @@ export const getSqliteDocumentStore = ({ path, namespace }: SqliteDocumentStoreO
       // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades from read to write can fail
       // with SQLITE_BUSY at once, without waiting out busy_timeout, when another process writes.
       applyCommit.immediate(writes, checkpoints);
+      walCheckpoints?.written();
     },
     async readStored<D extends Document>(name: string, id: string): Promise<StoredDocument<D> | null> {
       const table = names.table(name);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -90,6 +90,23 @@ describe('SQLite document store', () => {
       expect(() => store.collection(name)).toThrow(InvalidQueryError);
     }
     await expect(store.ensureCollection('items', { indexes: [['bad field']] })).rejects.toBeInstanceOf(InvalidQueryError);
+  });
+
+  it('leaves copying its log into the file to the checkpointer it is given, which it tells after each commit', async () => {
+    const file = tempFile();
+    let told = 0;
+    const store = getSqliteDocumentStore({ path: file, namespace: 'catalog', walCheckpoints: { written: () => void told++ } });
+    stores.push(store);
+    await store.ensureCollection('big');
+    const before = statSync(file).size;
+    // About 1,200 pages: past SQLite's automatic checkpoint, which would copy them into the file within a commit.
+    for (let batch = 0; batch < 3; batch++) {
+      const writes = Array.from({ length: 100 }, (_, i) => ({ collection: 'big', id: `d${batch}-${i}`, position: batch * 100 + i + 1, doc: { text: 'x'.repeat(16_000) } }));
+      await store.commit(writes);
+    }
+    expect(told).toBe(3);
+    expect(statSync(file).size).toBe(before);
+    expect(await store.collection('big').count()).toBe(300);
   });
 
   it('creates its indexes idempotently', async () => {
