@@ -50,7 +50,7 @@ parentPort.on('message', () => {
  * The stores of one file share one checkpointer; each turns its automatic checkpoints off when given one. The
  * thread does not keep the process alive and ends when writes stop.
  */
-export const walCheckpointer = (path: string, { delayMs = 100, idleMs = 30_000, restartFrames = 4000, onError }: WalCheckpointerOptions): WalCheckpoints => {
+export const walCheckpointer = (path: string, { delayMs = 100, idleMs = 5_000, restartFrames = 4000, onError }: WalCheckpointerOptions): WalCheckpoints => {
   let worker: Worker | undefined;
   let timer: NodeJS.Timeout | undefined;
 
