@@ -227,6 +227,8 @@ export const getSqliteEventStore = ({
   let unsynced: Unsynced = { rows: [], settles: [] };
   let syncing: { rows: Row[]; done: Promise<void> } | undefined;
   let syncFailure: Error | undefined;
+  /** The first position a failed sync left off the disk: never shown to subscribers. */
+  let unsyncedFrom: number | undefined;
   let logFd: number | undefined;
   const subscriptions = new Set<Subscription>();
   const queue: PendingAppend[] = [];
@@ -314,6 +316,7 @@ export const getSqliteEventStore = ({
         published();
       } else {
         syncFailure ??= new Error(`The SQLite event store could not sync its log to disk and takes no more appends: ${String(error)}`);
+        unsyncedFrom ??= group.rows[0]?.[0];
         for (const settle of group.settles) settle(syncFailure);
       }
       syncSoon();
@@ -336,8 +339,8 @@ export const getSqliteEventStore = ({
    */
   const readableHead = (): number => {
     const head = readHead();
-    const firstUnsynced = syncing?.rows[0] ?? unsynced.rows[0];
-    return firstUnsynced === undefined ? head : Math.min(head, firstUnsynced[0] - 1);
+    const firstUnsynced = unsyncedFrom ?? (syncing?.rows[0] ?? unsynced.rows[0])?.[0];
+    return firstUnsynced === undefined ? head : Math.min(head, firstUnsynced - 1);
   };
 
   const flush = (): void => {

@@ -243,6 +243,8 @@ describe('SQLite event store: durability and close', () => {
     await expect(lost).rejects.toThrow(/could not sync its log to disk.*EIO/);
     await expect(waiting).rejects.toThrow(/could not sync its log to disk/);
     await expect(store.appendToStream('s-3', [counted(2)])).rejects.toThrow(/could not sync its log to disk/);
+    // Committed in the file, but never shown to subscribers: its append failed.
+    expect(await store.headPosition()).toBe(0);
     expect(seen).toEqual([]);
     await stop();
     await store.close();
