@@ -205,10 +205,12 @@ export const getSqliteEventStore = ({
   const addListener = (wake: () => void): (() => void) => {
     // A subscription opened once close has begun fails on its first page; it needs no watch.
     if (listeners.size === 0 && state === 'open') {
-      knownHead = Math.max(knownHead, readHead());
+      // The head subscribers may read, not counting this store's commits still being synced: those are not yet
+      // among the recent events that live subscriptions page from, which would send every page to the file.
+      knownHead = Math.max(knownHead, readableHead());
       stopWatching = signal.watch(
         () => knownHead,
-        readHead,
+        readableHead,
         (head) => {
           knownHead = head;
           wakeAll();
