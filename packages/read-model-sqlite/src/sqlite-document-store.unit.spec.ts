@@ -101,7 +101,7 @@ describe('SQLite document store', () => {
     const before = statSync(file).size;
     // About 1,200 pages: past SQLite's automatic checkpoint, which would copy them into the file within a commit.
     for (let batch = 0; batch < 3; batch++) {
-      const writes = Array.from({ length: 100 }, (_, i) => ({ collection: 'big', id: `d${batch}-${i}`, position: batch * 100 + i + 1, doc: { text: 'x'.repeat(16_000) } }));
+      const writes = Array.from({ length: 100 }, (_, i) => ({ collection: 'big', id: `d${batch}-${i}`, position: batch * 100 + i + 1, doc: { id: `d${batch}-${i}`, text: 'x'.repeat(16_000) } }));
       await store.commit(writes);
     }
     expect(told).toBe(3);
