@@ -195,7 +195,7 @@ export const getSqliteEventStore = ({
   let state: 'open' | 'closing' | 'closed' = 'open';
 
   const listeners = new Set<() => void>();
-  /** The newest position this store knows of; a signal from another store wakes subscribers only past it. */
+  /** The newest position this store knows subscribers may read; a signal from another store wakes them only past it. */
   let knownHead = 0;
   let stopWatching: (() => void) | undefined;
   const readHead = (): number => statements.head.get()?.head ?? 0;

@@ -56,10 +56,8 @@ export const getSqliteDocumentStore = ({ path, namespace, walCheckpoints }: Sqli
   const db = openDatabase(path, walCheckpoints !== undefined);
   db.exec(createCheckpointsSql(names.checkpoints));
   const statements = new StatementCache(db);
-  /** Table → the fields this store keeps text indexes for (declared through ensureCollection). */
-  const textFields = new Map<string, readonly string[]>();
-  /** Table → the field lists this store made indexes on (declared through ensureCollection). */
-  const indexedFields = new Map<string, readonly (readonly string[])[]>();
+  /** Table → the indexes and text indexes this store made for it (declared through ensureCollection). */
+  const declared = new Map<string, CollectionOptions>();
   /**
    * The index a sum of `fieldName` can be read from alone: its fields are the filters' (all equalities), in any
    * order, then `fieldName`.
@@ -67,15 +65,15 @@ export const getSqliteDocumentStore = ({ path, namespace, walCheckpoints }: Sqli
   const sumIndexOf = (table: string, fieldName: string, where: readonly Filter[]): string | undefined => {
     if (!where.every((filter) => filter.op === 'eq')) return undefined;
     const filtered = new Set(where.map((filter) => filter.field));
-    const fields = indexedFields
+    const fields = declared
       .get(table)
-      ?.find((fields) => fields.length === filtered.size + 1 && fields.at(-1) === fieldName && fields.slice(0, -1).every((name) => filtered.has(name)));
+      ?.indexes?.find((fields) => fields.length === filtered.size + 1 && fields.at(-1) === fieldName && fields.slice(0, -1).every((name) => filtered.has(name)));
     return fields && indexName(table, fields);
   };
   const textIndexOf =
     (table: string): TextIndexOf =>
     (fieldName) =>
-      textFields.get(table)?.includes(fieldName) ? textIndexTable(table, fieldName) : undefined;
+      declared.get(table)?.textIndexes?.includes(fieldName) ? textIndexTable(table, fieldName) : undefined;
 
   const tableExists = (table: string): boolean =>
     statements.get(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(table) !== undefined;
@@ -146,7 +144,7 @@ export const getSqliteDocumentStore = ({ path, namespace, walCheckpoints }: Sqli
    * more to write than to read.
    */
   const reindexText = (table: string, write: DocumentWrite): void => {
-    const fields = textFields.get(table);
+    const fields = declared.get(table)?.textIndexes;
     if (!fields || fields.length === 0) return;
     const { rowid } = statements.get(`SELECT rowid FROM "${table}" WHERE id = ?`).get(write.id) as { rowid: number };
     for (const fieldName of fields) {
@@ -192,8 +190,7 @@ export const getSqliteDocumentStore = ({ path, namespace, walCheckpoints }: Sqli
       db.exec(createTextIndexSql(textTable));
       if (fresh) db.exec(fillTextIndexSql(textTable, table, fieldName));
     }
-    textFields.set(table, options.textIndexes ?? []);
-    indexedFields.set(table, options.indexes ?? []);
+    declared.set(table, options);
   });
 
   const drop = db.transaction((name: string, table: string) => {
@@ -201,8 +198,7 @@ export const getSqliteDocumentStore = ({ path, namespace, walCheckpoints }: Sqli
       .get(`SELECT name FROM sqlite_schema WHERE type = 'table' AND substr(name, 1, ?) = ? AND sql LIKE 'CREATE VIRTUAL TABLE%'`)
       .all(table.length + '__text__'.length, `${table}__text__`) as { name: string }[];
     for (const { name: textTable } of textTables) db.exec(`DROP TABLE IF EXISTS "${textTable}"`);
-    textFields.delete(table);
-    indexedFields.delete(table);
+    declared.delete(table);
     db.exec(`DROP TABLE IF EXISTS "${table}"`);
     // The checkpoint named after the collection goes too, so a rebuild starts from the first event.
     statements.get(`DELETE FROM "${names.checkpoints}" WHERE name = ?`).run(name);
